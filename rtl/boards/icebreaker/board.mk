@@ -1,0 +1,55 @@
+# iCEBreaker (iCE40 UP5K, SG48): yosys synth_ice40 -> nextpnr-ice40 -> icepack.
+# The firmware lives in the SPI flash at VD_FLASH_FW_OFFSET; the bitstream carries only the
+# boot ROM (EBR), which copies it into SPRAM at power-up.
+
+FPGA_DIR     := $(BUILD)/icebreaker
+FPGA_TOP     := vd_icebreaker_top
+FPGA_SRCS    := $(RTL_CORE_SRCS) $(PICORV32_V) rtl/boards/icebreaker/vd_spram32.v \
+                rtl/boards/icebreaker/vd_icebreaker_top.v
+FPGA_PCF     := rtl/boards/icebreaker/icebreaker.pcf
+# Clock the design must meet, in MHz (the board's oscillator), and the share of the UP5K's
+# logic cells it may use, in percent (the foundation's budget).
+FPGA_FREQ    ?= 12
+FPGA_MAX_LC  ?= 60
+FPGA_SEED    ?= 1
+
+.PHONY: bitstream prog fit
+bitstream: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
+	$(Q)$(PYTHON) tools/fpga_report.py --log $(FPGA_DIR)/nextpnr.log --freq $(FPGA_FREQ) \
+	  --max-lc-percent $(FPGA_MAX_LC)
+
+# The fit check `make test` runs: place and route, then the same report and limits.
+fit: bitstream
+
+$(FPGA_DIR)/synth.ys: $(MAKEFILE_LIST) | $(BOOTROM_HEX)
+	@mkdir -p $(@D)
+	$(Q){ echo "read_verilog -I$(GEN) $(FPGA_SRCS)"; \
+	      echo "chparam -set BOOTROM_INIT \"$(abspath $(BOOTROM_HEX))\" $(FPGA_TOP)"; \
+	      echo "synth_ice40 -top $(FPGA_TOP) -json $(FPGA_DIR)/vidalloc.json"; \
+	      echo "stat"; } > $@
+
+$(FPGA_DIR)/vidalloc.json: $(FPGA_SRCS) $(GEN)/vd_regs.vh $(BOOTROM_HEX) $(FPGA_DIR)/synth.ys
+	@echo "  YOSYS   synth_ice40 $(FPGA_TOP)"
+	$(Q)$(YOSYS) -q -l $(FPGA_DIR)/yosys.log -s $(FPGA_DIR)/synth.ys \
+	  || { tail -n 30 $(FPGA_DIR)/yosys.log; exit 1; }
+	$(Q)if grep -E -i "^warning" $(FPGA_DIR)/yosys.log; then exit 1; fi
+
+$(FPGA_DIR)/vidalloc.asc: $(FPGA_DIR)/vidalloc.json $(FPGA_PCF)
+	@echo "  NEXTPNR up5k sg48 @ $(FPGA_FREQ) MHz"
+	$(Q)$(NEXTPNR) --up5k --package sg48 --pcf $(FPGA_PCF) --json $< --asc $@ \
+	  --freq $(FPGA_FREQ) --seed $(FPGA_SEED) -q -l $(FPGA_DIR)/nextpnr.log \
+	  || { tail -n 30 $(FPGA_DIR)/nextpnr.log; exit 1; }
+
+$(FPGA_DIR)/vidalloc.bin: $(FPGA_DIR)/vidalloc.asc
+	@echo "  ICEPACK $@"
+	$(Q)$(ICEPACK) $< $@
+
+# Flash the bitstream at 0 and the firmware image at its offset (iceprog, else openFPGALoader).
+prog: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
+	$(Q)if command -v $(ICEPROG) >/dev/null; then \
+	  $(ICEPROG) $(FPGA_DIR)/vidalloc.bin && \
+	  $(ICEPROG) -o $$(printf '%d' $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h)) $(FW_IMG); \
+	else \
+	  openFPGALoader -b ice40_generic -f $(FPGA_DIR)/vidalloc.bin && \
+	  openFPGALoader -b ice40_generic -f -o $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h) $(FW_IMG); \
+	fi

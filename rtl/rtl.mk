@@ -1,0 +1,30 @@
+# RTL: source lists, the third-party CPU from the venv, lint, and the FPGA flow.
+
+PICORV32_V := $(BUILD)/cpu/picorv32.v
+
+# PicoRV32 comes from the pinned pythondata-cpu-picorv32 package (tools/requirements.txt);
+# it is copied into build/ so every tool sees one stable path. Never committed.
+$(VENV)/.stamp-requirements: tools/requirements.txt
+	$(Q)BUILD=$(BUILD) tools/deps.sh
+
+$(PICORV32_V): $(VENV)/.stamp-requirements
+	@mkdir -p $(@D)
+	$(Q)cp "$$($(VENV)/bin/python -c 'import pythondata_cpu_picorv32 as p; print(p.data_location)')/picorv32.v" $@
+
+# The SoC without technology-specific parts (simulation, lint).
+RTL_CORE_SRCS := rtl/soc/vd_soc.v rtl/cpu/vd_cpu.v rtl/bootrom/vd_bootrom.v \
+                 rtl/sysctl/vd_sysctl.v rtl/timer/vd_timer.v rtl/spiflash/vd_spiflash.v \
+                 $(wildcard rtl/uart/*.v) $(wildcard rtl/common/*.v)
+RTL_SIM_SRCS  := $(RTL_CORE_SRCS) rtl/mem/vd_spram32.v $(PICORV32_V)
+RTL_WAIVERS   := $(wildcard rtl/*.vlt rtl/*/*.vlt)
+# PicoRV32 declares a timescale; ours need none (no delays), so give them the same default.
+VFLAGS_COMMON := --timescale 1ns/1ps -I$(GEN)
+RTL_DEPS      := $(RTL_SIM_SRCS) $(RTL_WAIVERS) $(GEN)/vd_regs.vh
+
+.PHONY: lint
+lint: $(RTL_DEPS)
+	@echo "  LINT    verilator -Wall vd_soc"
+	$(Q)$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module vd_soc $(RTL_WAIVERS) $(RTL_SIM_SRCS)
+	@echo "  LINT    clean"
+
+include rtl/boards/$(BOARD)/board.mk
