@@ -1,0 +1,195 @@
+// vidalloc-sim: the Verilator model of the vidalloc SoC with the board around it: a 12 MHz
+// clock, power-on reset, the SPI configuration flash holding the firmware image, and the
+// serial line on a pty or stdio. Host programs talk to it exactly as to a board.
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "Vvd_soc.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+#include "spi_flash.h"
+#include "uart_bridge.h"
+#include "vd_regs.h"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+constexpr size_t kFlashBytes = 16u << 20;       // W25Q128 on the iCEBreaker
+constexpr unsigned kResetCycles = 8;
+constexpr unsigned kServiceInterval = 512;      // cycles between host I/O polls
+
+void usage(FILE *f) {
+    std::fprintf(f,
+        "usage: vidalloc-sim [options] [+plusargs]\n"
+        "Cycle-accurate simulation of the vidalloc SoC (Verilator).\n\n"
+        "  --firmware FILE   firmware flash image (vidalloc-fw.img), placed at flash offset 0x%X\n"
+        "  --uart MODE       stdio (default) or pty: the serial line on a new pseudo-terminal,\n"
+        "                    whose path is printed as 'vidalloc-sim: uart pty PATH'\n"
+        "  --baud N          serial line bit rate (default %u; the firmware sets the same)\n"
+        "  --trace FILE      write an FST waveform (view with gtkwave)\n"
+        "  --max-cycles N    stop after N clock cycles (default: run until a signal)\n"
+        "  --expect TEXT     stop with status 0 as soon as the UART output contains TEXT;\n"
+        "                    with --max-cycles, reaching the limit first is status 2\n"
+        "  -h, --help        this text\n\n"
+        "On exit it prints cycles run and cycles per second. Exit status: 0 normal, 1 usage or\n"
+        "setup error, 2 --expect text not seen, 3 the CPU trapped.\n",
+        VD_FLASH_FW_OFFSET, VD_UART_BOOT_BAUD);
+}
+
+bool parse_u64(const char *s, unsigned long long &out) {
+    char *end = nullptr;
+    errno = 0;
+    out = std::strtoull(s, &end, 0);
+    return errno == 0 && end != s && *end == '\0';
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    std::string firmware, uart_mode = "stdio", trace_path, expect;
+    unsigned long long baud = VD_UART_BOOT_BAUD, max_cycles = 0;
+
+    auto ctx = std::make_unique<VerilatedContext>();
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        auto value = [&](const char *name) -> const char * {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "vidalloc-sim: %s needs a value\n", name);
+                std::exit(1);
+            }
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") { usage(stdout); return 0; }
+        else if (a == "--firmware") firmware = value("--firmware");
+        else if (a == "--uart") uart_mode = value("--uart");
+        else if (a == "--trace") trace_path = value("--trace");
+        else if (a == "--expect") expect = value("--expect");
+        else if (a == "--baud") {
+            if (!parse_u64(value("--baud"), baud) || baud == 0 || VD_CLK_HZ / baud < VD_UART_DIV_MIN) {
+                std::fprintf(stderr, "vidalloc-sim: --baud must be 1..%u\n", VD_CLK_HZ / VD_UART_DIV_MIN);
+                return 1;
+            }
+        } else if (a == "--max-cycles") {
+            if (!parse_u64(value("--max-cycles"), max_cycles)) {
+                std::fprintf(stderr, "vidalloc-sim: --max-cycles needs a number\n");
+                return 1;
+            }
+        } else if (!a.empty() && a[0] == '+') {
+            // plusargs go to the model
+        } else {
+            std::fprintf(stderr, "vidalloc-sim: unknown option '%s' (see --help)\n", a.c_str());
+            return 1;
+        }
+    }
+    if (uart_mode != "stdio" && uart_mode != "pty") {
+        std::fprintf(stderr, "vidalloc-sim: --uart must be stdio or pty\n");
+        return 1;
+    }
+    ctx->commandArgs(argc, argv);
+
+    SpiFlash flash(kFlashBytes);
+    if (!firmware.empty()) {
+        std::string err = flash.load(firmware, VD_FLASH_FW_OFFSET);
+        if (!err.empty()) {
+            std::fprintf(stderr, "vidalloc-sim: %s\n", err.c_str());
+            return 1;
+        }
+    }
+
+    // Clocks per bit, rounded the same way the firmware computes UART.DIV.
+    UartBridge uart(unsigned((VD_CLK_HZ + baud / 2) / baud));
+    if (uart_mode == "pty") {
+        std::string path, err;
+        if (!uart.open_pty(path, err)) {
+            std::fprintf(stderr, "vidalloc-sim: %s\n", err.c_str());
+            return 1;
+        }
+        std::printf("vidalloc-sim: uart pty %s\n", path.c_str());
+        std::fflush(stdout);
+    } else {
+        uart.open_stdio();
+    }
+    if (!expect.empty()) uart.expect(expect);
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto top = std::make_unique<Vvd_soc>(ctx.get(), "soc");
+    std::unique_ptr<VerilatedFstC> tfp;
+    if (!trace_path.empty()) {
+        ctx->traceEverOn(true);
+        tfp = std::make_unique<VerilatedFstC>();
+        top->trace(tfp.get(), 99);
+        tfp->open(trace_path.c_str());
+    }
+
+    top->clk_i = 0;
+    top->por_i = 1;
+    top->uart_rx_i = 1;
+    top->flash_miso_i = 1;
+
+    int status = 0;
+    unsigned long long cycle = 0;
+    uint64_t t = 0;
+    unsigned service_in = kServiceInterval;
+    auto start = std::chrono::steady_clock::now();
+
+    while (!g_stop) {
+        top->clk_i = 0;
+        top->eval();
+        if (tfp) tfp->dump(t);
+        t++;
+        top->clk_i = 1;
+        top->eval();
+        if (tfp) tfp->dump(t);
+        t++;
+        cycle++;
+
+        if (cycle == kResetCycles) top->por_i = 0;
+        top->uart_rx_i = uart.tick(top->uart_tx_o);
+        top->flash_miso_i = flash.tick(top->flash_cs_no, top->flash_sck_o, top->flash_mosi_o);
+
+        if (top->trap_o) {
+            uart.service();
+            std::fprintf(stderr, "vidalloc-sim: CPU trapped at cycle %llu\n", cycle);
+            status = 3;
+            break;
+        }
+        if (--service_in == 0) {
+            service_in = kServiceInterval;
+            uart.service();
+            if (!expect.empty() && uart.expected_seen()) break;
+        }
+        if (max_cycles && cycle >= max_cycles) {
+            if (!expect.empty() && !uart.expected_seen()) {
+                std::fprintf(stderr, "vidalloc-sim: '%s' not seen within %llu cycles\n",
+                             expect.c_str(), max_cycles);
+                status = 2;
+            }
+            break;
+        }
+    }
+    uart.service();
+
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    top->final();
+    if (tfp) tfp->close();
+    std::fprintf(stderr,
+                 "vidalloc-sim: %llu cycles (%.3f ms at %.0f MHz) in %.3f s: %.2f M cycles/s\n",
+                 cycle, cycle * 1e3 / VD_CLK_HZ, VD_CLK_HZ / 1e6, secs,
+                 secs > 0 ? cycle / secs / 1e6 : 0.0);
+    if (uart.framing_errors())
+        std::fprintf(stderr, "vidalloc-sim: %llu UART framing errors (baud mismatch?)\n",
+                     (unsigned long long)uart.framing_errors());
+    return status;
+}
