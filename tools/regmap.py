@@ -68,6 +68,7 @@ def consts(soc, blocks):
         ("UART_BOOT_BAUD", s["uart_boot_baud"], "UART baud rate after reset"),
         ("FLASH_FW_OFFSET", soc["flash"]["fw_offset"], "firmware image offset in SPI flash"),
         ("FLASH_FW_MAGIC", soc["flash"]["fw_magic"], "firmware image header magic"),
+        ("CPU_IRQ_VECTOR", soc["cpu"]["irq_vector"], "CPU interrupt entry address"),
     ]
     for r in soc["region"]:
         out.append((f"{r['name']}_BASE", r["base"], r["desc"]))
@@ -164,6 +165,7 @@ def gen_md(soc, blocks):
     ]
     for r in soc["region"]:
         out.append(f"| {r['name']} | `0x{r['base']:08X}` | {r['size']:#x} | {r['desc']} |")
+    out += ["", f"The CPU starts at BOOTROM_BASE; its interrupt entry is `0x{soc['cpu']['irq_vector']:08X}`."]
     out += ["", "## Interrupt lines (PicoRV32 `irq`)", "", "| line | source |", "|---|---|"]
     for name, num in soc["irq"].items():
         out.append(f"| {num} | {name} |")

@@ -47,7 +47,7 @@ module vd_soc #(
 
     vd_cpu #(
         .RESET_ADDR(ROM_BASE),
-        .IRQ_ADDR  (FW_BASE + 32'h10)
+        .IRQ_ADDR  (`VD_CPU_IRQ_VECTOR)
     ) u_cpu (
         .clk_i      (clk_i),
         .rst_i      (sys_rst),
