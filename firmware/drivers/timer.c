@@ -1,0 +1,22 @@
+/* vd_timer: TIMER.MTIME, the cycle counter. */
+#include "vd_timer.h"
+
+#include "vd_mmio.h"
+#include "vd_regs.h"
+
+uint32_t vd_timer_now(void)
+{
+    return vd_mmio_read32(VD_TIMER_BASE + VD_TIMER_MTIME);
+}
+
+void vd_timer_delay_cycles(uint32_t cycles)
+{
+    uint32_t start = vd_timer_now();
+    while (vd_timer_now() - start < cycles)
+        ;
+}
+
+void vd_timer_delay_us(uint32_t us)
+{
+    vd_timer_delay_cycles(us * (VD_CLK_HZ / 1000000u));
+}
