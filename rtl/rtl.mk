@@ -25,6 +25,9 @@ RTL_DEPS      := $(RTL_SIM_SRCS) $(RTL_WAIVERS) $(GEN)/vd_regs.vh
 lint: $(RTL_DEPS)
 	@echo "  LINT    verilator -Wall vd_soc"
 	$(Q)$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module vd_soc $(RTL_WAIVERS) $(RTL_SIM_SRCS)
+	@echo "  LINT    verilator -Wall $(BOARD_TOP) (board glue; its SPRAM mapping is checked by yosys)"
+	$(Q)$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module $(BOARD_TOP) $(RTL_WAIVERS) \
+	  $(RTL_SIM_SRCS) $(BOARD_TOP_SRC)
 	@echo "  LINT    clean"
 
 include rtl/boards/$(BOARD)/board.mk

@@ -180,6 +180,7 @@ int main(int argc, char **argv) {
         }
     }
     uart.service();
+    if (uart_mode == "stdio" && uart.mid_line()) std::fputc('\n', stderr);  // keep the figure on its own line
 
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     top->final();

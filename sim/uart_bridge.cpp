@@ -69,6 +69,7 @@ void UartBridge::start_next() {
 
 void UartBridge::received(uint8_t byte) {
     out_.push_back(char(byte));
+    last_ = byte;
     if (!needle_.empty() && !seen_) {
         tail_.push_back(char(byte));
         if (tail_.size() > needle_.size()) tail_.erase(0, tail_.size() - needle_.size());

@@ -39,6 +39,7 @@ public:
     void expect(const std::string &needle) { needle_ = needle; }
     bool expected_seen() const { return seen_; }
     uint64_t framing_errors() const { return framing_errors_; }
+    bool mid_line() const { return last_ != '\n'; }   // last byte out was not a newline
 
 private:
     inline void sample(bool tx_pin) {
@@ -77,6 +78,7 @@ private:
     bool smp_busy_ = false;
     unsigned smp_idx_ = 0, smp_cnt_ = 0;
     uint8_t smp_byte_ = 0;
+    uint8_t last_ = '\n';
     std::string out_;
     uint64_t framing_errors_ = 0;
     // endpoints

@@ -2,10 +2,10 @@
 # The firmware lives in the SPI flash at VD_FLASH_FW_OFFSET; the bitstream carries only the
 # boot ROM (EBR), which copies it into SPRAM at power-up.
 
-FPGA_DIR     := $(BUILD)/icebreaker
-FPGA_TOP     := vd_icebreaker_top
-FPGA_SRCS    := $(RTL_CORE_SRCS) $(PICORV32_V) rtl/boards/icebreaker/vd_spram32.v \
-                rtl/boards/icebreaker/vd_icebreaker_top.v
+FPGA_DIR      := $(BUILD)/icebreaker
+BOARD_TOP     := vd_icebreaker_top
+BOARD_TOP_SRC := rtl/boards/icebreaker/vd_icebreaker_top.v
+FPGA_SRCS     := $(RTL_CORE_SRCS) $(PICORV32_V) rtl/boards/icebreaker/vd_spram32.v $(BOARD_TOP_SRC)
 FPGA_PCF     := rtl/boards/icebreaker/icebreaker.pcf
 # Clock the design must meet, in MHz (the board's oscillator), and the share of the UP5K's
 # logic cells it may use, in percent (the foundation's budget).
@@ -23,13 +23,13 @@ fit: bitstream
 
 $(FPGA_DIR)/synth.ys: $(MAKEFILE_LIST) | $(BOOTROM_HEX)
 	@mkdir -p $(@D)
-	$(Q){ echo "read_verilog -I$(GEN) $(FPGA_SRCS)"; \
-	      echo "chparam -set BOOTROM_INIT \"$(abspath $(BOOTROM_HEX))\" $(FPGA_TOP)"; \
-	      echo "synth_ice40 -top $(FPGA_TOP) -json $(FPGA_DIR)/vidalloc.json"; \
+	$(Q){ echo "read_verilog -defer -I$(GEN) $(FPGA_SRCS)"; \
+	      echo "chparam -set BOOTROM_INIT \"$(abspath $(BOOTROM_HEX))\" $(BOARD_TOP)"; \
+	      echo "synth_ice40 -top $(BOARD_TOP) -json $(FPGA_DIR)/vidalloc.json"; \
 	      echo "stat"; } > $@
 
 $(FPGA_DIR)/vidalloc.json: $(FPGA_SRCS) $(GEN)/vd_regs.vh $(BOOTROM_HEX) $(FPGA_DIR)/synth.ys
-	@echo "  YOSYS   synth_ice40 $(FPGA_TOP)"
+	@echo "  YOSYS   synth_ice40 $(BOARD_TOP)"
 	$(Q)$(YOSYS) -q -l $(FPGA_DIR)/yosys.log -s $(FPGA_DIR)/synth.ys \
 	  || { tail -n 30 $(FPGA_DIR)/yosys.log; exit 1; }
 	$(Q)if grep -E -i "^warning" $(FPGA_DIR)/yosys.log; then exit 1; fi
