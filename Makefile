@@ -1,0 +1,69 @@
+# vidalloc: thin dispatcher. Each area's rules live beside it (*/*.mk); outputs go to build/.
+# Verbs: deps demo sim test lint formal bench bitstream prog fuzz clean.  V=1 shows commands.
+
+BUILD      ?= build
+GEN        := $(BUILD)/gen
+VENV       := $(BUILD)/venv
+PYTHON     ?= python3
+VERILATOR  ?= verilator
+IVERILOG   ?= iverilog
+VVP        ?= vvp
+YOSYS      ?= yosys
+NEXTPNR    ?= nextpnr-ice40
+ICEPACK    ?= icepack
+ICEPROG    ?= iceprog
+RV_PREFIX  ?= riscv64-unknown-elf-
+CC_NATIVE  ?= cc
+BOARD      ?= icebreaker
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Firmware ABI: one place. newlib is built for exactly this.
+FW_ARCH    := rv32i
+FW_ABI     := ilp32
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := help
+
+.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs
+
+help:
+	@echo "vidalloc make verbs:"
+	@echo "  deps       install toolchain, Python venv, newlib-nano (idempotent)"
+	@echo "  demo       boot the simulated SoC and run the demo (the main job)"
+	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim)"
+	@echo "  test       lint + unit + RTL + boot co-simulation + UP5K fit check"
+	@echo "  lint       verilator --lint-only -Wall over the SoC"
+	@echo "  bench      print simulator speed (cycles/s)"
+	@echo "  bitstream  BOARD=icebreaker: synthesize, place and route, pack; report size and Fmax"
+	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
+	@echo "  formal     formal proofs (none yet)"
+	@echo "  fuzz       fuzzers (none yet)"
+	@echo "  clean      remove $(BUILD)/"
+	@echo "Options: V=1 (show commands), BUILD=dir, VERILATOR=..., RV_PREFIX=..."
+
+deps:
+	$(Q)BUILD=$(BUILD) FW_ARCH=$(FW_ARCH) FW_ABI=$(FW_ABI) RV_PREFIX=$(RV_PREFIX) tools/deps.sh
+
+# Generated register map (spec/ is the one source).
+REGMAP_SRC := tools/regmap.py spec/soc.toml $(wildcard spec/regs/*.toml)
+$(GEN)/vd_regs.vh $(GEN)/vd_regs.h &: $(REGMAP_SRC)
+	@echo "  GEN     register map"
+	$(Q)$(PYTHON) tools/regmap.py --verilog $(GEN)/vd_regs.vh --c $(GEN)/vd_regs.h
+	$(Q)touch $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
+regs: $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
+	$(Q)$(PYTHON) tools/regmap.py --md docs/registers.md
+
+include rtl/rtl.mk
+include firmware/firmware.mk
+include sim/sim.mk
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)

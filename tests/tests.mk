@@ -1,0 +1,28 @@
+# Test suites. `make test` runs them all through tools/run-tests.sh, which prints one
+# result per suite and a closing "N passed, M failed" line.
+
+-include tests/unit/unit.mk
+-include tests/rtl/rtl_tests.mk
+
+PYTEST := $(VENV)/bin/python -m pytest
+
+.PHONY: test regs-check rtl-tests cosim demo bench
+test: $(VENV)/.stamp-requirements
+	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim fit
+
+regs-check: $(GEN)/vd_regs.h
+	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md
+
+rtl-tests: $(RTL_TEST_TARGETS)
+
+# Co-simulation: the real RTL and firmware in vidalloc-sim, driven through its pty.
+cosim: $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
+	$(Q)VIDALLOC_SIM=$(SIM_BIN) VIDALLOC_FW_IMG=$(FW_IMG) $(PYTEST) -q tests/cosim
+
+# The main job: boot the simulated board and show the firmware's banner.
+demo: $(SIM_BIN) $(FW_IMG)
+	@echo "== vidalloc demo: booting the simulated SoC (PicoRV32 + firmware from SPI flash) =="
+	$(Q)$(SIM_BIN) --firmware $(FW_IMG) --uart stdio --expect ready --max-cycles 50000000 </dev/null
+
+bench: $(SIM_BIN) $(FW_IMG)
+	$(Q)SIM=$(SIM_BIN) FW_IMG=$(FW_IMG) tools/bench-sim.sh
