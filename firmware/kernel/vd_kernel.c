@@ -1,0 +1,460 @@
+/* vd_kernel.c - the graphics kernel side: devices, resources, allocations (vd_kernel.h). */
+#include "vd_kernel.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vd_util.h"
+
+#include "vd_handle.h"
+#include "vd_miniport.h"
+
+#define NIL 0xFFFFu
+
+/* Kernel allocation object, indexed by its handle slot (== vidmm record id). */
+typedef struct kalloc {
+    HANDLE mp;         /* miniport tracking handle */
+    uint16_t res;      /* parent resource slot or NIL */
+    uint16_t next;     /* siblings in the parent's child list (creation order) */
+    uint16_t prev;
+    uint8_t dev;       /* owning device slot */
+    uint8_t mark;      /* scratch: seen in the current deallocate list */
+} kalloc;
+
+/* Kernel resource object, indexed by its handle slot. */
+typedef struct kresource {
+    uint64_t runtime;     /* the runtime's (host's) hResource */
+    HANDLE mp;            /* miniport resource handle */
+    uint16_t first;       /* child list */
+    uint16_t last;
+    uint16_t count;
+    uint16_t priv_size;
+    uint8_t dev;
+    uint8_t priv[VD_MAX_RESOURCE_PRIVDATA];
+} kresource;
+
+VD_HANDLE_STORAGE(s_dev_h, VD_MAX_DEVICES);
+VD_HANDLE_STORAGE(s_res_h, VD_MAX_RESOURCES);
+VD_HANDLE_STORAGE(s_alloc_h, VD_MAX_ALLOCATIONS);
+
+static vd_handle_table s_devs, s_ress, s_allocs;
+static kalloc s_alloc[VD_MAX_ALLOCATIONS];
+static kresource s_res[VD_MAX_RESOURCES];
+static HANDLE s_adapter;
+
+/* Scratch of one create call. */
+static DXGK_ALLOCATIONINFO s_info[VD_MAX_ALLOCS_PER_CALL];
+static uint32_t s_new_h[VD_MAX_ALLOCS_PER_CALL];
+
+vd_ntstatus_t vd_kernel_init(uint32_t vram_cpu_base, uint32_t vram_size)
+{
+    DXGK_QUERYSEGMENTOUT qs;
+    DXGK_SEGMENTDESCRIPTOR seg;
+    DXGKARG_QUERYADAPTERINFO qai;
+    vd_ntstatus_t st;
+
+    vd_handle_init(&s_devs, VD_HANDLE_TYPE_DEVICE, s_dev_h_slot, s_dev_h_next, VD_MAX_DEVICES);
+    vd_handle_init(&s_ress, VD_HANDLE_TYPE_RESOURCE, s_res_h_slot, s_res_h_next, VD_MAX_RESOURCES);
+    vd_handle_init(&s_allocs, VD_HANDLE_TYPE_ALLOCATION, s_alloc_h_slot, s_alloc_h_next,
+                   VD_MAX_ALLOCATIONS);
+    vd_memset(s_alloc, 0, sizeof(s_alloc));
+    vd_memset(s_res, 0, sizeof(s_res));
+
+    s_adapter = vd_mp_start_device(vram_cpu_base, vram_size);
+
+    /* Ask the miniport for its segments, as Dxgkrnl does: count, then descriptors. */
+    vd_memset(&qs, 0, sizeof(qs));
+    vd_memset(&qai, 0, sizeof(qai));
+    qai.Type = DXGKQAITYPE_QUERYSEGMENT;
+    qai.pOutputData = &qs;
+    qai.OutputDataSize = sizeof(qs);
+    st = vd_mp_query_adapter_info(s_adapter, &qai);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (qs.NbSegment < 1)
+        return STATUS_INVALID_PARAMETER;
+    qs.NbSegment = 1; /* this kernel manages one memory segment */
+    qs.pSegmentDescriptor = &seg;
+    st = vd_mp_query_adapter_info(s_adapter, &qai);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (seg.Flags.Aperture)
+        return STATUS_INVALID_PARAMETER;
+    return vd_vidmm_init(&seg);
+}
+
+HANDLE vd_kernel_adapter(void)
+{
+    return s_adapter;
+}
+
+/* ---- helpers ---- */
+
+static int32_t device_slot(uint32_t hDevice)
+{
+    return vd_handle_lookup(&s_devs, hDevice);
+}
+
+static int32_t find_resource(uint32_t dev, uint64_t runtime)
+{
+    uint32_t i;
+
+    for (i = 0; i < VD_MAX_RESOURCES; i++) /* bounded: VD_MAX_RESOURCES */
+        if ((s_ress.slot[i] & VD_HANDLE_SLOT_LIVE) && s_res[i].dev == dev && s_res[i].runtime == runtime)
+            return (int32_t)i;
+    return -1;
+}
+
+static void mp_destroy(HANDLE mp_alloc, HANDLE mp_res, bool destroy_res)
+{
+    DXGKARG_DESTROYALLOCATION da;
+
+    vd_memset(&da, 0, sizeof(da));
+    da.NumAllocations = mp_alloc ? 1u : 0u;
+    da.pAllocationList = mp_alloc ? &mp_alloc : NULL;
+    da.hResource = mp_res;
+    da.Flags.DestroyResource = destroy_res ? 1u : 0u;
+    (void)vd_mp_destroy_allocation(s_adapter, &da);
+}
+
+static void unlink_child(uint32_t a)
+{
+    kalloc *k = &s_alloc[a];
+    kresource *r;
+
+    if (k->res == NIL)
+        return;
+    r = &s_res[k->res];
+    if (k->prev != NIL)
+        s_alloc[k->prev].next = k->next;
+    else
+        r->first = k->next;
+    if (k->next != NIL)
+        s_alloc[k->next].prev = k->prev;
+    else
+        r->last = k->prev;
+    r->count--;
+    k->res = k->next = k->prev = NIL;
+}
+
+/* Free one allocation object entirely (miniport record, VRAM, handle). */
+static void free_allocation(uint32_t a)
+{
+    kalloc *k = &s_alloc[a];
+    HANDLE mp_res = (k->res != NIL) ? s_res[k->res].mp : NULL;
+
+    unlink_child(a);
+    mp_destroy(k->mp, mp_res, false);
+    (void)vd_vidmm_release(a);
+    (void)vd_handle_free(&s_allocs, vd_handle_of_index(&s_allocs, a));
+    vd_memset(k, 0, sizeof(*k));
+}
+
+static void free_resource(uint32_t r)
+{
+    kresource *res = &s_res[r];
+
+    while (res->first != NIL)
+        free_allocation(res->first);
+    mp_destroy(NULL, res->mp, true);
+    (void)vd_handle_free(&s_ress, vd_handle_of_index(&s_ress, r));
+    vd_memset(res, 0, sizeof(*res));
+}
+
+/* ---- devices ---- */
+
+vd_ntstatus_t vd_kernel_open_device(uint32_t *hDevice)
+{
+    if (hDevice == NULL)
+        return STATUS_INVALID_PARAMETER;
+    return vd_handle_alloc(&s_devs, hDevice, NULL);
+}
+
+vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice)
+{
+    int32_t d = device_slot(hDevice);
+    uint32_t i;
+
+    if (d < 0)
+        return STATUS_INVALID_PARAMETER;
+    for (i = 0; i < VD_MAX_RESOURCES; i++)
+        if ((s_ress.slot[i] & VD_HANDLE_SLOT_LIVE) && s_res[i].dev == (uint32_t)d)
+            free_resource(i);
+    for (i = 0; i < VD_MAX_ALLOCATIONS; i++)
+        if ((s_allocs.slot[i] & VD_HANDLE_SLOT_LIVE) && s_alloc[i].dev == (uint32_t)d)
+            free_allocation(i);
+    return vd_handle_free(&s_devs, hDevice);
+}
+
+/* ---- pfnAllocateCb ---- */
+
+vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args)
+{
+    int32_t d = device_slot(hDevice);
+    int32_t r = -1;
+    uint32_t n, i, placed = 0, hres = 0, ridx = 0;
+    bool new_res = false;
+    DXGKARG_CREATEALLOCATION ca;
+    vd_ntstatus_t st;
+
+    if (d < 0 || args == NULL)
+        return STATUS_INVALID_PARAMETER;
+    n = args->NumAllocations;
+    if (n == 0 || n > VD_MAX_ALLOCS_PER_CALL || args->pAllocationInfo == NULL ||
+        args->PrivateDriverDataSize > VD_MAX_RESOURCE_PRIVDATA ||
+        (args->PrivateDriverDataSize != 0 && args->pPrivateDriverData == NULL))
+        return STATUS_INVALID_PARAMETER;
+    args->hKMResource = 0;
+
+    if (args->hResource != 0) {
+        r = find_resource((uint32_t)d, args->hResource);
+        new_res = (r < 0);
+        if (new_res && vd_handle_live(&s_ress) >= vd_handle_capacity(&s_ress))
+            return STATUS_NO_MEMORY;
+    }
+    if (n > vd_handle_capacity(&s_allocs) - vd_handle_live(&s_allocs))
+        return STATUS_NO_MEMORY;
+
+    /* The miniport interprets the private data (atomic on its side). */
+    vd_memset(s_info, 0, n * sizeof(s_info[0]));
+    for (i = 0; i < n; i++) {
+        const vd_kernel_allocinfo *in = &args->pAllocationInfo[i];
+        s_info[i].pPrivateDriverData = (void *)(uintptr_t)in->pPrivateDriverData;
+        s_info[i].PrivateDriverDataSize = in->PrivateDriverDataSize;
+        s_info[i].VdFlags = in->Flags;
+        s_info[i].VdVidPnSourceId = in->VidPnSourceId;
+        s_info[i].VdSystemMem = in->pSystemMem;
+    }
+    vd_memset(&ca, 0, sizeof(ca));
+    ca.pPrivateDriverData = args->pPrivateDriverData;
+    ca.PrivateDriverDataSize = args->PrivateDriverDataSize;
+    ca.NumAllocations = n;
+    ca.pAllocationInfo = s_info;
+    ca.Flags.Resource = (args->hResource != 0) ? 1u : 0u;
+    ca.hResource = (r >= 0) ? s_res[r].mp : NULL;
+    st = vd_mp_create_allocation(s_adapter, &ca);
+    if (!NT_SUCCESS(st))
+        return st;
+
+    /* Kernel objects and placement; any failure unwinds everything above. */
+    if (new_res) {
+        st = vd_handle_alloc(&s_ress, &hres, &ridx);
+        if (!NT_SUCCESS(st))
+            goto rollback;
+    }
+    for (placed = 0; placed < n; placed++) {
+        uint32_t idx;
+        st = vd_handle_alloc(&s_allocs, &s_new_h[placed], &idx);
+        if (!NT_SUCCESS(st))
+            goto rollback;
+        st = vd_vidmm_place(idx, &s_info[placed]);
+        if (!NT_SUCCESS(st)) {
+            (void)vd_handle_free(&s_allocs, s_new_h[placed]);
+            goto rollback;
+        }
+    }
+
+    /* Commit. */
+    if (new_res) {
+        kresource *res = &s_res[ridx];
+        res->mp = ca.hResource;
+        res->runtime = args->hResource;
+        res->first = res->last = NIL;
+        res->count = 0;
+        res->dev = (uint8_t)d;
+        r = (int32_t)ridx;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t idx = VD_HANDLE_INDEX_OF(s_new_h[i]);
+        kalloc *k = &s_alloc[idx];
+        k->mp = s_info[i].hAllocation;
+        k->dev = (uint8_t)d;
+        k->mark = 0;
+        k->next = k->prev = k->res = NIL;
+        if (r >= 0) {
+            kresource *res = &s_res[r];
+            k->res = (uint16_t)r;
+            k->prev = res->last;
+            if (res->last != NIL)
+                s_alloc[res->last].next = (uint16_t)idx;
+            else
+                res->first = (uint16_t)idx;
+            res->last = (uint16_t)idx;
+            res->count++;
+        }
+        args->pAllocationInfo[i].hAllocation = s_new_h[i];
+    }
+    if (r >= 0) {
+        kresource *res = &s_res[r];
+        if (args->PrivateDriverDataSize)
+            vd_memcpy(res->priv, args->pPrivateDriverData, args->PrivateDriverDataSize);
+        res->priv_size = (uint16_t)args->PrivateDriverDataSize;
+        args->hKMResource = vd_handle_of_index(&s_ress, (uint32_t)r);
+    }
+    return STATUS_SUCCESS;
+
+rollback:
+    for (i = 0; i < placed; i++) {
+        (void)vd_vidmm_release(VD_HANDLE_INDEX_OF(s_new_h[i]));
+        (void)vd_handle_free(&s_allocs, s_new_h[i]);
+    }
+    if (new_res && hres != 0)
+        (void)vd_handle_free(&s_ress, hres);
+    {
+        /* Give the miniport its records back (and the resource it created). */
+        DXGKARG_DESTROYALLOCATION da;
+        HANDLE list[VD_MAX_ALLOCS_PER_CALL];
+        for (i = 0; i < n; i++)
+            list[i] = s_info[i].hAllocation;
+        vd_memset(&da, 0, sizeof(da));
+        da.NumAllocations = n;
+        da.pAllocationList = list;
+        da.hResource = ca.hResource;
+        da.Flags.DestroyResource = new_res ? 1u : 0u;
+        (void)vd_mp_destroy_allocation(s_adapter, &da);
+    }
+    for (i = 0; i < n; i++)
+        args->pAllocationInfo[i].hAllocation = 0;
+    return st;
+}
+
+/* ---- pfnDeallocateCb ---- */
+
+vd_ntstatus_t vd_kernel_deallocate(uint32_t hDevice, const vd_kernel_deallocate_args *args)
+{
+    int32_t d = device_slot(hDevice);
+    uint32_t i, n;
+
+    if (d < 0 || args == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (args->hResource != 0) {
+        int32_t r = find_resource((uint32_t)d, args->hResource);
+        if (r < 0)
+            return STATUS_INVALID_PARAMETER;
+        free_resource((uint32_t)r);
+        return STATUS_SUCCESS;
+    }
+    n = args->NumAllocations;
+    if (n == 0 || args->HandleList == NULL)
+        return STATUS_INVALID_PARAMETER;
+    /* Validate the whole list first: valid, this device's, not repeated. */
+    for (i = 0; i < n; i++) {
+        int32_t a = vd_handle_lookup(&s_allocs, args->HandleList[i]);
+        if (a < 0 || s_alloc[a].dev != (uint32_t)d || s_alloc[a].mark) {
+            while (i-- > 0)
+                s_alloc[VD_HANDLE_INDEX_OF(args->HandleList[i])].mark = 0;
+            return STATUS_INVALID_PARAMETER;
+        }
+        s_alloc[a].mark = 1;
+    }
+    for (i = 0; i < n; i++)
+        free_allocation(VD_HANDLE_INDEX_OF(args->HandleList[i]));
+    return STATUS_SUCCESS;
+}
+
+/* ---- handle services ---- */
+
+void *vd_kernel_cb_get_handle_data(const DXGKARGCB_GETHANDLEDATA *args)
+{
+    int32_t i;
+
+    if (args == NULL)
+        return NULL;
+    if (args->Type == DXGK_HANDLE_ALLOCATION) {
+        i = vd_handle_lookup(&s_allocs, args->hObject);
+        return i < 0 ? NULL : s_alloc[i].mp;
+    }
+    if (args->Type == DXGK_HANDLE_RESOURCE) {
+        i = vd_handle_lookup(&s_ress, args->hObject);
+        return i < 0 ? NULL : s_res[i].mp;
+    }
+    return NULL;
+}
+
+D3DKMT_HANDLE vd_kernel_cb_enum_handle_children(const DXGKARGCB_ENUMHANDLECHILDREN *args)
+{
+    int32_t r;
+    uint32_t c, k;
+
+    if (args == NULL)
+        return 0;
+    r = vd_handle_lookup(&s_ress, args->hObject);
+    if (r < 0 || args->Index >= s_res[r].count)
+        return 0;
+    c = s_res[r].first;
+    for (k = 0; k < args->Index; k++) /* bounded by the child count */
+        c = s_alloc[c].next;
+    return vd_handle_of_index(&s_allocs, c);
+}
+
+D3DKMT_HANDLE vd_kernel_cb_get_handle_parent(D3DKMT_HANDLE hAllocation)
+{
+    int32_t a = vd_handle_lookup(&s_allocs, hAllocation);
+
+    if (a < 0 || s_alloc[a].res == NIL)
+        return 0;
+    return vd_handle_of_index(&s_ress, s_alloc[a].res);
+}
+
+/* ---- queries ---- */
+
+vd_ntstatus_t vd_kernel_describe_allocation(D3DKMT_HANDLE hAllocation, DXGKARG_DESCRIBEALLOCATION *out)
+{
+    int32_t a = vd_handle_lookup(&s_allocs, hAllocation);
+
+    if (a < 0 || out == NULL)
+        return STATUS_INVALID_PARAMETER;
+    vd_memset(out, 0, sizeof(*out));
+    out->hAllocation = s_alloc[a].mp;
+    return vd_mp_describe_allocation(s_adapter, out);
+}
+
+vd_ntstatus_t vd_kernel_query_allocation(D3DKMT_HANDLE hAllocation, vd_kernel_allocation_query *q)
+{
+    int32_t a = vd_handle_lookup(&s_allocs, hAllocation);
+    const vd_vidmm_alloc *v;
+
+    if (a < 0 || q == NULL)
+        return STATUS_INVALID_PARAMETER;
+    v = vd_vidmm_get((uint32_t)a);
+    if (v == NULL)
+        return STATUS_INVALID_PARAMETER;
+    q->hDevice = vd_handle_of_index(&s_devs, s_alloc[a].dev);
+    q->hKMResource = (s_alloc[a].res != NIL) ? vd_handle_of_index(&s_ress, s_alloc[a].res) : 0;
+    q->residency = v->residency;
+    q->segment = v->segment;
+    q->offset = (v->residency == VD_RESIDENCY_VRAM) ? vd_vidmm_offset((uint32_t)a) : 0u;
+    q->size = v->size;
+    q->flags = v->flags;
+    q->backing = v->backing;
+    return STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_kernel_get_resource_info(D3DKMT_HANDLE hKMResource, void *buf, uint32_t cap,
+                                          uint32_t *size, uint32_t *num_children)
+{
+    int32_t r = vd_handle_lookup(&s_ress, hKMResource);
+    uint32_t sz;
+
+    if (r < 0 || (cap != 0 && buf == NULL))
+        return STATUS_INVALID_PARAMETER;
+    sz = s_res[r].priv_size;
+    if (cap)
+        vd_memcpy(buf, s_res[r].priv, sz < cap ? sz : cap);
+    if (size)
+        *size = sz;
+    if (num_children)
+        *num_children = s_res[r].count;
+    return STATUS_SUCCESS;
+}
+
+void vd_kernel_get_stats(vd_kernel_stats *s)
+{
+    s->devices = vd_handle_live(&s_devs);
+    s->resources = vd_handle_live(&s_ress);
+    s->allocations = vd_handle_live(&s_allocs);
+    s->max_devices = VD_MAX_DEVICES;
+    s->max_resources = VD_MAX_RESOURCES;
+    s->max_allocations = VD_MAX_ALLOCATIONS;
+    vd_vidmm_get_stats(&s->vidmm);
+}

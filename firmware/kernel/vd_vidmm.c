@@ -1,0 +1,147 @@
+/* vd_vidmm.c - video memory manager (vd_vidmm.h). */
+#include "vd_vidmm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vd_util.h"
+
+static vd_tlsf s_tlsf;
+static vd_tlsf_block s_blocks[VD_TLSF_MAX_BLOCKS];
+static vd_vidmm_alloc s_alloc[VD_MAX_ALLOCATIONS];
+static DXGK_SEGMENTDESCRIPTOR s_seg;
+
+/* SIZE_T is 32 bits on the target, 64 natively. */
+static inline bool fits_u32(uint64_t v)
+{
+    return (v >> 32) == 0;
+}
+
+vd_ntstatus_t vd_vidmm_init(const DXGK_SEGMENTDESCRIPTOR *seg)
+{
+    vd_ntstatus_t st;
+
+    if (seg == NULL || seg->Size == 0 || (uint64_t)seg->Size > VD_TLSF_MAX_SEGMENT)
+        return STATUS_INVALID_PARAMETER;
+    st = vd_tlsf_init(&s_tlsf, s_blocks, VD_TLSF_MAX_BLOCKS, (uint32_t)seg->Size);
+    if (!NT_SUCCESS(st))
+        return st; /* vd_tlsf_init checks before it changes anything */
+    vd_memset(s_alloc, 0, sizeof(s_alloc));
+    s_seg = *seg;
+    return STATUS_SUCCESS;
+}
+
+/* Runtime-provided system memory (ExistingSysMem): recorded, no VRAM. */
+static __attribute__((noinline)) vd_ntstatus_t place_sysmem(vd_vidmm_alloc *a, const DXGK_ALLOCATIONINFO *info)
+{
+    if (info->VdSystemMem == 0 || info->Size == 0 || !fits_u32(info->Size))
+        return STATUS_INVALID_PARAMETER;
+    a->size = (uint32_t)info->Size;
+    a->backing = VD_VIDMM_BACKING_RUNTIME;
+    a->block = 0;
+    a->segment = 0;
+    a->align_log2 = 0;
+    a->placement = VD_VIDMM_PLACE_PERMANENT;
+    a->flags = (uint16_t)info->Flags.Value;
+    a->residency = VD_RESIDENCY_SYSMEM;
+    return STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_vidmm_place(uint32_t id, const DXGK_ALLOCATIONINFO *info)
+{
+    vd_vidmm_alloc *a;
+    uint32_t flags, align, place, block, offset;
+    vd_ntstatus_t st;
+
+    if (id >= VD_MAX_ALLOCATIONS || info == NULL)
+        return STATUS_INVALID_PARAMETER;
+    a = &s_alloc[id];
+    if (a->residency != VD_RESIDENCY_NONE)
+        return STATUS_INVALID_PARAMETER;
+    flags = info->Flags.Value;
+    if (flags & DXGK_ALLOCINFOFLAG_EXISTINGSYSMEM)
+        return place_sysmem(a, info);
+    /* Video memory: must be readable and writable in segment 1, no system address. */
+    if (info->VdSystemMem != 0 ||
+        !(info->SupportedWriteSegmentSet & info->SupportedReadSegmentSet & VD_SEGMENT_SET_VRAM) ||
+        !fits_u32(info->Size))
+        return STATUS_INVALID_PARAMETER;
+    place = (flags & DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM) ? VD_VIDMM_PLACE_PERMANENT : 0u;
+    if ((flags & DXGK_ALLOCINFOFLAG_FROMENDOFSEGMENT) ||
+        (info->PreferredSegment.SegmentId0 == VD_SEGMENT_ID_VRAM && info->PreferredSegment.Direction0))
+        place |= VD_VIDMM_PLACE_FROM_END;
+    align = info->Alignment;
+    st = vd_tlsf_alloc(&s_tlsf, (uint32_t)info->Size, align,
+                       (place & VD_VIDMM_PLACE_FROM_END) ? VD_TLSF_FROM_END : 0u, &block, &offset);
+    if (!NT_SUCCESS(st))
+        return st;
+    a->size = (uint32_t)info->Size;
+    a->backing = VD_VIDMM_BACKING_NONE; /* none until the first eviction */
+    a->block = (uint16_t)block;
+    a->segment = VD_SEGMENT_ID_VRAM;
+    a->align_log2 = (uint8_t)(align ? vd_fls32(align) : 0u);
+    a->placement = (uint8_t)place;
+    a->flags = (uint16_t)flags;
+    a->residency = VD_RESIDENCY_VRAM;
+    return STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_vidmm_release(uint32_t id)
+{
+    vd_vidmm_alloc *a;
+
+    if (id >= VD_MAX_ALLOCATIONS)
+        return STATUS_INVALID_PARAMETER;
+    a = &s_alloc[id];
+    if (a->residency == VD_RESIDENCY_VRAM) {
+        vd_ntstatus_t st = vd_tlsf_free(&s_tlsf, a->block, vd_tlsf_offset(&s_tlsf, a->block));
+        if (!NT_SUCCESS(st))
+            return st;
+    } else if (a->residency == VD_RESIDENCY_NONE) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    /* SYSMEM: nothing to give back; EVICTED: the backing store (eviction, later) */
+    a->residency = VD_RESIDENCY_NONE;
+    a->block = 0;
+    return STATUS_SUCCESS;
+}
+
+const vd_vidmm_alloc *vd_vidmm_get(uint32_t id)
+{
+    if (id >= VD_MAX_ALLOCATIONS || s_alloc[id].residency == VD_RESIDENCY_NONE)
+        return NULL;
+    return &s_alloc[id];
+}
+
+uint32_t vd_vidmm_offset(uint32_t id)
+{
+    if (id >= VD_MAX_ALLOCATIONS || s_alloc[id].residency != VD_RESIDENCY_VRAM)
+        return 0xFFFFFFFFu;
+    return vd_tlsf_offset(&s_tlsf, s_alloc[id].block);
+}
+
+const DXGK_SEGMENTDESCRIPTOR *vd_vidmm_segment(void)
+{
+    return &s_seg;
+}
+
+void vd_vidmm_get_stats(vd_vidmm_stats *s)
+{
+    uint32_t i;
+
+    vd_tlsf_get_stats(&s_tlsf, &s->vram);
+    s->vram_allocations = s->sysmem_allocations = s->sysmem_bytes = 0;
+    for (i = 0; i < VD_MAX_ALLOCATIONS; i++) { /* diagnostics: a walk over the records */
+        if (s_alloc[i].residency == VD_RESIDENCY_VRAM) {
+            s->vram_allocations++;
+        } else if (s_alloc[i].residency == VD_RESIDENCY_SYSMEM) {
+            s->sysmem_allocations++;
+            s->sysmem_bytes += s_alloc[i].size;
+        }
+    }
+}
+
+const vd_tlsf *vd_vidmm_tlsf(void)
+{
+    return &s_tlsf;
+}

@@ -1,0 +1,23 @@
+# Native unit tests of the firmware kernel modules (firmware/kernel/).
+# tests/unit/unit.mk builds each tests/unit/test_*.c into $(BUILD)/unit/<name>, links the
+# sources in UT_SRCS_<name> and adds UT_CFLAGS_<name>. This fragment only sets those.
+
+VD_KERNEL_DIR  := firmware/kernel
+# Every module, in dependency order (the firmware build may use this list too).
+VD_KERNEL_SRCS := $(VD_KERNEL_DIR)/vd_handle.c $(VD_KERNEL_DIR)/vd_tlsf.c \
+                  $(VD_KERNEL_DIR)/vd_vidmm.c $(VD_KERNEL_DIR)/vd_miniport.c \
+                  $(VD_KERNEL_DIR)/vd_kernel.c
+
+UT_SRCS_test_kernel_status     :=
+UT_SRCS_test_kernel_handle     := $(VD_KERNEL_DIR)/vd_handle.c
+UT_SRCS_test_kernel_tlsf       := $(VD_KERNEL_DIR)/vd_tlsf.c
+UT_SRCS_test_kernel_tlsf_model := $(VD_KERNEL_DIR)/vd_tlsf.c
+UT_SRCS_test_kernel_vidmm      := $(VD_KERNEL_DIR)/vd_tlsf.c $(VD_KERNEL_DIR)/vd_vidmm.c
+UT_SRCS_test_kernel_miniport   := $(VD_KERNEL_DIR)/vd_miniport.c
+UT_SRCS_test_kernel_core       := $(VD_KERNEL_SRCS)
+UT_SRCS_test_kernel_exhaust    := $(VD_KERNEL_SRCS)
+
+# Small pools so exhaustion is reached quickly.
+UT_CFLAGS_test_kernel_exhaust  := -DVD_MAX_ALLOCATIONS=8 -DVD_MAX_RESOURCES=2 \
+                                  -DVD_MAX_DEVICES=2 -DVD_MAX_ALLOCS_PER_CALL=4 \
+                                  -DVD_MAX_RESOURCE_PRIVDATA=8
