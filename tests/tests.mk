@@ -6,8 +6,10 @@
 
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: test regs-check rtl-tests cosim demo bench
-test: $(VENV)/.stamp-requirements
+.PHONY: test regs-check rtl-tests cosim demo demo-run bench
+# Both quick-start verbs install what is missing first (make deps is quick when all is there).
+test:
+	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim fit
 
 regs-check: $(GEN)/vd_regs.h
@@ -20,7 +22,10 @@ cosim: $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
 	$(Q)VIDALLOC_SIM=$(SIM_BIN) VIDALLOC_FW_IMG=$(FW_IMG) $(PYTEST) -q tests/cosim
 
 # The main job: boot the simulated board and show the firmware's banner.
-demo: $(SIM_BIN) $(FW_IMG)
+demo:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory demo-run
+demo-run: $(SIM_BIN) $(FW_IMG)
 	@echo "== vidalloc demo: booting the simulated SoC (PicoRV32 + firmware from SPI flash) =="
 	$(Q)$(SIM_BIN) --firmware $(FW_IMG) --uart stdio --expect ready --max-cycles 50000000 </dev/null
 
