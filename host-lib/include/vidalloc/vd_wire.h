@@ -1,0 +1,251 @@
+/*
+ * vd_wire.h - the host <-> firmware wire protocol, written once and included by both
+ * host-lib and the firmware.
+ *
+ * Line format
+ *   Every frame is COBS-encoded and followed by one 0x00 delimiter. A receiver that
+ *   loses sync discards bytes up to the next 0x00. The decoded frame body is
+ *       vd_wire_hdr | payload (hdr.len bytes) | CRC-32C (4 bytes, little-endian)
+ *   with the CRC (Castagnoli, reflected polynomial 0x82F63B78, init and final xor
+ *   0xFFFFFFFF) computed over header and payload. A frame whose CRC, length or
+ *   version does not check out is dropped silently; the sender's timeout recovers it.
+ *
+ * Sequencing (go-back-N with a small window)
+ *   The host numbers requests (seq, 16 bits, wrapping) and may have up to
+ *   VD_WIRE_WINDOW requests outstanding. The firmware executes requests strictly in
+ *   order: a request with seq == expected is executed and its response cached; a
+ *   request whose seq is one of the last VD_WIRE_WINDOW executed gets the cached
+ *   response again without executing anything (so a retried ALLOCATE never allocates
+ *   twice); any other seq is dropped. HELLO is always executed and sets expected to
+ *   its seq + 1 (it starts a session). Every response echoes the request's seq and
+ *   type with VD_WIRE_RESPONSE set.
+ *
+ * Flow control
+ *   The window bounds the bytes in flight: VD_WIRE_WINDOW frames of at most
+ *   VD_WIRE_MAX_FRAME encoded bytes always fit the firmware's receive buffering, so
+ *   no byte is lost however fast the line runs.
+ *
+ * Payloads
+ *   Fixed-width little-endian structs, no implicit padding (sizes checked below).
+ *   Variable parts follow their struct, each padded to a multiple of 4 bytes.
+ *   Every response payload starts with an int32 HRESULT (vd_status.h values; the
+ *   firmware maps its NTSTATUS with vd_status_to_hresult()).
+ */
+#ifndef VIDALLOC_VD_WIRE_H
+#define VIDALLOC_VD_WIRE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#define VD_WIRE_STATIC_ASSERT static_assert
+#else
+#define VD_WIRE_STATIC_ASSERT _Static_assert
+#endif
+
+#define VD_WIRE_VERSION     1u
+#define VD_WIRE_WINDOW      2u     /* requests a host may have outstanding */
+#define VD_WIRE_MAX_PAYLOAD 1024u  /* payload bytes per frame, either direction */
+#define VD_WIRE_HDR_SIZE    8u
+#define VD_WIRE_CRC_SIZE    4u
+#define VD_WIRE_MAX_BODY    (VD_WIRE_HDR_SIZE + VD_WIRE_MAX_PAYLOAD + VD_WIRE_CRC_SIZE)
+/* COBS adds one byte per 254 plus one; then the 0x00 delimiter. */
+#define VD_WIRE_MAX_FRAME   (VD_WIRE_MAX_BODY + VD_WIRE_MAX_BODY / 254u + 2u)
+/* Largest data chunk of a READ response or WRITE request. */
+#define VD_WIRE_MAX_CHUNK   (VD_WIRE_MAX_PAYLOAD - 16u)
+
+#define VD_WIRE_RESPONSE    0x80u  /* hdr.type bit: this frame is a response */
+
+/* Message types (hdr.type without VD_WIRE_RESPONSE). */
+enum vd_wire_type {
+    VD_MSG_HELLO        = 0x01, /* vd_wire_hello_req -> vd_wire_hello_rsp */
+    VD_MSG_OPEN_DEVICE  = 0x02, /* (no payload) -> vd_wire_open_device_rsp */
+    VD_MSG_CLOSE_DEVICE = 0x03, /* vd_wire_device_req -> vd_wire_status_rsp */
+    VD_MSG_ALLOCATE     = 0x10, /* vd_wire_allocate_req + parts -> vd_wire_allocate_rsp + handles */
+    VD_MSG_DEALLOCATE   = 0x11, /* vd_wire_deallocate_req + handles -> vd_wire_status_rsp */
+    VD_MSG_LOCK         = 0x12, /* vd_wire_lock_req -> vd_wire_lock_rsp */
+    VD_MSG_UNLOCK       = 0x13, /* vd_wire_lock_req -> vd_wire_status_rsp */
+    VD_MSG_READ         = 0x14, /* vd_wire_rw_req -> vd_wire_read_rsp + data */
+    VD_MSG_WRITE        = 0x15, /* vd_wire_rw_req + data -> vd_wire_status_rsp */
+    VD_MSG_QUERY        = 0x20, /* vd_wire_query_req -> vd_wire_query_rsp + data */
+};
+
+typedef struct vd_wire_hdr {
+    uint8_t  type;     /* enum vd_wire_type, | VD_WIRE_RESPONSE in responses */
+    uint8_t  version;  /* VD_WIRE_VERSION */
+    uint16_t seq;      /* request sequence number, echoed by the response */
+    uint16_t len;      /* payload bytes, <= VD_WIRE_MAX_PAYLOAD */
+    uint16_t reserved; /* 0 */
+} vd_wire_hdr;
+
+/* ---- responses that carry only a status ---- */
+typedef struct vd_wire_status_rsp {
+    int32_t hr;
+} vd_wire_status_rsp;
+
+/* ---- HELLO: version check and what the board is ---- */
+typedef struct vd_wire_hello_req {
+    uint32_t wire_version;   /* VD_WIRE_VERSION */
+    uint32_t reserved;
+} vd_wire_hello_req;
+
+typedef struct vd_wire_hello_rsp {
+    int32_t  hr;             /* S_OK, or E_FAIL when wire_version differs */
+    uint32_t wire_version;   /* the firmware's VD_WIRE_VERSION */
+    uint32_t max_payload;    /* VD_WIRE_MAX_PAYLOAD */
+    uint32_t window;         /* VD_WIRE_WINDOW */
+    uint32_t soc_id;         /* SYSCTL.ID */
+    uint32_t soc_version;    /* SYSCTL.VERSION */
+    uint32_t clk_hz;         /* SYSCTL.CLK_HZ */
+    uint32_t vram_size;      /* SYSCTL.VRAM_SIZE */
+    char     fw_version[32]; /* NUL-terminated firmware version string */
+} vd_wire_hello_rsp;
+
+/* ---- devices ---- */
+typedef struct vd_wire_open_device_rsp {
+    int32_t  hr;
+    uint32_t hDevice;        /* firmware device handle, never 0 */
+} vd_wire_open_device_rsp;
+
+typedef struct vd_wire_device_req {
+    uint32_t hDevice;
+} vd_wire_device_req;
+
+/* ---- ALLOCATE: D3DDDICB_ALLOCATE ----
+ * Layout: vd_wire_allocate_req, then the resource private data (PrivateDriverDataSize
+ * bytes, padded to 4), then NumAllocations times { vd_wire_allocinfo, its private data
+ * (PrivateDriverDataSize bytes, padded to 4) }. */
+typedef struct vd_wire_allocate_req {
+    uint32_t hDevice;
+    uint32_t NumAllocations;
+    uint64_t hResource;             /* runtime resource handle as an integer; 0 = NULL */
+    uint32_t PrivateDriverDataSize; /* resource-level private data bytes */
+    uint32_t reserved;
+} vd_wire_allocate_req;
+
+typedef struct vd_wire_allocinfo {
+    uint64_t pSystemMem;            /* host address of runtime system memory, 0 = video memory */
+    uint32_t VidPnSourceId;
+    uint32_t Flags;                 /* D3DDDI_ALLOCATIONINFO.Flags.Value */
+    uint32_t PrivateDriverDataSize; /* per-allocation private data bytes (vd_surface_desc) */
+    uint32_t reserved;
+} vd_wire_allocinfo;
+
+/* Followed by NumAllocations uint32 hAllocation values (only when hr is S_OK). */
+typedef struct vd_wire_allocate_rsp {
+    int32_t  hr;
+    uint32_t hKMResource;           /* 0 when hResource was NULL */
+    uint32_t NumAllocations;
+    uint32_t reserved;
+} vd_wire_allocate_rsp;
+
+/* ---- DEALLOCATE: D3DDDICB_DEALLOCATE; followed by NumAllocations uint32 handles ---- */
+typedef struct vd_wire_deallocate_req {
+    uint32_t hDevice;
+    uint32_t NumAllocations;        /* ignored when hResource != 0 */
+    uint64_t hResource;
+} vd_wire_deallocate_req;
+
+/* ---- LOCK / UNLOCK: the firmware checks the allocation can be locked with these flags
+ * (D3DDDICB_LOCKFLAGS values) and marks it locked; the data moves with READ/WRITE. ---- */
+typedef struct vd_wire_lock_req {
+    uint32_t hDevice;
+    uint32_t hAllocation;
+    uint32_t Flags;
+    uint32_t reserved;
+} vd_wire_lock_req;
+
+typedef struct vd_wire_lock_rsp {
+    int32_t  hr;
+    uint32_t size;                  /* allocation size in bytes */
+} vd_wire_lock_rsp;
+
+/* ---- READ / WRITE a range of a locked allocation; WRITE's data follows the struct ---- */
+typedef struct vd_wire_rw_req {
+    uint32_t hDevice;
+    uint32_t hAllocation;
+    uint32_t offset;                /* bytes from the allocation's start */
+    uint32_t length;                /* <= VD_WIRE_MAX_CHUNK */
+} vd_wire_rw_req;
+
+typedef struct vd_wire_read_rsp {   /* followed by `length` bytes (padded to 4) */
+    int32_t  hr;
+    uint32_t length;
+} vd_wire_read_rsp;
+
+/* ---- QUERY: co-verification (what the kernel and miniport hold) ---- */
+enum vd_wire_query {
+    VD_QUERY_HANDLE_DATA   = 1, /* DxgkCbGetHandleData(handle, arg = DXGK_HANDLE_TYPE): data = the
+                                   object's private data (allocation: its vd_surface_desc;
+                                   resource: its current resource private data) */
+    VD_QUERY_CHILD         = 2, /* DxgkCbEnumHandleChildren(handle, Index = arg): value = child */
+    VD_QUERY_PARENT        = 3, /* DxgkCbGetHandleParent(handle): value = parent resource */
+    VD_QUERY_ALLOCATION    = 4, /* data = vd_wire_allocation_info */
+    VD_QUERY_SEGMENT_STATS = 5, /* data = vd_wire_segment_stats (handle and arg 0) */
+    VD_QUERY_DESCRIBE      = 6, /* DxgkDdiDescribeAllocation: data = vd_wire_describe */
+};
+
+typedef struct vd_wire_query_req {
+    uint32_t what;                  /* enum vd_wire_query */
+    uint32_t handle;
+    uint32_t arg;
+    uint32_t reserved;
+} vd_wire_query_req;
+
+typedef struct vd_wire_query_rsp {  /* followed by `length` bytes of data (padded to 4) */
+    int32_t  hr;
+    uint32_t value;
+    uint32_t length;
+    uint32_t reserved;
+} vd_wire_query_rsp;
+
+typedef struct vd_wire_allocation_info {
+    uint32_t hDevice;
+    uint32_t hKMResource;           /* parent or 0 */
+    uint32_t residency;             /* firmware enum vd_residency */
+    uint32_t segment;               /* 1 = VRAM, 0 = none (system memory) */
+    uint32_t offset;                /* segment offset while resident */
+    uint32_t size;
+    uint32_t alignment;
+    uint32_t flags;                 /* DXGK_ALLOCATIONINFOFLAGS.Value */
+} vd_wire_allocation_info;
+
+typedef struct vd_wire_segment_stats {
+    uint32_t size, used, free, largest_free;
+    uint32_t fragmentation_permille; /* 1000 * (1 - largest_free / free) */
+    uint32_t allocations, resources, devices;
+} vd_wire_segment_stats;
+
+typedef struct vd_wire_describe {
+    uint32_t Width, Height, Format;
+    uint32_t RefreshRateNumerator, RefreshRateDenominator;
+    uint32_t reserved;
+} vd_wire_describe;
+
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hdr) == VD_WIRE_HDR_SIZE, "wire header size");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_status_rsp) == 4, "status rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_req) == 8, "hello req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_rsp) == 64, "hello rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_open_device_rsp) == 8, "open rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocate_req) == 24, "allocate req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocinfo) == 24, "allocinfo");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocate_rsp) == 16, "allocate rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_deallocate_req) == 16, "deallocate req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_lock_req) == 16, "lock req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_lock_rsp) == 8, "lock rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_rw_req) == 16, "rw req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_read_rsp) == 8, "read rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_req) == 16, "query req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_rsp) == 16, "query rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_segment_stats) == 32, "segment stats");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_describe) == 24, "describe");
+
+/* Round a variable part up to the 4-byte alignment of the next struct. */
+#define VD_WIRE_PAD4(n) (((n) + 3u) & ~3u)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIDALLOC_VD_WIRE_H */
