@@ -40,7 +40,7 @@ static void test_div_for_baud(void **state)
 static void test_init_programs_divider(void **state)
 {
     (void)state;
-    assert_int_equal(mock_mmio_get(UART(DIV)), 104);
+    assert_int_equal(mock_mmio_get(UART(DIV)), vd_uart_div_for_baud(VD_UART_BOOT_BAUD));
     assert_int_equal(mock_mmio_get(UART(CTRL)), 0);
     assert_int_equal(mock_mmio_get(UART(ERR)), VD_UART_ERR_RX_OVERRUN_MASK |
                                                    VD_UART_ERR_FRAMING_MASK |
