@@ -1,14 +1,18 @@
-/* vidalloc firmware: bring up the UART, print the banner, then echo every received byte.
- * (Later issues replace the echo loop with the request dispatcher.) */
+/* vidalloc firmware: bring up the UART, start the graphics kernel on VRAM, print the banner,
+ * then serve the wire protocol (firmware/wire/) forever. */
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "vd_dispatch.h"
 #include "vd_irq.h"
+#include "vd_link.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
 #include "vd_sysctl.h"
 #include "vd_uart.h"
 #include "vd_version.h"
+
+static vd_disp_platform s_platform;
 
 static void print_banner(void)
 {
@@ -37,16 +41,24 @@ int main(void)
     vd_uart_rx_irq_enable(1);
 
     print_banner();
-    printf("ready\n");
 
-    for (;;) {
-        uint32_t mask = vd_irq_save();
-        if (vd_uart_rx_available() == 0)
-            vd_irq_wait(); /* the UART line wakes us even while masked */
-        vd_irq_restore(mask); /* the RX handler runs here */
-
-        int c;
-        while ((c = vd_uart_getc()) >= 0)
-            vd_uart_putc((uint8_t)c);
+    s_platform.soc_id = vd_sysctl_id();
+    s_platform.soc_version = vd_sysctl_version();
+    s_platform.clk_hz = vd_sysctl_clk_hz();
+    s_platform.vram_size = vd_sysctl_vram_size();
+    s_platform.vram_cpu_base = VD_VRAM_BASE;
+    s_platform.vram = (uint8_t *)(uintptr_t)VD_VRAM_BASE;
+    s_platform.fw_version = vd_fw_version;
+    s_platform.fw_stats = vd_link_get_stats;
+    vd_ntstatus_t st = vd_disp_init(&s_platform);
+    if (!NT_SUCCESS(st)) {
+        printf("kernel: init failed 0x%08" PRIx32 "\n", (uint32_t)st);
+        fflush(stdout);
+        vd_uart_flush();
+        return 1;
     }
+    printf("ready\n");
+    fflush(stdout);
+
+    vd_link_run();
 }

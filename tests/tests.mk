@@ -3,6 +3,7 @@
 
 -include tests/unit/unit.mk
 -include tests/rtl/rtl_tests.mk
+-include tests/fuzz/fuzz.mk
 
 PYTEST := $(VENV)/bin/python -m pytest
 
@@ -10,7 +11,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 # Both quick-start verbs install what is missing first (make deps is quick when all is there).
 test:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim fit
+	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim fuzz-smoke fit
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md
@@ -31,3 +32,4 @@ demo-run: $(SIM_BIN) $(FW_IMG)
 
 bench: $(SIM_BIN) $(FW_IMG)
 	$(Q)SIM=$(SIM_BIN) FW_IMG=$(FW_IMG) tools/bench-sim.sh
+	$(Q)$(MAKE) --no-print-directory bench-alloc

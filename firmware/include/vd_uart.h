@@ -10,7 +10,9 @@
 extern "C" {
 #endif
 
-#define VD_UART_RX_RING_SIZE 1024u /* bytes, a power of two */
+/* Bytes. The wire transport needs VD_WIRE_WINDOW maximum frames (2 x 1042) on top of the
+ * hardware FIFO, plus slack for the host's resync delimiters; any size works (no mask). */
+#define VD_UART_RX_RING_SIZE 2112u
 
 /* DIV for a baud rate: VD_CLK_HZ / baud rounded to nearest; 0 if out of DIV's range. */
 uint32_t vd_uart_div_for_baud(uint32_t baud);
@@ -28,8 +30,24 @@ void vd_uart_flush(void);
 
 /* RX interrupt (CTRL.RX_IRQ_EN); the IRQ line itself is unmasked with vd_irq_enable(). */
 void vd_uart_rx_irq_enable(int on);
-/* IRQ handler: drain DATA until EMPTY into the ring; bytes that find it full are counted. */
+/* IRQ handler: drain the RX FIFO into the ring (LEVEL.RX bytes per burst, then DATA until
+ * EMPTY); bytes that find the ring full are read, dropped and counted. */
 void vd_uart_irq_handler(void);
+
+/* Queue len bytes, filling the TX FIFO in bursts: one LEVEL read per burst instead of a
+ * STATUS read per byte. Blocks until the last byte is queued. */
+void vd_uart_write_burst(const void *buf, size_t len);
+
+/* Zero-copy receive: *p = the oldest unread byte, returns how many follow it contiguously
+ * in the ring (0 when empty); vd_uart_rx_consume(n) then releases n of them. */
+size_t vd_uart_rx_span(const uint8_t **p);
+void vd_uart_rx_consume(size_t n);
+
+/* RX interrupt cost: handler runs, bytes moved, cycles spent (TIMER.MTIME), since init. */
+typedef struct vd_uart_rx_stats {
+    uint32_t irqs, bytes, cycles;
+} vd_uart_rx_stats;
+void vd_uart_get_rx_stats(vd_uart_rx_stats *s);
 
 /* Next received byte, or -1 if the ring is empty. Never blocks. */
 int vd_uart_getc(void);

@@ -183,6 +183,8 @@ enum vd_wire_query {
     VD_QUERY_ALLOCATION    = 4, /* data = vd_wire_allocation_info */
     VD_QUERY_SEGMENT_STATS = 5, /* data = vd_wire_segment_stats (handle and arg 0) */
     VD_QUERY_DESCRIBE      = 6, /* DxgkDdiDescribeAllocation: data = vd_wire_describe */
+    VD_QUERY_FW_STATS      = 7, /* firmware transport counters: data = vd_wire_fw_stats
+                                   (handle and arg 0); added in version 1, compatible */
 };
 
 typedef struct vd_wire_query_req {
@@ -222,6 +224,23 @@ typedef struct vd_wire_describe {
     uint32_t reserved;
 } vd_wire_describe;
 
+/* Transport counters since boot (VD_QUERY_FW_STATS); cycles are TIMER.MTIME cycles. */
+typedef struct vd_wire_fw_stats {
+    uint32_t rx_bytes;        /* bytes taken from the receive ring by the frame decoder */
+    uint32_t rx_frames;       /* frames with a good CRC, length and version */
+    uint32_t rx_dropped;      /* frames the decoder discarded (CRC, length, version, overflow) */
+    uint32_t rx_overflows;    /* bytes lost because the receive ring was full */
+    uint32_t uart_errors;     /* UART ERR flags seen (RX_OVERRUN 1, FRAMING 2), or-ed */
+    uint32_t executed;        /* requests executed */
+    uint32_t replayed;        /* cached responses sent again for a repeated seq */
+    uint32_t seq_dropped;     /* good frames dropped by sequencing (unexpected seq, no HELLO) */
+    uint32_t drain_cycles;    /* cycles in the UART RX interrupt handler */
+    uint32_t drain_bytes;     /* bytes it moved from the RX FIFO to the ring */
+    uint32_t drain_irqs;      /* times it ran */
+    uint32_t decode_cycles;   /* cycles feeding ring bytes through the frame decoder */
+    uint32_t decode_bytes;    /* bytes fed (rx_bytes, counted where the cycles are) */
+} vd_wire_fw_stats;
+
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hdr) == VD_WIRE_HDR_SIZE, "wire header size");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_status_rsp) == 4, "status rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_req) == 8, "hello req");
@@ -240,6 +259,7 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_rsp) == 16, "query rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_segment_stats) == 32, "segment stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_describe) == 24, "describe");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 52, "fw stats");
 
 /* Round a variable part up to the 4-byte alignment of the next struct. */
 #define VD_WIRE_PAD4(n) (((n) + 3u) & ~3u)

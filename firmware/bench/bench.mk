@@ -1,0 +1,78 @@
+# Allocation benchmark on the simulated CPU (not part of the board firmware).
+#
+#   make bench-alloc   build the bench image and a simulator with a larger FW_RAM, run it,
+#                      print p50/p99/max cycles of allocate and free for 10 / 1,000 / 10,000
+#                      live allocations (TLSF alone and the whole vd_kernel path), plus the
+#                      per-byte cost of the UART RX drain and the frame decoder.
+#
+# The board's 64 KiB FW_RAM cannot hold 10,000 allocations' records, so the bench runs in
+# $(BENCH_SIM): the same RTL and harness verilated with -GFW_RAM_BYTES=$(BENCH_FW_RAM).
+# Only .bss grows; the image itself stays under the boot ROM's 64 KiB limit.
+
+BENCH_BUILD    := $(BUILD)/bench
+BENCH_FW_RAM   := 2097152
+BENCH_MAX_LIVE := 10000
+BENCH_ELF      := $(BENCH_BUILD)/bench-alloc.elf
+BENCH_BIN      := $(BENCH_BUILD)/bench-alloc.bin
+BENCH_IMG      := $(BENCH_BUILD)/bench-alloc.img
+BENCH_LDS      := $(BENCH_BUILD)/bench.ld
+BENCH_SIM      := $(BUILD)/sim-bench/vidalloc-sim
+BENCH_SIM_OBJ  := $(BUILD)/sim-bench/obj
+BENCH_CYCLES   ?= 3000000000
+
+BENCH_SRCS := firmware/start/start.S firmware/bench/bench_alloc.c \
+              firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
+              firmware/drivers/sysctl.c firmware/lib/syscalls.c firmware/lib/version.c \
+              $(sort $(wildcard firmware/kernel/*.c)) firmware/wire/vd_frame_fw.c
+BENCH_OBJS := $(patsubst firmware/%,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SRCS)))
+# FW_CFLAGS is complete by the time recipes run; the pools are sized for the bench.
+BENCH_CFLAGS = $(FW_CFLAGS) -DVD_MAX_ALLOCATIONS=$(shell echo $$(($(BENCH_MAX_LIVE) + 16))) \
+               -DVD_MAX_RESOURCES=4 -DVD_BENCH_MAX_LIVE=$(BENCH_MAX_LIVE) \
+               -Ifirmware/kernel -Ifirmware/wire -Iproto
+
+.PHONY: bench-alloc bench-alloc-image
+bench-alloc-image: $(BENCH_IMG)
+
+$(BENCH_BUILD)/obj/%.o: firmware/%.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< [bench]"
+	$(Q)$(FW_CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_BUILD)/obj/%.o: firmware/%.S | $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  AS      $< [bench]"
+	$(Q)$(FW_CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_LDS): firmware/bench/bench.ld.S firmware/link.ld.S $(FW_BUILD)/gen/vd_regs_ld.h
+	@mkdir -p $(@D)
+	@echo "  CPP     $@"
+	$(Q)$(FW_LDS_CPP) -DVD_BENCH_FW_RAM_SIZE=$(BENCH_FW_RAM) $< -o $@
+
+$(BENCH_ELF): $(BENCH_OBJS) $(BENCH_LDS) $(NEWLIB_STAMP)
+	@echo "  LD      $@"
+	$(Q)$(FW_CC) $(FW_LDFLAGS) -T $(BENCH_LDS) -o $@ $(BENCH_OBJS) \
+	  -Wl,--start-group -lc -lm $(FW_LIBGCC) -Wl,--end-group
+	$(Q)$(FW_SIZE) $@ | awk 'NR == 2 { printf "  SIZE    %s: text %d data %d bss %d\n", "$(notdir $@)", $$1, $$2, $$3 }'
+
+$(BENCH_BIN): $(BENCH_ELF)
+	$(Q)$(FW_OBJCOPY) -O binary $< $@
+
+$(BENCH_IMG): $(BENCH_BIN) tools/mkfwimg.py $(GEN)/vd_regs.h
+	$(Q)$(PYTHON) tools/mkfwimg.py image --regs $(GEN)/vd_regs.h --stack-reserve $(FW_STACK_SIZE) $< $@
+
+# The simulator with a larger FW_RAM: sim/sim.mk's flags, its own object directory.
+$(BENCH_SIM): $(RTL_DEPS) $(wildcard sim/*.cpp sim/*.h) $(GEN)/vd_regs.h $(BOOTROM_HEX)
+	@echo "  VERILATE vidalloc-sim (bench: FW_RAM $(BENCH_FW_RAM) bytes)"
+	@mkdir -p $(@D)
+	$(Q)$(VERILATOR) $(subst $(BUILD)/sim/obj,$(BENCH_SIM_OBJ),$(SIM_VFLAGS)) \
+	  -GFW_RAM_BYTES=$(BENCH_FW_RAM) $(RTL_WAIVERS) $(RTL_SIM_SRCS) $(abspath $(SIM_SRCS)) \
+	  > $(BUILD)/sim-bench/build.log 2>&1 || { tail -n 40 $(BUILD)/sim-bench/build.log; exit 1; }
+	$(Q)cp $(BENCH_SIM_OBJ)/vidalloc-sim $@
+
+# 700 bytes on stdin fill the UART RX FIFO (512) before main: the drain is timed on them.
+bench-alloc: $(BENCH_SIM) $(BENCH_IMG)
+	$(Q)head -c 700 /dev/zero | tr '\0' 'U' | \
+	  $(BENCH_SIM) --firmware $(BENCH_IMG) --uart stdio --expect "bench-alloc done" \
+	  --max-cycles $(BENCH_CYCLES) | tr -d '\r'
+
+-include $(BENCH_OBJS:.o=.d)

@@ -1,0 +1,286 @@
+/*
+ * bench_alloc.c - allocation benchmark on the simulated PicoRV32 (make bench-alloc).
+ *
+ * For N = 10, 1,000 and 10,000 live allocations (random sizes 16..1039 bytes, 1 in 4
+ * aligned to 256, 1 in 8 from the end of the segment; fixed seed; a 16 MiB segment, whose
+ * contents are never touched: the allocator's metadata is out of band), it frees a random
+ * live allocation and allocates a new one, BENCH_SAMPLES times, timing each call with
+ * TIMER.MTIME minus the measured cost of reading it. Printed: p50 / p99 / max cycles,
+ * for the segment allocator alone (vd_tlsf) and for the whole pfnAllocateCb path
+ * (vd_kernel_allocate / vd_kernel_deallocate: miniport, handles, vidmm, TLSF).
+ *
+ * It also times the wire receive path per byte: the UART RX interrupt handler draining a
+ * full 512-byte hardware FIFO (filled from the simulator's stdin before main), and the
+ * frame decoder (vd_frame_feed, including the CRC check) over a maximum-size frame.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vd_frame.h"
+#include "vd_kernel.h"
+#include "vd_mmio.h"
+#include "vd_regs.h"
+#include "vd_tlsf.h"
+#include "vd_uart.h"
+
+#ifndef VD_BENCH_MAX_LIVE
+#define VD_BENCH_MAX_LIVE 10000
+#endif
+#define BENCH_SAMPLES 2000u
+#define BENCH_SEGMENT (16u << 20)
+
+/* A volatile load straight from the register: the cheapest possible timestamp. */
+#define NOW() (*(volatile uint32_t *)(uintptr_t)(VD_TIMER_BASE + VD_TIMER_MTIME))
+
+static vd_tlsf s_tlsf;
+static vd_tlsf_block s_blocks[2 * VD_BENCH_MAX_LIVE + 2];
+static uint32_t s_live_a[VD_BENCH_MAX_LIVE]; /* TLSF: block id; kernel: handle */
+static uint32_t s_live_b[VD_BENCH_MAX_LIVE]; /* TLSF: offset */
+static uint32_t s_alloc_cyc[BENCH_SAMPLES];
+static uint32_t s_free_cyc[BENCH_SAMPLES];
+static uint32_t s_overhead;
+static uint32_t s_rng = 0x2545F491u;
+
+static uint32_t rnd(void)
+{
+    uint32_t x = s_rng;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return s_rng = x;
+}
+
+/* Uniform-enough index below n (n <= 65536) without a divide. */
+static uint32_t rnd_below(uint32_t n)
+{
+    return ((rnd() & 0xFFFFu) * n) >> 16;
+}
+
+typedef struct req {
+    uint32_t size, align, flags;
+} req;
+
+static req rnd_req(void)
+{
+    uint32_t r = rnd();
+    req q;
+    q.size = 16u + (r & 1023u);
+    q.align = ((r >> 10) & 3u) == 0 ? 256u : 16u;
+    q.flags = ((r >> 12) & 7u) == 0 ? VD_TLSF_FROM_END : 0u;
+    return q;
+}
+
+static void measure_overhead(void)
+{
+    uint32_t best = 0xFFFFFFFFu;
+    for (int i = 0; i < 32; i++) {
+        uint32_t t0 = NOW();
+        uint32_t t1 = NOW();
+        if (t1 - t0 < best)
+            best = t1 - t0;
+    }
+    s_overhead = best;
+}
+
+static void sort(uint32_t *a, uint32_t n)
+{
+    static const uint32_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1}; /* Ciura */
+    for (uint32_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        uint32_t gap = gaps[g];
+        for (uint32_t i = gap; i < n; i++) {
+            uint32_t v = a[i], j = i;
+            while (j >= gap && a[j - gap] > v) {
+                a[j] = a[j - gap];
+                j -= gap;
+            }
+            a[j] = v;
+        }
+    }
+}
+
+static void report(const char *what, uint32_t live, uint32_t *cyc)
+{
+    sort(cyc, BENCH_SAMPLES);
+    printf("| %-22s | %6" PRIu32 " | %5" PRIu32 " | %5" PRIu32 " | %6" PRIu32 " |\n", what, live,
+           cyc[BENCH_SAMPLES / 2], cyc[(BENCH_SAMPLES * 99u) / 100u], cyc[BENCH_SAMPLES - 1]);
+}
+
+static uint32_t timed(uint32_t t0, uint32_t t1)
+{
+    uint32_t d = t1 - t0;
+    return d > s_overhead ? d - s_overhead : 0;
+}
+
+static int bench_tlsf(uint32_t live)
+{
+    uint32_t i, k;
+    if (!NT_SUCCESS(vd_tlsf_init(&s_tlsf, s_blocks, 2 * VD_BENCH_MAX_LIVE + 2, BENCH_SEGMENT)))
+        return -1;
+    for (i = 0; i < live; i++) {
+        req q = rnd_req();
+        if (!NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, q.size, q.align, q.flags, &s_live_a[i], &s_live_b[i])))
+            return -2;
+    }
+    for (k = 0; k < BENCH_SAMPLES; k++) {
+        uint32_t j = rnd_below(live);
+        req q = rnd_req();
+        uint32_t t0 = NOW();
+        vd_ntstatus_t st = vd_tlsf_free(&s_tlsf, s_live_a[j], s_live_b[j]);
+        uint32_t t1 = NOW();
+        if (!NT_SUCCESS(st))
+            return -3;
+        s_free_cyc[k] = timed(t0, t1);
+        t0 = NOW();
+        st = vd_tlsf_alloc(&s_tlsf, q.size, q.align, q.flags, &s_live_a[j], &s_live_b[j]);
+        t1 = NOW();
+        if (!NT_SUCCESS(st))
+            return -4;
+        s_alloc_cyc[k] = timed(t0, t1);
+    }
+    if (vd_tlsf_check(&s_tlsf) != 0)
+        return -5;
+    report("vd_tlsf_alloc", live, s_alloc_cyc);
+    report("vd_tlsf_free", live, s_free_cyc);
+    return 0;
+}
+
+/* One buffer allocation through pfnAllocateCb's kernel side. */
+static vd_ntstatus_t kernel_alloc(uint32_t dev, uint32_t *h)
+{
+    static vd_surface_desc d;
+    static vd_kernel_allocinfo ai;
+    static vd_kernel_allocate_args a;
+    uint32_t r = rnd();
+    memset(&d, 0, sizeof d);
+    d.Version = VD_SURFACE_DESC_VERSION;
+    d.Size = sizeof d;
+    d.Format = D3DDDIFMT_UNKNOWN;
+    d.ByteSize = 16u + (r & 1023u);
+    d.Usage = ((r >> 10) & 3u) == 0 ? VD_SURFACE_USAGE_RENDERTARGET : VD_SURFACE_USAGE_CPU_WRITE;
+    memset(&ai, 0, sizeof ai);
+    ai.pPrivateDriverData = &d;
+    ai.PrivateDriverDataSize = sizeof d;
+    memset(&a, 0, sizeof a);
+    a.NumAllocations = 1;
+    a.pAllocationInfo = &ai;
+    uint32_t t0 = NOW();
+    vd_ntstatus_t st = vd_kernel_allocate(dev, &a);
+    uint32_t t1 = NOW();
+    *h = ai.hAllocation;
+    s_alloc_cyc[0] = timed(t0, t1); /* the caller files it */
+    return st;
+}
+
+static int bench_kernel(uint32_t live)
+{
+    uint32_t dev, i, k;
+    if (!NT_SUCCESS(vd_kernel_init(VD_VRAM_BASE, BENCH_SEGMENT)) ||
+        !NT_SUCCESS(vd_kernel_open_device(&dev)))
+        return -1;
+    for (i = 0; i < live; i++)
+        if (!NT_SUCCESS(kernel_alloc(dev, &s_live_a[i])))
+            return -2;
+    static uint32_t acyc[BENCH_SAMPLES];
+    for (k = 0; k < BENCH_SAMPLES; k++) {
+        uint32_t j = rnd_below(live);
+        vd_kernel_deallocate_args da = {0, 1, &s_live_a[j]};
+        uint32_t t0 = NOW();
+        vd_ntstatus_t st = vd_kernel_deallocate(dev, &da);
+        uint32_t t1 = NOW();
+        if (!NT_SUCCESS(st))
+            return -3;
+        s_free_cyc[k] = timed(t0, t1);
+        if (!NT_SUCCESS(kernel_alloc(dev, &s_live_a[j])))
+            return -4;
+        acyc[k] = s_alloc_cyc[0];
+    }
+    report("vd_kernel_allocate", live, acyc);
+    report("vd_kernel_deallocate", live, s_free_cyc);
+    return 0;
+}
+
+/* The RX interrupt handler on a full hardware FIFO (bytes from the simulator's stdin). */
+static void bench_drain(void)
+{
+    uint32_t level = 0;
+    for (int i = 0; i < 100 && level < VD_UART_FIFO_DEPTH; i++) {
+        level = vd_mmio_read32(VD_UART_BASE + VD_UART_LEVEL) & VD_UART_LEVEL_RX_MASK;
+        for (volatile int w = 0; w < 2000; w++)
+            ;
+    }
+    if (level == 0) {
+        printf("rx drain: no bytes on the UART (pipe some into the simulator's stdin)\n");
+        return;
+    }
+    uint32_t t0 = NOW();
+    vd_uart_irq_handler();
+    uint32_t t1 = NOW();
+    vd_uart_rx_stats s;
+    vd_uart_get_rx_stats(&s);
+    uint32_t c = timed(t0, t1);
+    printf("rx drain (IRQ handler, FIFO full): %" PRIu32 " bytes in %" PRIu32
+           " cycles = %" PRIu32 ".%02" PRIu32 " cycles/byte\n",
+           s.bytes, c, c / s.bytes, (c % s.bytes) * 100u / s.bytes);
+}
+
+/* The decoder loop of vd_link.c over a maximum frame and a typical ALLOCATE frame. */
+static void bench_decode(uint16_t len)
+{
+    static uint8_t payload[VD_WIRE_MAX_PAYLOAD];
+    static uint8_t frame[VD_WIRE_MAX_FRAME];
+    static vd_frame_decoder dec;
+    const vd_wire_hdr *h;
+    const uint8_t *p;
+    for (uint32_t i = 0; i < len; i++)
+        payload[i] = (uint8_t)rnd();
+    size_t n = vd_frame_encode(frame, VD_MSG_WRITE, 1, payload, len);
+    vd_frame_decoder_init(&dec);
+    int got = 0;
+    const uint8_t *q = frame, *e = frame + n;
+    uint32_t t0 = NOW();
+    while (q != e)
+        if (vd_frame_feed(&dec, *q++, &h, &p))
+            got = 1;
+    uint32_t t1 = NOW();
+    uint32_t c = timed(t0, t1);
+    uint32_t t2 = NOW();
+    size_t m = vd_frame_encode(frame, VD_MSG_WRITE | VD_WIRE_RESPONSE, 1, payload, len);
+    uint32_t t3 = NOW();
+    uint32_t ce = timed(t2, t3);
+    printf("frame decode, %4u-byte payload (%4u on the wire): %s %" PRIu32 " cycles = %" PRIu32
+           " cycles/byte; encode %" PRIu32 " cycles = %" PRIu32 " cycles/byte\n",
+           (unsigned)len, (unsigned)n, got ? "ok" : "FAILED", c, c / (uint32_t)n, ce,
+           ce / (uint32_t)m);
+}
+
+int main(void)
+{
+    vd_uart_init(VD_UART_BOOT_BAUD);
+    measure_overhead();
+    printf("bench-alloc: PicoRV32 RV32I, cycles from TIMER.MTIME minus %" PRIu32
+           " (timer read), %u samples, seed fixed, 16 MiB segment\n",
+           s_overhead, BENCH_SAMPLES);
+    bench_drain();
+    (void)vd_crc32c(0, "", 0); /* the CRC table is built once, at first use */
+    bench_decode(VD_WIRE_MAX_PAYLOAD);
+    bench_decode(80);
+    printf("| %-22s | %6s | %5s | %5s | %6s |\n", "call", "live", "p50", "p99", "max");
+    printf("|------------------------|--------|-------|-------|--------|\n");
+    static const uint32_t lives[] = {10, 1000, VD_BENCH_MAX_LIVE};
+    for (uint32_t i = 0; i < 3; i++) {
+        int r = bench_tlsf(lives[i]);
+        if (r)
+            printf("tlsf bench failed %d at %" PRIu32 " live\n", r, lives[i]);
+    }
+    for (uint32_t i = 0; i < 3; i++) {
+        int r = bench_kernel(lives[i]);
+        if (r)
+            printf("kernel bench failed %d at %" PRIu32 " live\n", r, lives[i]);
+    }
+    printf("bench-alloc done\n");
+    fflush(stdout);
+    vd_uart_flush();
+    for (;;)
+        ;
+}

@@ -1,0 +1,3 @@
+# Request decoder and dispatcher (transport-neutral).
+FW_SRCS += firmware/dispatch/vd_dispatch.c
+FW_INCLUDES += -Ifirmware/dispatch

@@ -1,0 +1,542 @@
+/* vd_dispatch.c - request decoder and dispatcher (vd_dispatch.h). */
+#include "vd_dispatch.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "vd_handle.h"
+#include "vd_kernel.h"
+
+#define HR_OK      S_OK
+#define HR_INVALID E_INVALIDARG
+
+/*
+ * What the wire layer keeps per allocation slot besides the kernel: the lock state and
+ * the surface's Usage bits (the miniport does not keep them, and QUERY HANDLE_DATA gives
+ * the whole vd_surface_desc back). `h` is the full handle, so a freed and reused slot
+ * never inherits a lock.
+ */
+typedef struct disp_shadow {
+    uint32_t h;
+    uint8_t usage;
+    uint8_t locked;     /* 1 while locked */
+    uint8_t lock_flags; /* VD_LOCK_* of the lock */
+    uint8_t reserved;
+} disp_shadow;
+
+static const vd_disp_platform *s_plat;
+static disp_shadow s_shadow[VD_MAX_ALLOCATIONS];
+
+/* Aligned scratch for what the kernel reads through pointers. */
+static uint32_t s_res_priv[(VD_MAX_RESOURCE_PRIVDATA + 3) / 4 + 1];
+static uint32_t s_alloc_priv[VD_MAX_ALLOCS_PER_CALL][VD_DISP_MAX_ALLOC_PRIVDATA / 4];
+static vd_kernel_allocinfo s_kinfo[VD_MAX_ALLOCS_PER_CALL];
+static D3DKMT_HANDLE s_handles[VD_MAX_ALLOCATIONS];
+
+/* ---- little helpers: responses are built in the caller's aligned buffer ---- */
+
+static void put32(uint8_t *rsp, uint32_t off, uint32_t v)
+{
+    memcpy(rsp + off, &v, sizeof v);
+}
+
+static uint32_t status_rsp(uint8_t *rsp, int32_t hr)
+{
+    put32(rsp, 0, (uint32_t)hr);
+    return 4;
+}
+
+static disp_shadow *shadow_of(uint32_t h)
+{
+    uint32_t i = VD_HANDLE_INDEX_OF(h);
+    if (h == 0 || i >= VD_MAX_ALLOCATIONS)
+        return NULL;
+    return &s_shadow[i];
+}
+
+/* Restart: the kernel forgets every object and the wire layer every lock. */
+static vd_ntstatus_t disp_reset(void)
+{
+    memset(s_shadow, 0, sizeof s_shadow);
+    return vd_kernel_init(s_plat->vram_cpu_base, s_plat->vram_size);
+}
+
+vd_ntstatus_t vd_disp_init(const vd_disp_platform *p)
+{
+    s_plat = p;
+    return disp_reset();
+}
+
+/* ---- HELLO / devices ---- */
+
+static uint32_t do_hello(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_hello_req q;
+    vd_wire_hello_rsp r;
+
+    if (len != sizeof q)
+        return status_rsp(rsp, HR_INVALID);
+    memcpy(&q, req, sizeof q);
+    memset(&r, 0, sizeof r);
+    r.hr = HR_OK;
+    if (q.reserved != 0)
+        r.hr = HR_INVALID;
+    else if (q.wire_version != VD_WIRE_VERSION)
+        r.hr = E_FAIL;
+    else if (!NT_SUCCESS(disp_reset()))
+        r.hr = E_FAIL;
+    /* The board's identity goes back whatever the outcome, so the host can say why. */
+    r.wire_version = VD_WIRE_VERSION;
+    r.max_payload = VD_WIRE_MAX_PAYLOAD;
+    r.window = VD_WIRE_WINDOW;
+    r.soc_id = s_plat->soc_id;
+    r.soc_version = s_plat->soc_version;
+    r.clk_hz = s_plat->clk_hz;
+    r.vram_size = s_plat->vram_size;
+    if (s_plat->fw_version != NULL) {
+        size_t n = strlen(s_plat->fw_version);
+        if (n > sizeof r.fw_version - 1)
+            n = sizeof r.fw_version - 1;
+        memcpy(r.fw_version, s_plat->fw_version, n);
+    }
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+static uint32_t do_open_device(uint32_t len, uint8_t *rsp)
+{
+    vd_wire_open_device_rsp r = {HR_INVALID, 0};
+
+    if (len == 0)
+        r.hr = vd_status_to_hresult(vd_kernel_open_device(&r.hDevice));
+    if (r.hr != HR_OK)
+        r.hDevice = 0;
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+static uint32_t do_close_device(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_device_req q;
+
+    if (len != sizeof q)
+        return status_rsp(rsp, HR_INVALID);
+    memcpy(&q, req, sizeof q);
+    return status_rsp(rsp, vd_status_to_hresult(vd_kernel_close_device(q.hDevice)));
+}
+
+/* ---- ALLOCATE ---- */
+
+static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_allocate_req q;
+    vd_wire_allocate_rsp r;
+    vd_kernel_allocate_args a;
+    uint32_t off, need, i, n;
+
+    memset(&r, 0, sizeof r);
+    r.hr = HR_INVALID;
+    if (len < sizeof q)
+        goto out;
+    memcpy(&q, req, sizeof q);
+    n = q.NumAllocations;
+    if (q.reserved != 0 || n == 0 || n > VD_MAX_ALLOCS_PER_CALL ||
+        q.PrivateDriverDataSize > VD_MAX_RESOURCE_PRIVDATA)
+        goto out;
+    off = sizeof q;
+    /* Every size below is bounded (<= 64 KiB), so off + need cannot wrap; compare with
+     * what is left anyway, the form that stays right if the bounds ever grow. */
+    need = VD_WIRE_PAD4(q.PrivateDriverDataSize);
+    if (need > len - off)
+        goto out;
+    memcpy(s_res_priv, req + off, q.PrivateDriverDataSize);
+    off += need;
+
+    for (i = 0; i < n; i++) {
+        vd_wire_allocinfo w;
+        if (sizeof w > len - off)
+            goto out;
+        memcpy(&w, req + off, sizeof w);
+        off += sizeof w;
+        if (w.reserved != 0 || w.PrivateDriverDataSize > VD_DISP_MAX_ALLOC_PRIVDATA)
+            goto out;
+        need = VD_WIRE_PAD4(w.PrivateDriverDataSize);
+        if (need > len - off)
+            goto out;
+        memset(s_alloc_priv[i], 0, sizeof s_alloc_priv[i]);
+        memcpy(s_alloc_priv[i], req + off, w.PrivateDriverDataSize);
+        off += need;
+
+        s_kinfo[i].hAllocation = 0;
+        s_kinfo[i].Flags = w.Flags;
+        s_kinfo[i].pSystemMem = w.pSystemMem;
+        s_kinfo[i].pPrivateDriverData = w.PrivateDriverDataSize ? s_alloc_priv[i] : NULL;
+        s_kinfo[i].PrivateDriverDataSize = w.PrivateDriverDataSize;
+        s_kinfo[i].VidPnSourceId = w.VidPnSourceId;
+    }
+    if (off != len) /* trailing bytes: the sizes do not add up */
+        goto out;
+
+    memset(&a, 0, sizeof a);
+    a.pPrivateDriverData = q.PrivateDriverDataSize ? s_res_priv : NULL;
+    a.PrivateDriverDataSize = q.PrivateDriverDataSize;
+    a.hResource = q.hResource;
+    a.NumAllocations = n;
+    a.pAllocationInfo = s_kinfo;
+    r.hr = vd_status_to_hresult(vd_kernel_allocate(q.hDevice, &a));
+    if (r.hr != HR_OK)
+        goto out;
+
+    r.hKMResource = a.hKMResource;
+    r.NumAllocations = n;
+    for (i = 0; i < n; i++) {
+        disp_shadow *s = shadow_of(s_kinfo[i].hAllocation);
+        const vd_surface_desc *d = (const vd_surface_desc *)(const void *)s_alloc_priv[i];
+        if (s != NULL) {
+            memset(s, 0, sizeof *s);
+            s->h = s_kinfo[i].hAllocation;
+            s->usage = (uint8_t)d->Usage; /* the miniport accepted it: 6 bits */
+        }
+        put32(rsp, sizeof r + 4 * i, s_kinfo[i].hAllocation);
+    }
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r + 4 * n;
+out:
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+/* ---- DEALLOCATE ---- */
+
+static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_deallocate_req q;
+    vd_kernel_deallocate_args a;
+
+    if (len < sizeof q)
+        return status_rsp(rsp, HR_INVALID);
+    memcpy(&q, req, sizeof q);
+    /* The list is on the wire even when hResource makes the kernel ignore it. */
+    if (q.NumAllocations > (len - sizeof q) / 4 || len - sizeof q != 4 * q.NumAllocations)
+        return status_rsp(rsp, HR_INVALID);
+    memset(&a, 0, sizeof a);
+    a.hResource = q.hResource;
+    if (q.hResource == 0) {
+        /* More handles than can ever be live cannot be a list without repeats. */
+        if (q.NumAllocations == 0 || q.NumAllocations > VD_MAX_ALLOCATIONS)
+            return status_rsp(rsp, HR_INVALID);
+        memcpy(s_handles, req + sizeof q, 4 * q.NumAllocations);
+        a.NumAllocations = q.NumAllocations;
+        a.HandleList = s_handles;
+    }
+    return status_rsp(rsp, vd_status_to_hresult(vd_kernel_deallocate(q.hDevice, &a)));
+}
+
+/* ---- LOCK / UNLOCK / READ / WRITE ---- */
+
+/*
+ * The allocation named by (hDevice, hAllocation): live and owned by that device.
+ * Returns its shadow record and fills *q, or NULL (E_INVALIDARG).
+ */
+static disp_shadow *owned_allocation(uint32_t hDevice, uint32_t hAllocation,
+                                     vd_kernel_allocation_query *q)
+{
+    disp_shadow *s;
+
+    if (hDevice == 0 || !NT_SUCCESS(vd_kernel_query_allocation(hAllocation, q)) ||
+        q->hDevice != hDevice)
+        return NULL;
+    s = shadow_of(hAllocation);
+    if (s == NULL || s->h != hAllocation)
+        return NULL;
+    return s;
+}
+
+static uint32_t do_lock(const uint8_t *req, uint32_t len, uint8_t *rsp, int unlock)
+{
+    vd_wire_lock_req q;
+    vd_wire_lock_rsp r = {HR_INVALID, 0};
+    vd_kernel_allocation_query aq;
+    disp_shadow *s;
+
+    if (len != sizeof q)
+        goto out;
+    memcpy(&q, req, sizeof q);
+    if (q.reserved != 0)
+        goto out;
+    s = owned_allocation(q.hDevice, q.hAllocation, &aq);
+    if (s == NULL)
+        goto out;
+    if (unlock) { /* Flags are ignored: pfnUnlockCb has none */
+        if (!s->locked)
+            goto out;
+        s->locked = 0;
+        s->lock_flags = 0;
+        return status_rsp(rsp, HR_OK);
+    }
+    if ((q.Flags & ~VD_LOCK_VALID_MASK) != 0 ||
+        (q.Flags & (VD_LOCK_READONLY | VD_LOCK_WRITEONLY)) ==
+            (VD_LOCK_READONLY | VD_LOCK_WRITEONLY))
+        goto out;
+    /* WDDM: locking needs a CPU-visible allocation; a valid request the allocation
+     * cannot satisfy is D3DERR_NOTAVAILABLE (one of pfnLockCb's documented codes). */
+    if (!(aq.flags & DXGK_ALLOCINFOFLAG_CPUVISIBLE)) {
+        r.hr = D3DERR_NOTAVAILABLE;
+        goto out;
+    }
+    s->locked = 1; /* a second lock replaces the flags; one unlock releases */
+    s->lock_flags = (uint8_t)q.Flags;
+    r.hr = HR_OK;
+    r.size = aq.size;
+out:
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+/*
+ * Common checks of READ and WRITE; returns the HRESULT and, on S_OK, the VRAM byte
+ * address of the range in *where.
+ */
+static int32_t rw_check(const vd_wire_rw_req *q, int write, uint8_t **where)
+{
+    vd_kernel_allocation_query aq;
+    disp_shadow *s;
+    uint32_t vo;
+
+    if (q->length > VD_WIRE_MAX_CHUNK)
+        return HR_INVALID;
+    s = owned_allocation(q->hDevice, q->hAllocation, &aq);
+    if (s == NULL || !s->locked)
+        return HR_INVALID;
+    if (s->lock_flags & (write ? VD_LOCK_READONLY : VD_LOCK_WRITEONLY))
+        return HR_INVALID;
+    /* Overflow-safe: offset + length <= size without computing offset + length. */
+    if (q->length > aq.size || q->offset > aq.size - q->length)
+        return HR_INVALID;
+    /* System-memory allocations (runtime pSystemMem) live on the host: no VRAM bytes. */
+    if (aq.residency != VD_RESIDENCY_VRAM)
+        return D3DERR_NOTAVAILABLE;
+    vo = aq.offset;
+    if (vo > s_plat->vram_size || aq.size > s_plat->vram_size - vo) /* kernel invariant */
+        return E_FAIL;
+    *where = s_plat->vram + vo + q->offset;
+    return HR_OK;
+}
+
+static uint32_t do_read(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_rw_req q;
+    vd_wire_read_rsp r = {HR_INVALID, 0};
+    uint8_t *src = NULL;
+    uint32_t pad;
+
+    if (len != sizeof q)
+        goto out;
+    memcpy(&q, req, sizeof q);
+    r.hr = rw_check(&q, 0, &src);
+    if (r.hr != HR_OK)
+        goto out;
+    r.length = q.length;
+    memcpy(rsp + sizeof r, src, q.length);
+    pad = VD_WIRE_PAD4(q.length) - q.length;
+    memset(rsp + sizeof r + q.length, 0, pad);
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r + q.length + pad;
+out:
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+static uint32_t do_write(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_rw_req q;
+    uint8_t *dst = NULL;
+    int32_t hr;
+
+    if (len < sizeof q)
+        return status_rsp(rsp, HR_INVALID);
+    memcpy(&q, req, sizeof q);
+    if (q.length > VD_WIRE_MAX_CHUNK || len - sizeof q != VD_WIRE_PAD4(q.length))
+        return status_rsp(rsp, HR_INVALID);
+    hr = rw_check(&q, 1, &dst);
+    if (hr == HR_OK)
+        memcpy(dst, req + sizeof q, q.length);
+    return status_rsp(rsp, hr);
+}
+
+/* ---- QUERY ---- */
+
+/* The allocation's vd_surface_desc, rebuilt from DxgkDdiDescribeAllocation and Usage. */
+static int32_t surface_desc_of(uint32_t h, vd_surface_desc *d)
+{
+    DXGKARG_DESCRIBEALLOCATION da;
+    disp_shadow *s = shadow_of(h);
+
+    if (s == NULL || s->h != h || !NT_SUCCESS(vd_kernel_describe_allocation(h, &da)))
+        return HR_INVALID;
+    memset(d, 0, sizeof *d);
+    d->Version = VD_SURFACE_DESC_VERSION;
+    d->Size = sizeof *d;
+    d->Format = (uint32_t)da.Format;
+    d->Usage = s->usage;
+    if (da.Format == D3DDDIFMT_UNKNOWN) { /* a buffer: DescribeAllocation gives ByteSize x 1 */
+        d->ByteSize = da.Width;
+    } else {
+        d->Width = da.Width;
+        d->Height = da.Height;
+    }
+    d->RefreshRateNumerator = da.RefreshRate.Numerator;
+    d->RefreshRateDenominator = da.RefreshRate.Denominator;
+    return HR_OK;
+}
+
+static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_query_req q;
+    vd_wire_query_rsp r = {HR_INVALID, 0, 0, 0};
+    uint8_t *data = rsp + sizeof r;
+
+    if (len != sizeof q)
+        goto out;
+    memcpy(&q, req, sizeof q);
+    if (q.reserved != 0)
+        goto out;
+
+    switch (q.what) {
+    case VD_QUERY_HANDLE_DATA: {
+        DXGKARGCB_GETHANDLEDATA g;
+        memset(&g, 0, sizeof g);
+        g.hObject = q.handle;
+        g.Type = (DXGK_HANDLE_TYPE)q.arg;
+        if (vd_kernel_cb_get_handle_data(&g) == NULL) /* bad handle or wrong type */
+            break;
+        if (q.arg == DXGK_HANDLE_ALLOCATION) {
+            vd_surface_desc d;
+            r.hr = surface_desc_of(q.handle, &d);
+            if (r.hr == HR_OK) {
+                memcpy(data, &d, sizeof d);
+                r.length = sizeof d;
+            }
+        } else {
+            uint32_t size = 0, children = 0;
+            r.hr = vd_status_to_hresult(vd_kernel_get_resource_info(
+                q.handle, data, VD_MAX_RESOURCE_PRIVDATA, &size, &children));
+            if (r.hr == HR_OK) {
+                r.value = children;
+                r.length = size;
+            }
+        }
+        break;
+    }
+    case VD_QUERY_CHILD: {
+        DXGKARGCB_ENUMHANDLECHILDREN e = {q.handle, q.arg};
+        r.value = vd_kernel_cb_enum_handle_children(&e); /* 0 past the last, as the DDI */
+        r.hr = HR_OK;
+        break;
+    }
+    case VD_QUERY_PARENT:
+        if (q.arg != 0)
+            break;
+        r.value = vd_kernel_cb_get_handle_parent(q.handle);
+        r.hr = HR_OK;
+        break;
+    case VD_QUERY_ALLOCATION: {
+        vd_kernel_allocation_query aq;
+        vd_wire_allocation_info ai;
+        const vd_vidmm_alloc *v;
+        if (q.arg != 0 || !NT_SUCCESS(vd_kernel_query_allocation(q.handle, &aq)))
+            break;
+        v = vd_vidmm_get(VD_HANDLE_INDEX_OF(q.handle));
+        memset(&ai, 0, sizeof ai);
+        ai.hDevice = aq.hDevice;
+        ai.hKMResource = aq.hKMResource;
+        ai.residency = aq.residency;
+        ai.segment = aq.segment;
+        ai.offset = aq.offset;
+        ai.size = aq.size;
+        ai.alignment = v != NULL ? 1u << v->align_log2 : 0u;
+        ai.flags = aq.flags;
+        memcpy(data, &ai, sizeof ai);
+        r.length = sizeof ai;
+        r.hr = HR_OK;
+        break;
+    }
+    case VD_QUERY_SEGMENT_STATS: {
+        vd_kernel_stats ks;
+        vd_wire_segment_stats ss;
+        if (q.handle != 0 || q.arg != 0)
+            break;
+        vd_kernel_get_stats(&ks);
+        memset(&ss, 0, sizeof ss);
+        ss.size = ks.vidmm.vram.total_bytes;
+        ss.used = ks.vidmm.vram.used_bytes;
+        ss.free = ks.vidmm.vram.free_bytes;
+        ss.largest_free = ks.vidmm.vram.largest_free_bytes;
+        ss.fragmentation_permille = ks.vidmm.vram.fragmentation_permille;
+        ss.allocations = ks.allocations;
+        ss.resources = ks.resources;
+        ss.devices = ks.devices;
+        memcpy(data, &ss, sizeof ss);
+        r.length = sizeof ss;
+        r.hr = HR_OK;
+        break;
+    }
+    case VD_QUERY_DESCRIBE: {
+        DXGKARG_DESCRIBEALLOCATION da;
+        vd_wire_describe wd;
+        if (q.arg != 0)
+            break;
+        r.hr = vd_status_to_hresult(vd_kernel_describe_allocation(q.handle, &da));
+        if (r.hr != HR_OK)
+            break;
+        memset(&wd, 0, sizeof wd);
+        wd.Width = da.Width;
+        wd.Height = da.Height;
+        wd.Format = (uint32_t)da.Format;
+        wd.RefreshRateNumerator = da.RefreshRate.Numerator;
+        wd.RefreshRateDenominator = da.RefreshRate.Denominator;
+        memcpy(data, &wd, sizeof wd);
+        r.length = sizeof wd;
+        break;
+    }
+    case VD_QUERY_FW_STATS: {
+        vd_wire_fw_stats fs;
+        if (q.handle != 0 || q.arg != 0)
+            break;
+        memset(&fs, 0, sizeof fs);
+        if (s_plat->fw_stats != NULL)
+            s_plat->fw_stats(&fs);
+        memcpy(data, &fs, sizeof fs);
+        r.length = sizeof fs;
+        r.hr = HR_OK;
+        break;
+    }
+    default:
+        break;
+    }
+out:
+    if (r.hr != HR_OK)
+        r.length = 0;
+    memset(data + r.length, 0, VD_WIRE_PAD4(r.length) - r.length);
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r + VD_WIRE_PAD4(r.length);
+}
+
+uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
+        return status_rsp(rsp, HR_INVALID);
+    switch (type) {
+    case VD_MSG_HELLO:        return do_hello(req, len, rsp);
+    case VD_MSG_OPEN_DEVICE:  return do_open_device(len, rsp);
+    case VD_MSG_CLOSE_DEVICE: return do_close_device(req, len, rsp);
+    case VD_MSG_ALLOCATE:     return do_allocate(req, len, rsp);
+    case VD_MSG_DEALLOCATE:   return do_deallocate(req, len, rsp);
+    case VD_MSG_LOCK:         return do_lock(req, len, rsp, 0);
+    case VD_MSG_UNLOCK:       return do_lock(req, len, rsp, 1);
+    case VD_MSG_READ:         return do_read(req, len, rsp);
+    case VD_MSG_WRITE:        return do_write(req, len, rsp);
+    case VD_MSG_QUERY:        return do_query(req, len, rsp);
+    default:                  return status_rsp(rsp, HR_INVALID);
+    }
+}

@@ -1,0 +1,70 @@
+/*
+ * vd_dispatch.h - request decoder and dispatcher of the wire protocol (vidalloc/vd_wire.h).
+ *
+ * Takes one request payload (already framed, checked and sequenced by a transport) and
+ * produces its response payload. It knows nothing of UART, COBS or sequencing, so any
+ * transport (UART frames today, a PCIe mailbox later) feeds the same code.
+ *
+ * Nothing on the wire is trusted: every length is checked before it is used, structs are
+ * copied out of the payload with memcpy (the payload is only 4-byte aligned), arrays the
+ * kernel reads are copied into aligned firmware scratch, and anything malformed is
+ * answered with E_INVALIDARG without calling the kernel. docs/wire.md lists every rule.
+ */
+#ifndef VD_DISPATCH_H
+#define VD_DISPATCH_H
+
+#include <stdint.h>
+
+#include "vidalloc/vd_status.h"
+#include "vidalloc/vd_wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the board is; HELLO reports it. VRAM is reached through `vram` (CPU pointer). */
+typedef struct vd_disp_platform {
+    uint32_t soc_id;          /* SYSCTL.ID */
+    uint32_t soc_version;     /* SYSCTL.VERSION */
+    uint32_t clk_hz;          /* SYSCTL.CLK_HZ */
+    uint32_t vram_size;       /* SYSCTL.VRAM_SIZE: bytes at `vram` */
+    uint32_t vram_cpu_base;   /* VRAM's CPU address as the kernel reports it (segment descriptor) */
+    uint8_t *vram;            /* where READ/WRITE reach VRAM */
+    const char *fw_version;   /* copied (truncated) into HELLO's fw_version */
+    /* Fills the transport counters for VD_QUERY_FW_STATS; NULL: all zero. */
+    void (*fw_stats)(vd_wire_fw_stats *out);
+} vd_disp_platform;
+
+/* Per-allocation private data the dispatcher accepts (vd_surface_desc is 32). */
+#define VD_DISP_MAX_ALLOC_PRIVDATA 64u
+
+/* D3DDDICB_LOCKFLAGS bits the firmware knows (WDDM-FACTS §2); the others are reserved. */
+#define VD_LOCK_READONLY    0x01u
+#define VD_LOCK_WRITEONLY   0x02u
+#define VD_LOCK_DONOTWAIT   0x04u
+#define VD_LOCK_IGNORESYNC  0x08u
+#define VD_LOCK_LOCKENTIRE  0x10u
+#define VD_LOCK_DONOTEVICT  0x20u
+#define VD_LOCK_DISCARD     0x80u
+#define VD_LOCK_VALID_MASK  0xBFu
+
+/*
+ * Keep `p` (it must outlive the dispatcher) and start the kernel on its VRAM.
+ * Returns the kernel's status (non-success: the adapter could not start).
+ */
+vd_ntstatus_t vd_disp_init(const vd_disp_platform *p);
+
+/*
+ * Execute one request of `type` (without VD_WIRE_RESPONSE) whose payload is req[0..len).
+ * rsp must hold VD_WIRE_MAX_PAYLOAD bytes and be 4-byte aligned. Returns the response
+ * payload length (always >= 4: every response starts with its HRESULT). HELLO with the
+ * right wire version restarts the session: every device, resource and allocation is
+ * forgotten (the previous host is gone).
+ */
+uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t *rsp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VD_DISPATCH_H */

@@ -1,0 +1,108 @@
+/* vd_link.c - the wire protocol over the UART (vd_link.h). */
+#include "vd_link.h"
+
+#include "vd_frame.h"
+#include "vd_irq.h"
+#include "vd_mmio.h"
+#include "vd_regs.h"
+#include "vd_session.h"
+#include "vd_uart.h"
+
+/* A host keeping to its window never makes the ring overflow (vd_wire.h, Flow control):
+ * VD_WIRE_WINDOW whole frames, each possibly preceded by a resync 0x00. */
+_Static_assert(VD_UART_RX_RING_SIZE >= VD_WIRE_WINDOW * (VD_WIRE_MAX_FRAME + 1u),
+               "the UART RX ring must hold VD_WIRE_WINDOW maximum frames");
+
+static vd_frame_decoder s_dec;
+static uint32_t s_rx_frames;
+static uint32_t s_uart_errors;
+static uint32_t s_decode_cycles;
+static uint32_t s_decode_bytes;
+
+static inline uint32_t mtime(void)
+{
+    return vd_mmio_read32(VD_TIMER_BASE + VD_TIMER_MTIME);
+}
+
+/*
+ * Feed one contiguous span of the ring through the decoder. Returns how many bytes were
+ * used: it stops right after a complete frame so that the frame is served (and the
+ * decoder's body, where the payload lives, stays intact) before more bytes go in.
+ */
+static size_t feed(const uint8_t *p, size_t n, int *got, const vd_wire_hdr **hdr,
+                   const uint8_t **payload)
+{
+    const uint8_t *q = p;
+    const uint8_t *e = p + n;
+    uint32_t t0 = mtime();
+
+    *got = 0;
+    while (q != e) {
+        if (vd_frame_feed(&s_dec, *q++, hdr, payload)) {
+            *got = 1;
+            break;
+        }
+    }
+    s_decode_cycles += mtime() - t0;
+    s_decode_bytes += (uint32_t)(q - p);
+    return (size_t)(q - p);
+}
+
+_Noreturn void vd_link_run(void)
+{
+    static const uint8_t resync = 0x00;
+
+    vd_frame_decoder_init(&s_dec);
+    vd_sess_init();
+    vd_uart_flush();
+    vd_uart_write_burst(&resync, 1);
+
+    for (;;) {
+        const uint8_t *p;
+        size_t n;
+
+        uint32_t mask = vd_irq_save();
+        if (vd_uart_rx_available() == 0)
+            vd_irq_wait(); /* the UART line wakes us even while masked */
+        vd_irq_restore(mask); /* the RX handler runs here */
+
+        while ((n = vd_uart_rx_span(&p)) != 0) {
+            const vd_wire_hdr *hdr;
+            const uint8_t *payload;
+            int got;
+
+            vd_uart_rx_consume(feed(p, n, &got, &hdr, &payload));
+            if (got) {
+                const uint8_t *out;
+                size_t len;
+                s_rx_frames++;
+                len = vd_sess_on_frame(hdr, payload, &out);
+                if (len != 0)
+                    vd_uart_write_burst(out, len);
+            }
+        }
+        s_uart_errors |= vd_uart_take_errors();
+    }
+}
+
+void vd_link_get_stats(vd_wire_fw_stats *out)
+{
+    vd_sess_stats ss;
+    vd_uart_rx_stats us;
+
+    vd_sess_get_stats(&ss);
+    vd_uart_get_rx_stats(&us);
+    out->rx_bytes = s_decode_bytes;
+    out->rx_frames = s_rx_frames;
+    out->rx_dropped = s_dec.dropped;
+    out->rx_overflows = vd_uart_rx_overflows();
+    out->uart_errors = s_uart_errors | vd_uart_take_errors();
+    out->executed = ss.executed;
+    out->replayed = ss.replayed;
+    out->seq_dropped = ss.dropped;
+    out->drain_cycles = us.cycles;
+    out->drain_bytes = us.bytes;
+    out->drain_irqs = us.irqs;
+    out->decode_cycles = s_decode_cycles;
+    out->decode_bytes = s_decode_bytes;
+}

@@ -1,0 +1,90 @@
+/* vd_session.c - sequencing and replay cache (vd_session.h). */
+#include "vd_session.h"
+
+#include <string.h>
+
+#include "vd_dispatch.h"
+#include "vd_frame.h"
+
+/* One cached response, kept encoded: a replay is a plain resend. */
+typedef struct sess_slot {
+    uint32_t len;   /* encoded bytes, 0 = empty */
+    uint16_t seq;
+    uint8_t type;   /* request type it answers */
+    uint8_t reserved;
+    uint8_t frame[VD_WIRE_MAX_FRAME];
+} sess_slot;
+
+static sess_slot s_cache[VD_WIRE_WINDOW];
+static uint32_t s_next;      /* slot the next executed response goes to (oldest) */
+static uint16_t s_expected;
+static uint8_t s_active;     /* a HELLO has been seen */
+static uint32_t s_rsp[VD_WIRE_MAX_PAYLOAD / 4]; /* response payload, 4-byte aligned */
+static vd_sess_stats s_stats;
+
+void vd_sess_init(void)
+{
+    memset(s_cache, 0, sizeof s_cache);
+    s_next = 0;
+    s_expected = 0;
+    s_active = 0;
+    memset(&s_stats, 0, sizeof s_stats);
+}
+
+size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const uint8_t **out)
+{
+    uint8_t type = hdr->type;
+    uint16_t seq = hdr->seq;
+    uint32_t i, n;
+    sess_slot *slot;
+
+    if (type & VD_WIRE_RESPONSE)
+        goto drop;
+    if (type != VD_MSG_HELLO) {
+        if (!s_active)
+            goto drop;
+        if (seq != s_expected) {
+            for (i = 0; i < VD_WIRE_WINDOW; i++) {
+                slot = &s_cache[i];
+                if (slot->len != 0 && slot->seq == seq && slot->type == type) {
+                    s_stats.replayed++;
+                    *out = slot->frame;
+                    return slot->len;
+                }
+            }
+            goto drop;
+        }
+    } else {
+        /* A new session: nothing of the old one may be replayed into it. */
+        for (i = 0; i < VD_WIRE_WINDOW; i++)
+            s_cache[i].len = 0;
+        s_active = 1;
+    }
+
+    if (hdr->reserved != 0) {
+        int32_t hr = E_INVALIDARG;
+        memcpy(s_rsp, &hr, sizeof hr);
+        n = sizeof hr;
+    } else {
+        n = vd_disp_execute(type, payload, hdr->len, (uint8_t *)s_rsp);
+    }
+    s_expected = (uint16_t)(seq + 1u);
+    s_stats.executed++;
+
+    slot = &s_cache[s_next];
+    s_next = (s_next + 1u == VD_WIRE_WINDOW) ? 0u : s_next + 1u;
+    slot->seq = seq;
+    slot->type = type;
+    slot->len = (uint32_t)vd_frame_encode(slot->frame, (uint8_t)(type | VD_WIRE_RESPONSE), seq,
+                                          s_rsp, (uint16_t)n);
+    *out = slot->frame;
+    return slot->len;
+drop:
+    s_stats.dropped++;
+    return 0;
+}
+
+void vd_sess_get_stats(vd_sess_stats *s)
+{
+    *s = s_stats;
+}

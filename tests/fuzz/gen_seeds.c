@@ -1,0 +1,120 @@
+/*
+ * gen_seeds.c - writes the seed corpora of the fuzz targets: valid request sequences
+ * (HELLO, OPEN_DEVICE, ALLOCATE with and without a resource, LOCK, WRITE, READ, UNLOCK,
+ * every QUERY, DEALLOCATE, CLOSE_DEVICE) in each target's input format.
+ *   gen_seeds <dispatch-dir> <frame-dir>
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vd_dispatch.h"
+#include "vd_kernel.h"
+#include "vidalloc/vd_surface.h"
+
+static uint8_t d_buf[8192], f_buf[8192];
+static size_t d_len, f_len;
+static uint16_t seq;
+
+static void put(uint8_t type, const void *p, size_t len)
+{
+    d_buf[d_len++] = type;
+    d_buf[d_len++] = (uint8_t)len;
+    d_buf[d_len++] = (uint8_t)(len >> 8);
+    memcpy(d_buf + d_len, p, len);
+    d_len += len;
+    uint8_t h[6] = {type, (uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)len, (uint8_t)(len >> 8), 0};
+    memcpy(f_buf + f_len, h, 6);
+    f_len += 6;
+    memcpy(f_buf + f_len, p, len);
+    f_len += len;
+    seq++;
+}
+
+static void save(const char *dir, const char *name, const uint8_t *p, size_t n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(p, 1, n, f) != n) {
+        perror(path);
+        return;
+    }
+    fclose(f);
+}
+
+/* The handles a fresh kernel hands out first (vd_handle.h: type | generation | slot). */
+#define DEV0   0xC0000000u
+#define ALLOC0 0x40000000u
+#define RES0   0x80000000u
+
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        return 2;
+    vd_wire_hello_req hello = {VD_WIRE_VERSION, 0};
+    put(VD_MSG_HELLO, &hello, sizeof hello);
+    put(VD_MSG_OPEN_DEVICE, NULL, 0);
+
+    vd_surface_desc d;
+    memset(&d, 0, sizeof d);
+    d.Version = 1;
+    d.Size = 32;
+    d.ByteSize = 256;
+    d.Usage = VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE;
+    uint8_t a[256];
+    vd_wire_allocate_req ar = {DEV0, 1, 0, 0, 0};
+    vd_wire_allocinfo ai = {0, 0, 0, 32, 0};
+    memcpy(a, &ar, 24);
+    memcpy(a + 24, &ai, 24);
+    memcpy(a + 48, &d, 32);
+    put(VD_MSG_ALLOCATE, a, 80);
+    /* a resource with private data and two surfaces */
+    vd_wire_allocate_req rr = {DEV0, 2, 0x55, 4, 0};
+    memcpy(a, &rr, 24);
+    memcpy(a + 24, "priv", 4);
+    d.Format = D3DDDIFMT_A8R8G8B8;
+    d.ByteSize = 0;
+    d.Width = 16;
+    d.Height = 8;
+    memcpy(a + 28, &ai, 24);
+    memcpy(a + 52, &d, 32);
+    memcpy(a + 84, &ai, 24);
+    memcpy(a + 108, &d, 32);
+    put(VD_MSG_ALLOCATE, a, 140);
+
+    vd_wire_lock_req l = {DEV0, ALLOC0, 0, 0};
+    put(VD_MSG_LOCK, &l, sizeof l);
+    uint8_t w[16 + 12];
+    vd_wire_rw_req rw = {DEV0, ALLOC0, 4, 10};
+    memcpy(w, &rw, 16);
+    memcpy(w + 16, "0123456789\0\0", 12);
+    put(VD_MSG_WRITE, w, sizeof w);
+    put(VD_MSG_READ, &rw, sizeof rw);
+    put(VD_MSG_UNLOCK, &l, sizeof l);
+    for (uint32_t q = 1; q <= 7; q++) {
+        vd_wire_query_req qr = {q, q == 5 || q == 7 ? 0 : (q == 2 ? RES0 : ALLOC0 + 1),
+                                q == 1 ? 1u : 0u, 0};
+        put(VD_MSG_QUERY, &qr, sizeof qr);
+    }
+    uint8_t dl[20];
+    vd_wire_deallocate_req dr = {DEV0, 1, 0};
+    uint32_t h = ALLOC0;
+    memcpy(dl, &dr, 16);
+    memcpy(dl + 16, &h, 4);
+    put(VD_MSG_DEALLOCATE, dl, 20);
+    vd_wire_deallocate_req dr2 = {DEV0, 0, 0x55};
+    put(VD_MSG_DEALLOCATE, &dr2, 16);
+    vd_wire_device_req c = {DEV0};
+    put(VD_MSG_CLOSE_DEVICE, &c, 4);
+
+    save(argv[1], "session", d_buf, d_len);
+    save(argv[2], "session", f_buf, f_len);
+    /* the same session with a retransmission and a corrupted frame */
+    memcpy(f_buf + f_len, f_buf, 6 + 8);
+    f_len += 14;
+    save(argv[2], "session-retry", f_buf, f_len);
+    f_buf[5] = 0x13;
+    save(argv[2], "session-corrupt", f_buf, f_len);
+    return 0;
+}

@@ -1,0 +1,17 @@
+# Native unit tests of the wire path: the frame codec (proto/), the session (sequencing,
+# replay) and the request dispatcher with the real kernel linked in.
+
+VD_WIRE_KERNEL_SRCS := firmware/kernel/vd_handle.c firmware/kernel/vd_tlsf.c \
+                       firmware/kernel/vd_vidmm.c firmware/kernel/vd_miniport.c \
+                       firmware/kernel/vd_kernel.c
+VD_WIRE_UT_SRCS     := $(VD_WIRE_KERNEL_SRCS) firmware/dispatch/vd_dispatch.c \
+                       firmware/wire/vd_session.c proto/vd_frame.c
+VD_WIRE_UT_CFLAGS   := -Ifirmware/dispatch -Ifirmware/wire -Iproto
+
+UT_SRCS_test_frame      := proto/vd_frame.c
+UT_CFLAGS_test_frame    := -Iproto
+UT_SRCS_test_dispatch   := $(VD_WIRE_UT_SRCS)
+UT_CFLAGS_test_dispatch := $(VD_WIRE_UT_CFLAGS)
+
+UT_SRCS_test_dispatch_session   := $(VD_WIRE_UT_SRCS)
+UT_CFLAGS_test_dispatch_session := $(VD_WIRE_UT_CFLAGS)
