@@ -1,7 +1,9 @@
 // The vidalloc SoC: CPU, firmware RAM, VRAM, boot ROM and the register blocks on one bus.
-// Every access takes two cycles: the request cycle and the acknowledge cycle, in which all
-// targets answer (RAMs and ROM have a registered read, register blocks a registered ack).
-// Addresses outside every region are acknowledged with 0 and raise the BUSERR interrupt.
+// Firmware RAM is on the fast path: the CPU's look-ahead interface announces each access a
+// cycle early, so the RAM is read (or written) then and the access completes in the cycle
+// mem_valid rises. Everything else takes two cycles: the request cycle and the acknowledge
+// cycle, in which all targets answer (RAM and ROM have a registered read, register blocks a
+// registered ack). Addresses outside every region are acknowledged with 0 and raise BUSERR.
 `default_nettype none
 `include "vd_regs.vh"
 
@@ -44,6 +46,9 @@ module vd_soc #(
     reg  [31:0] mem_rdata;
     wire [31:0] irq;
     wire        cpu_trap;
+    wire        la_read, la_write;
+    wire [31:0] la_addr, la_wdata;
+    wire [3:0]  la_wstrb;
 
     vd_cpu #(
         .RESET_ADDR(ROM_BASE),
@@ -58,6 +63,11 @@ module vd_soc #(
         .mem_wdata_o(mem_wdata),
         .mem_wstrb_o(mem_wstrb),
         .mem_rdata_i(mem_rdata),
+        .mem_la_read_o (la_read),
+        .mem_la_write_o(la_write),
+        .mem_la_addr_o (la_addr),
+        .mem_la_wdata_o(la_wdata),
+        .mem_la_wstrb_o(la_wstrb),
         .irq_i      (irq),
         .trap_o     (cpu_trap)
     );
@@ -65,8 +75,12 @@ module vd_soc #(
 
     // ---------------------------------------------------------------- decode
     reg  pend_q;                            // request issued last cycle: acknowledge now
-    wire req = mem_valid && !pend_q;
+    reg  fast_q;                            // FW RAM access done on the look-ahead: ready now
+    wire req = mem_valid && !pend_q && !fast_q;
     wire we  = |mem_wstrb;
+
+    wire [31:0] la_fw_off = la_addr - FW_BASE;
+    wire la_fw = (la_read || la_write) && la_fw_off < FW_RAM_BYTES;
 
     wire [31:0] fw_off   = mem_addr - FW_BASE;
     wire [31:0] vram_off = mem_addr - VRAM_BASE;
@@ -88,25 +102,29 @@ module vd_soc #(
     always @(posedge clk_i) begin
         if (sys_rst) begin
             pend_q   <= 1'b0;
+            fast_q   <= 1'b0;
             sel_q    <= 7'b0;
             buserr_q <= 1'b0;
         end else begin
             pend_q   <= req;
+            fast_q   <= la_fw;
             buserr_q <= req && sel_none;
             if (req) sel_q <= {sel_spi, sel_timer, sel_uart, sel_sysctl, sel_rom, sel_vram, sel_fw};
         end
     end
-    assign mem_ready = pend_q;
+    assign mem_ready = pend_q || fast_q;
 
     // ---------------------------------------------------------------- memories
     wire [31:0] fw_rdata, vram_rdata, rom_rdata;
 
+    // The look-ahead access and a two-cycle request never fall in the same cycle (the CPU
+    // announces the next access only once the current one is over).
     vd_spram32 #(.WORDS(FW_WORDS)) u_fw_ram (
         .clk_i  (clk_i),
-        .en_i   (req && sel_fw),
-        .we_i   (mem_wstrb),
-        .addr_i (fw_off[FW_AW+1:2]),
-        .wdata_i(mem_wdata),
+        .en_i   (la_fw || (req && sel_fw)),
+        .we_i   (la_fw ? (la_write ? la_wstrb : 4'b0) : mem_wstrb),
+        .addr_i (la_fw ? la_fw_off[FW_AW+1:2] : fw_off[FW_AW+1:2]),
+        .wdata_i(la_fw ? la_wdata : mem_wdata),
         .rdata_o(fw_rdata)
     );
 
@@ -187,11 +205,13 @@ module vd_soc #(
     // Block acks always coincide with pend_q (fixed one-cycle latency); they are not needed
     // for the handshake, only the read data.
     wire unused_ok = &{1'b0, mem_instr, sysctl_ack, uart_ack, timer_ack, spi_ack,
-                       fw_off[31:FW_AW+2], fw_off[1:0], vram_off[31:VRAM_AW+2], vram_off[1:0],
+                       fw_off[31:FW_AW+2], fw_off[1:0], la_fw_off[31:FW_AW+2], la_fw_off[1:0],
+                       vram_off[31:VRAM_AW+2], vram_off[1:0],
                        rom_off[31:ROM_AW+2], rom_off[1:0]};
 
     always @(*) begin
         case (1'b1)
+            fast_q:          mem_rdata = fw_rdata;
             sel_q[S_FW]:     mem_rdata = fw_rdata;
             sel_q[S_VRAM]:   mem_rdata = vram_rdata;
             sel_q[S_ROM]:    mem_rdata = rom_rdata;
