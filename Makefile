@@ -38,13 +38,14 @@ help:
 	@echo "  deps       install toolchain, Python venv, newlib-nano (idempotent)"
 	@echo "  demo       boot the simulated SoC and run the demo (the main job)"
 	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim)"
-	@echo "  test       lint + unit + RTL + boot co-simulation + UP5K fit check"
+	@echo "  test       regs check, lint, unit, RTL, co-simulation, fuzz smoke, UP5K fit check"
 	@echo "  lint       verilator --lint-only -Wall over the SoC"
-	@echo "  bench      print simulator speed (cycles/s)"
+	@echo "  bench      simulator speed (cycles/s), then bench-alloc"
+	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
 	@echo "  bitstream  BOARD=icebreaker: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
 	@echo "  formal     formal proofs (none yet)"
-	@echo "  fuzz       fuzzers (none yet)"
+	@echo "  fuzz       libFuzzer on the request decoder and frame path (FUZZ_SECONDS=300)"
 	@echo "  clean      remove $(BUILD)/"
 	@echo "Options: V=1 (show commands), BUILD=dir, VERILATOR=..., RV_PREFIX=..."
 
@@ -63,6 +64,7 @@ regs: $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
 include rtl/rtl.mk
 include firmware/firmware.mk
 include sim/sim.mk
+include host-lib/host-lib.mk
 include tests/tests.mk
 
 clean:

@@ -10,12 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "Vvd_soc.h"
-#include "verilated.h"
-#include "verilated_fst_c.h"
-
-#include "spi_flash.h"
-#include "uart_bridge.h"
+#include "board.h"
 #include "vd_regs.h"
 
 namespace {
@@ -23,8 +18,6 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
-constexpr size_t kFlashBytes = 16u << 20;       // W25Q128 on the iCEBreaker
-constexpr unsigned kResetCycles = 8;
 constexpr unsigned kServiceInterval = 512;      // cycles between host I/O polls
 
 void usage(FILE *f) {
@@ -58,7 +51,6 @@ int main(int argc, char **argv) {
     std::string firmware, uart_mode = "stdio", trace_path, expect;
     unsigned long long baud = VD_UART_BOOT_BAUD, max_cycles = 0;
 
-    auto ctx = std::make_unique<VerilatedContext>();
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         auto value = [&](const char *name) -> const char * {
@@ -94,19 +86,17 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "vidalloc-sim: --uart must be stdio or pty\n");
         return 1;
     }
-    ctx->commandArgs(argc, argv);
-
-    SpiFlash flash(kFlashBytes);
+    // Clocks per bit, rounded the same way the firmware computes UART.DIV.
+    SimBoard board(unsigned((VD_CLK_HZ + baud / 2) / baud), argc, argv);
     if (!firmware.empty()) {
-        std::string err = flash.load(firmware, VD_FLASH_FW_OFFSET);
+        std::string err = board.load_firmware(firmware, VD_FLASH_FW_OFFSET);
         if (!err.empty()) {
             std::fprintf(stderr, "vidalloc-sim: %s\n", err.c_str());
             return 1;
         }
     }
 
-    // Clocks per bit, rounded the same way the firmware computes UART.DIV.
-    UartBridge uart(unsigned((VD_CLK_HZ + baud / 2) / baud));
+    UartBridge &uart = board.uart();
     if (uart_mode == "pty") {
         std::string path, err;
         if (!uart.open_pty(path, err)) {
@@ -124,20 +114,13 @@ int main(int argc, char **argv) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
 
-    auto top = std::make_unique<Vvd_soc>(ctx.get(), "soc");
-    std::unique_ptr<VerilatedFstC> tfp;
-    if (!trace_path.empty()) {
-        ctx->traceEverOn(true);
-        tfp = std::make_unique<VerilatedFstC>();
-        top->trace(tfp.get(), 99);
-        tfp->open(trace_path.c_str());
-    }
+    board.start(trace_path);
 
-    top->clk_i = 0;
-    top->por_i = 1;
-    top->uart_rx_i = 1;
-    top->flash_miso_i = 1;
-
+    // The loop body is SimBoard::step() with everything in locals (see board.h).
+    Vvd_soc *top = board.top();
+    VerilatedFstC *tfp = board.trace();
+    SpiFlash &flash = board.flash();
+    constexpr unsigned kResetCycles = SimBoard::kResetCycles;
     int status = 0;
     unsigned long long cycle = 0;
     uint64_t t = 0;
@@ -179,12 +162,12 @@ int main(int argc, char **argv) {
             break;
         }
     }
+    board.set_cycles(cycle, t);
     uart.service();
     if (uart_mode == "stdio" && uart.mid_line()) std::fputc('\n', stderr);  // keep the figure on its own line
 
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    top->final();
-    if (tfp) tfp->close();
+    board.finish();
     std::fprintf(stderr,
                  "vidalloc-sim: %llu cycles (%.3f ms at %.0f MHz) in %.3f s: %.2f M cycles/s\n",
                  cycle, cycle * 1e3 / VD_CLK_HZ, VD_CLK_HZ / 1e6, secs,

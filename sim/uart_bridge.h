@@ -15,6 +15,19 @@ public:
     bool open_pty(std::string &path, std::string &err);
     // Use stdin/stdout (stdin set to raw mode while running if it is a terminal).
     void open_stdio();
+    // Neither: the program that owns the bridge moves bytes itself with push()/pop()
+    // (the in-process library, vd_sim.h). That is the state after construction.
+
+    // Queue bytes for the RTL's rx pin / take bytes the RTL sent (queue mode).
+    void push(const uint8_t *data, size_t len) { in_.insert(in_.end(), data, data + len); }
+    size_t pop(uint8_t *buf, size_t cap) {
+        size_t n = out_.size() < cap ? out_.size() : cap;
+        out_.copy(reinterpret_cast<char *>(buf), n);
+        out_.erase(0, n);
+        return n;
+    }
+    bool has_output() const { return !out_.empty(); }
+    size_t pending_input() const { return in_.size() + (drv_bits_ ? 1 : 0); }
 
     // One clock cycle: sample the RTL's tx pin, return the level for its rx pin.
     inline bool tick(bool tx_pin) {

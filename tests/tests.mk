@@ -11,7 +11,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 # Both quick-start verbs install what is missing first (make deps is quick when all is there).
 test:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim fuzz-smoke fit
+	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim cosim-host fuzz-smoke fit
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md
@@ -20,12 +20,12 @@ rtl-tests: $(RTL_TEST_TARGETS)
 
 # Co-simulation: the real RTL and firmware in vidalloc-sim, driven through its pty.
 cosim: $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
-	$(Q)VIDALLOC_SIM=$(SIM_BIN) VIDALLOC_FW_IMG=$(FW_IMG) $(PYTEST) -q tests/cosim
+	$(Q)VIDALLOC_SIM=$(SIM_BIN) VIDALLOC_FW_IMG=$(FW_IMG) $(PYTEST) -q tests/cosim --ignore=tests/cosim/host
 
-# The main job: boot the simulated board and show the firmware's banner.
+# Boot the simulated board and show the firmware's banner (the demo proper is demo-alloc).
 demo:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)$(MAKE) --no-print-directory demo-run
+	$(Q)$(MAKE) --no-print-directory demo-alloc
 demo-run: $(SIM_BIN) $(FW_IMG)
 	@echo "== vidalloc demo: booting the simulated SoC (PicoRV32 + firmware from SPI flash) =="
 	$(Q)$(SIM_BIN) --firmware $(FW_IMG) --uart stdio --expect ready --max-cycles 50000000 </dev/null

@@ -1,0 +1,360 @@
+/*
+ * demo - the pfnAllocateCb scenario of the WDK page, end to end on the simulated board:
+ * a flipping chain tied to one resource, device allocations, a system-memory allocation,
+ * a lock round trip, an E_INVALIDARG and a D3DERR_OUTOFVIDEOMEMORY, then everything freed
+ * and the segment back at zero. Every call and its result is printed.
+ *
+ *   demo [--dev URI]   (default sim; inproc or uart:/dev/ttyUSB1?baud=3000000)
+ *   demo --bench       protocol figures (inproc: exact cycles)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vidalloc/vidalloc.h"
+
+static HANDLE g_dev;
+static D3DDDI_DEVICECALLBACKS g_cb;
+static int g_unexpected;
+
+static void show(const char *call, HRESULT hr, HRESULT expected)
+{
+    printf("  -> %s (0x%08X)%s\n", vidalloc_hresult_name(hr), (unsigned)hr,
+           hr == expected ? "" : "   <-- UNEXPECTED");
+    if (hr != expected) {
+        g_unexpected++;
+        fprintf(stderr, "demo: %s: %s\n", call, vidalloc_last_error());
+    }
+}
+
+static void stats(const char *when)
+{
+    vd_wire_segment_stats s;
+    HRESULT hr = vidalloc_query_segment_stats(g_dev, &s);
+    if (FAILED(hr)) {
+        show("stats", hr, S_OK);
+        return;
+    }
+    printf("  segment stats %s: VRAM used %u of %u bytes, largest free %u, "
+           "%u allocations, %u resources\n", when, s.used, s.size, s.largest_free,
+           s.allocations, s.resources);
+}
+
+static void place(D3DKMT_HANDLE h)
+{
+    vd_wire_allocation_info ai;
+    if (SUCCEEDED(vidalloc_query_allocation(g_dev, h, &ai)))
+        printf("     hAllocation 0x%08X: %s, offset 0x%05X, size %u, align %u, parent 0x%08X\n",
+               h, ai.residency == 1 ? "VRAM" : ai.residency == 2 ? "system memory" : "other",
+               ai.offset, ai.size, ai.alignment, ai.hKMResource);
+}
+
+static int demo(const char *uri)
+{
+    printf("== vidalloc demo: pfnAllocateCb end to end (host-lib -> UART -> PicoRV32 firmware) ==\n");
+    printf("vidalloc_open(\"%s\")  [boots the board, HELLO, OPEN_DEVICE]\n", uri);
+    HRESULT hr = vidalloc_open(uri, NULL, &g_dev, &g_cb);
+    show("vidalloc_open", hr, S_OK);
+    if (FAILED(hr))
+        return 1;
+    vidalloc_info in;
+    vidalloc_get_info(g_dev, &in);
+    printf("  firmware %s, wire v%u, VRAM %u bytes, %u Hz, hDevice 0x%08X, transport %s\n",
+           in.fw_version, in.wire_version, in.vram_size, in.clk_hz, in.hDevice, in.transport);
+    stats("at start");
+
+    /* 1. A flipping chain: a primary and two back buffers, one resource. */
+    vd_surface_desc chain_desc;
+    vidalloc_surface_desc(&chain_desc, 64, 48, D3DDDIFMT_X8R8G8B8, VD_SURFACE_USAGE_RENDERTARGET);
+    chain_desc.RefreshRateNumerator = 60;
+    chain_desc.RefreshRateDenominator = 1;
+    D3DDDI_ALLOCATIONINFO chain[3];
+    memset(chain, 0, sizeof chain);
+    for (int i = 0; i < 3; i++) {
+        chain[i].pPrivateDriverData = &chain_desc;
+        chain[i].PrivateDriverDataSize = sizeof chain_desc;
+        chain[i].Flags.Primary = TRUE; /* the primary and its fullscreen back buffers */
+        chain[i].VidPnSourceId = 0;
+    }
+    static const char resource_data[] = "swapchain";
+    D3DDDICB_ALLOCATE cb;
+    memset(&cb, 0, sizeof cb);
+    cb.hResource = (HANDLE)(uintptr_t)0x1001; /* the runtime's handle of the resource */
+    cb.pPrivateDriverData = resource_data;
+    cb.PrivateDriverDataSize = sizeof resource_data;
+    cb.NumAllocations = 3;
+    cb.pAllocationInfo = chain;
+    printf("\n1. flipping chain: pfnAllocateCb(hResource 0x1001, 3 x 64x48 X8R8G8B8 Primary, "
+           "VidPnSourceId 0)\n");
+    hr = g_cb.pfnAllocateCb(g_dev, &cb);
+    show("flip chain", hr, S_OK);
+    D3DKMT_HANDLE kmr = cb.hKMResource;
+    printf("     hKMResource 0x%08X\n", kmr);
+    for (int i = 0; i < 3; i++)
+        place(chain[i].hAllocation);
+    for (UINT i = 0;; i++) {
+        D3DKMT_HANDLE child;
+        if (FAILED(vidalloc_query_child(g_dev, kmr, i, &child)) || !child)
+            break;
+        D3DKMT_HANDLE parent = 0;
+        vidalloc_query_parent(g_dev, child, &parent);
+        printf("     DxgkCbEnumHandleChildren(0x%08X, %u) = 0x%08X, "
+               "DxgkCbGetHandleParent = 0x%08X\n", kmr, i, child, parent);
+    }
+    vd_wire_describe dsc;
+    if (SUCCEEDED(vidalloc_describe_allocation(g_dev, chain[0].hAllocation, &dsc)))
+        printf("     DxgkDdiDescribeAllocation(primary): %ux%u format %u at %u/%u Hz\n", dsc.Width,
+               dsc.Height, dsc.Format, dsc.RefreshRateNumerator, dsc.RefreshRateDenominator);
+
+    /* 2. Device allocations (hResource NULL): a vertex buffer and a texture. */
+    vd_surface_desc vb_desc, tex_desc;
+    vidalloc_buffer_desc(&vb_desc, 3000, VD_SURFACE_USAGE_CPU_WRITE | VD_SURFACE_USAGE_CPU_READ);
+    vidalloc_surface_desc(&tex_desc, 32, 32, D3DDDIFMT_A8,
+                          VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
+    D3DDDI_ALLOCATIONINFO dev_allocs[2];
+    memset(dev_allocs, 0, sizeof dev_allocs);
+    dev_allocs[0].pPrivateDriverData = &vb_desc;
+    dev_allocs[0].PrivateDriverDataSize = sizeof vb_desc;
+    dev_allocs[1].pPrivateDriverData = &tex_desc;
+    dev_allocs[1].PrivateDriverDataSize = sizeof tex_desc;
+    memset(&cb, 0, sizeof cb);
+    cb.NumAllocations = 2;
+    cb.pAllocationInfo = dev_allocs;
+    printf("\n2. device allocations: pfnAllocateCb(hResource NULL, 3000-byte buffer + 32x32 A8)\n");
+    hr = g_cb.pfnAllocateCb(g_dev, &cb);
+    show("device allocations", hr, S_OK);
+    printf("     hKMResource 0x%08X (none: the allocations belong to the device)\n", cb.hKMResource);
+    for (int i = 0; i < 2; i++)
+        place(dev_allocs[i].hAllocation);
+
+    /* Lock round trip on the buffer. */
+    D3DDDICB_LOCK lk;
+    memset(&lk, 0, sizeof lk);
+    lk.hAllocation = dev_allocs[0].hAllocation;
+    lk.Flags.WriteOnly = 1;
+    lk.Flags.LockEntire = 1;
+    printf("   pfnLockCb(buffer, WriteOnly|LockEntire), write a pattern, pfnUnlockCb\n");
+    hr = g_cb.pfnLockCb(g_dev, &lk);
+    show("lock", hr, S_OK);
+    if (SUCCEEDED(hr)) {
+        for (int i = 0; i < 3000; i++)
+            ((uint8_t *)lk.pData)[i] = (uint8_t)(i * 7 + 1);
+        D3DDDICB_UNLOCK ul = {1, &dev_allocs[0].hAllocation};
+        show("unlock", g_cb.pfnUnlockCb(g_dev, &ul), S_OK);
+    }
+    memset(&lk, 0, sizeof lk);
+    lk.hAllocation = dev_allocs[0].hAllocation;
+    lk.Flags.ReadOnly = 1;
+    printf("   pfnLockCb(buffer, ReadOnly) and compare\n");
+    hr = g_cb.pfnLockCb(g_dev, &lk);
+    show("lock", hr, S_OK);
+    if (SUCCEEDED(hr)) {
+        int same = 1;
+        for (int i = 0; i < 3000; i++)
+            same &= ((uint8_t *)lk.pData)[i] == (uint8_t)(i * 7 + 1);
+        printf("     3000 bytes read back %s\n", same ? "identical" : "DIFFERENT");
+        if (!same)
+            g_unexpected++;
+        D3DDDICB_UNLOCK ul = {1, &dev_allocs[0].hAllocation};
+        show("unlock", g_cb.pfnUnlockCb(g_dev, &ul), S_OK);
+    }
+
+    /* 3. System memory the runtime preallocated. */
+    static uint8_t sysmem[2048];
+    vd_surface_desc sys_desc;
+    vidalloc_buffer_desc(&sys_desc, sizeof sysmem, 0);
+    D3DDDI_ALLOCATIONINFO sys_alloc;
+    memset(&sys_alloc, 0, sizeof sys_alloc);
+    sys_alloc.pSystemMem = sysmem;
+    sys_alloc.pPrivateDriverData = &sys_desc;
+    sys_alloc.PrivateDriverDataSize = sizeof sys_desc;
+    memset(&cb, 0, sizeof cb);
+    cb.NumAllocations = 1;
+    cb.pAllocationInfo = &sys_alloc;
+    printf("\n3. system memory: pfnAllocateCb(pSystemMem = 2048 host bytes)\n");
+    hr = g_cb.pfnAllocateCb(g_dev, &cb);
+    show("sysmem", hr, S_OK);
+    place(sys_alloc.hAllocation);
+
+    /* 4. Invalid: the miniport rejects a surface of unknown format (E_INVALIDARG from the
+     * firmware), and host-lib rejects Stereo without Primary before sending anything. */
+    vd_surface_desc bad_desc;
+    vidalloc_surface_desc(&bad_desc, 16, 16, (D3DDDIFORMAT)999, 0);
+    D3DDDI_ALLOCATIONINFO bad;
+    memset(&bad, 0, sizeof bad);
+    bad.pPrivateDriverData = &bad_desc;
+    bad.PrivateDriverDataSize = sizeof bad_desc;
+    memset(&cb, 0, sizeof cb);
+    cb.NumAllocations = 1;
+    cb.pAllocationInfo = &bad;
+    printf("\n4. invalid: pfnAllocateCb(16x16 surface of D3DDDIFORMAT 999)  [miniport rejects]\n");
+    show("bad format", g_cb.pfnAllocateCb(g_dev, &cb), E_INVALIDARG);
+    bad_desc.Format = D3DDDIFMT_A8;
+    bad.Flags.Stereo = 1;
+    printf("   invalid: pfnAllocateCb(Flags.Stereo without Primary)  [host-lib rejects]\n");
+    show("stereo", g_cb.pfnAllocateCb(g_dev, &cb), E_INVALIDARG);
+
+    /* 5. More than the VRAM has left. */
+    vd_wire_segment_stats s;
+    vidalloc_query_segment_stats(g_dev, &s);
+    vd_surface_desc big_desc;
+    vidalloc_buffer_desc(&big_desc, s.largest_free + 4096, 0);
+    D3DDDI_ALLOCATIONINFO big;
+    memset(&big, 0, sizeof big);
+    big.pPrivateDriverData = &big_desc;
+    big.PrivateDriverDataSize = sizeof big_desc;
+    cb.pAllocationInfo = &big;
+    printf("\n5. too big: pfnAllocateCb(buffer of %u bytes; %u free in VRAM)\n", big_desc.ByteSize,
+           s.free);
+    show("too big", g_cb.pfnAllocateCb(g_dev, &cb), D3DERR_OUTOFVIDEOMEMORY);
+    stats("before freeing");
+
+    /* 6. Free everything. */
+    printf("\n6. pfnDeallocateCb(hResource 0x1001)  [the chain and its resource]\n");
+    D3DDDICB_DEALLOCATE d;
+    memset(&d, 0, sizeof d);
+    d.hResource = (HANDLE)(uintptr_t)0x1001;
+    show("free chain", g_cb.pfnDeallocateCb(g_dev, &d), S_OK);
+    D3DKMT_HANDLE rest[3] = {dev_allocs[0].hAllocation, dev_allocs[1].hAllocation,
+                             sys_alloc.hAllocation};
+    memset(&d, 0, sizeof d);
+    d.NumAllocations = 3;
+    d.HandleList = rest;
+    printf("   pfnDeallocateCb(hResource NULL, 3 handles)\n");
+    show("free rest", g_cb.pfnDeallocateCb(g_dev, &d), S_OK);
+    stats("at the end");
+    vidalloc_query_segment_stats(g_dev, &s);
+    if (s.used || s.allocations || s.resources) {
+        printf("  segment NOT back at zero\n");
+        g_unexpected++;
+    }
+
+    vidalloc_get_info(g_dev, &in);
+    printf("\nlink: %llu frames sent, %llu received, %llu retransmissions",
+           (unsigned long long)in.frames_sent, (unsigned long long)in.frames_received,
+           (unsigned long long)in.retransmissions);
+    if (in.sim_cycles)
+        printf(", %llu simulated cycles (%.1f ms at %u MHz)", (unsigned long long)in.sim_cycles,
+               (double)in.sim_cycles * 1e3 / in.clk_hz, in.clk_hz / 1000000u);
+    printf("\n");
+    show("close", vidalloc_close(g_dev), S_OK);
+    printf("%s\n", g_unexpected ? "demo: FAILED" : "demo: every call returned what WDDM specifies");
+    return g_unexpected ? 1 : 0;
+}
+
+/* ---- figures ---- */
+
+static uint64_t cycles_now(void)
+{
+    vidalloc_info in;
+    vidalloc_get_info(g_dev, &in);
+    return in.sim_cycles;
+}
+
+static int bench(const char *uri)
+{
+    HRESULT hr = vidalloc_open(uri, NULL, &g_dev, &g_cb);
+    if (FAILED(hr)) {
+        fprintf(stderr, "demo: %s: %s\n", vidalloc_hresult_name(hr), vidalloc_last_error());
+        return 1;
+    }
+    vidalloc_info in;
+    vidalloc_get_info(g_dev, &in);
+    if (!in.sim_cycles) {
+        fprintf(stderr, "demo --bench needs the inproc transport (cycle counts)\n");
+        return 1;
+    }
+    double clk = in.clk_hz, baud = in.baud;
+    vd_surface_desc desc;
+    vidalloc_buffer_desc(&desc, 64, 0);
+    enum { N = 64 };
+    static D3DDDI_ALLOCATIONINFO info[N];
+    static D3DDDICB_ALLOCATE calls[N];
+    for (int i = 0; i < N; i++) {
+        memset(&info[i], 0, sizeof info[i]);
+        info[i].pPrivateDriverData = &desc;
+        info[i].PrivateDriverDataSize = sizeof desc;
+        memset(&calls[i], 0, sizeof calls[i]);
+        calls[i].NumAllocations = 1;
+        calls[i].pAllocationInfo = &info[i];
+    }
+    /* Frame sizes of one allocation exchange. */
+    uint64_t tx0 = in.bytes_sent, rx0 = in.bytes_received;
+    /* One at a time: round trip. */
+    uint64_t best = ~0ull, total = 0;
+    for (int i = 0; i < N; i++) {
+        uint64_t c0 = cycles_now();
+        hr = g_cb.pfnAllocateCb(g_dev, &calls[i]);
+        uint64_t dc = cycles_now() - c0;
+        if (FAILED(hr)) {
+            fprintf(stderr, "demo: allocate: %s\n", vidalloc_hresult_name(hr));
+            return 1;
+        }
+        total += dc;
+        if (dc < best)
+            best = dc;
+    }
+    vidalloc_get_info(g_dev, &in);
+    double req_bytes = (double)(in.bytes_sent - tx0) / N, rsp_bytes = (double)(in.bytes_received - rx0) / N;
+    double mean = (double)total / N;
+    D3DDDICB_DEALLOCATE d;
+    for (int i = 0; i < N; i++) {
+        memset(&d, 0, sizeof d);
+        d.NumAllocations = 1;
+        d.HandleList = &info[i].hAllocation;
+        g_cb.pfnDeallocateCb(g_dev, &d);
+    }
+    /* Pipelined batch. */
+    uint64_t c0 = cycles_now();
+    hr = vidalloc_allocate_batch(g_dev, calls, N, NULL);
+    uint64_t batch = cycles_now() - c0;
+    if (FAILED(hr)) {
+        fprintf(stderr, "demo: batch: %s %s\n", vidalloc_hresult_name(hr), vidalloc_last_error());
+        return 1;
+    }
+    double busier = req_bytes > rsp_bytes ? req_bytes : rsp_bytes;
+    double wire_limit = baud / (busier * 10.0);
+    double seq_rate = clk / mean, batch_rate = N * clk / (double)batch;
+    printf("vidalloc host-lib figures (inproc: the Verilated SoC, %u Hz, UART %.0f baud, "
+           "window %u)\n", in.clk_hz, baud, in.window);
+    printf("  frame overhead: %u bytes header + %u CRC + COBS (1 per 254, >= 1) + 1 delimiter "
+           "= %u bytes for a payload under 254 bytes\n", VD_WIRE_HDR_SIZE, VD_WIRE_CRC_SIZE,
+           VD_WIRE_HDR_SIZE + VD_WIRE_CRC_SIZE + 2);
+    printf("  one ALLOCATE (64-byte buffer, with its vd_surface_desc): request %.0f bytes on the "
+           "wire, response %.0f bytes\n", req_bytes, rsp_bytes);
+    printf("  round trip of one allocation: %.0f cycles mean, %llu best = %.1f us at %u MHz "
+           "(wire time alone %.1f us)\n", mean, (unsigned long long)best, mean * 1e6 / clk,
+           in.clk_hz / 1000000u, (req_bytes + rsp_bytes) * 10.0 * 1e6 / baud);
+    printf("  allocations per second, one at a time: %.0f (simulated time)\n", seq_rate);
+    printf("  allocations per second, pipelined batch of %d: %.0f (simulated time)\n", N,
+           batch_rate);
+    printf("  wire limit for these frames: %.0f per second (%.0f bytes x 10 bits / %.0f baud in "
+           "the busier direction): batch reaches %.0f%%\n", wire_limit, busier, baud,
+           100.0 * batch_rate / wire_limit);
+    vidalloc_close(g_dev);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *uri = NULL;
+    int do_bench = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--dev") && i + 1 < argc) {
+            uri = argv[++i];
+        } else if (!strcmp(argv[i], "--bench")) {
+            do_bench = 1;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: demo [--dev URI] [--bench]\n"
+                   "  --dev URI  sim (default), inproc, uart:/dev/ttyUSB1?baud=3000000\n"
+                   "  --bench    protocol figures (default device inproc)\n");
+            return 0;
+        } else {
+            fprintf(stderr, "demo: unknown argument '%s' (see --help)\n", argv[i]);
+            return 2;
+        }
+    }
+    if (do_bench)
+        return bench(uri ? uri : "inproc");
+    return demo(uri ? uri : "sim");
+}

@@ -1,0 +1,105 @@
+# host-lib: the D3DDDI callbacks over the wire protocol, the `vidalloc` CLI, the demo.
+# Included by the top Makefile (uses BUILD, GEN, Q, VENV, PYTHON, SIM_BIN, SIM_LIB, FW_IMG,
+# CC_NATIVE; include it after sim/sim.mk).
+#
+#   host-lib     $(HL_LIB) libvidalloc.a (+ .so), $(HL_CLI) vidalloc, demo, seed example,
+#                the end-to-end test program
+#   install      PREFIX=/usr/local: headers, libraries, CLI, pkg-config file
+#   demo-alloc   run the demo (DEV=sim by default; DEV=inproc, DEV=uart:/dev/ttyUSB1)
+#   bench-host   the protocol figures (inproc: cycles and simulated time)
+#   cosim-host   end-to-end tests: host-lib -> UART RTL -> firmware, over `sim` and `inproc`
+
+HL_BUILD   := $(BUILD)/host-lib
+HL_LIB     := $(HL_BUILD)/libvidalloc.a
+HL_SO      := $(HL_BUILD)/libvidalloc.so
+HL_CLI     := $(HL_BUILD)/vidalloc
+HL_DEMO    := $(HL_BUILD)/demo
+HL_SEED    := $(HL_BUILD)/seed_example
+HL_E2E     := $(HL_BUILD)/host_e2e
+HL_VERSION := 0.1.0
+PREFIX     ?= /usr/local
+DEV        ?= sim
+
+HL_SRCS    := $(sort $(wildcard host-lib/src/*.c)) proto/vd_frame.c
+HL_OBJS    := $(patsubst %.c,$(HL_BUILD)/obj/%.o,$(HL_SRCS))
+HL_PUBLIC_HDRS := $(wildcard host-lib/include/vidalloc/*.h)
+HL_WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CXX_NATIVE ?= c++
+# vd_config.h (firmware/kernel) holds the NumAllocations limit, written once for both sides.
+HL_CFLAGS  := -std=c11 -O2 -g -fPIC $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
+              -Ihost-lib/include -Ihost-lib/src -Iproto -Isim -Ifirmware/kernel \
+              -DVD_DEFAULT_SIM_BIN='"$(abspath $(SIM_BIN))"' \
+              -DVD_DEFAULT_FW_IMG='"$(abspath $(FW_IMG))"'
+# Programs that offer the inproc transport link the simulator library; --undefined pulls it
+# in (host-lib refers to it weakly, so programs without it still link).
+HL_INPROC_LIBS := -Wl,--undefined=vd_sim_create $(SIM_LIB) $(SIM_LIB_LIBS)
+HL_PROG_CFLAGS := -std=c11 -O2 -g $(HL_WARN) -D_POSIX_C_SOURCE=200809L -Ihost-lib/include
+
+.PHONY: host-lib install demo-alloc bench-host cosim-host
+host-lib: $(HL_LIB) $(HL_SO) $(HL_CLI) $(HL_DEMO) $(HL_SEED) $(HL_E2E) $(HL_BUILD)/cxx-headers.stamp
+
+# The public headers must also compile as C++ (extern "C" guards, a WDK-style driver in C++).
+$(HL_BUILD)/cxx-headers.stamp: $(HL_PUBLIC_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CXX     public headers as C++"
+	$(Q)printf '#include "vidalloc/%s"\n' $(notdir $(HL_PUBLIC_HDRS)) | \
+	  $(CXX_NATIVE) -std=c++17 $(HL_WARN:-Wstrict-prototypes=) -Ihost-lib/include -fsyntax-only -x c++ -
+	$(Q)touch $@
+
+$(HL_BUILD)/obj/%.o: %.c | $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC_NATIVE) $(HL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HL_LIB): $(HL_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(HL_SO): $(HL_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) -shared -Wl,-soname,libvidalloc.so.0 -o $@ $^
+
+# Programs: CLI, demo, the end-to-end test program (all with inproc).
+$(HL_CLI): host-lib/cli/vidalloc.c $(HL_LIB) $(SIM_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
+
+$(HL_DEMO): host-lib/examples/demo.c $(HL_LIB) $(SIM_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
+
+$(HL_E2E): tests/cosim/host/host_e2e.c $(HL_LIB) $(SIM_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -Iproto -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
+
+# The seed page's closing example, verbatim but for the device-open step. Its
+# `allocInfo.hAllocation = NULL` (a UINT handle; MSVC's NULL is 0) is the one warning waived.
+$(HL_SEED): host-lib/examples/seed_example.c $(HL_LIB) $(SIM_LIB) $(HL_PUBLIC_HDRS)
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -Wno-int-conversion -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
+
+-include $(HL_OBJS:.o=.d)
+
+demo-alloc: $(HL_DEMO) $(SIM_BIN) $(FW_IMG)
+	$(Q)$(HL_DEMO) --dev $(DEV)
+
+bench-host: $(HL_DEMO) $(FW_IMG)
+	$(Q)$(HL_DEMO) --bench
+
+cosim-host: host-lib $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
+	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \
+	  VIDALLOC_HOST_BIN_DIR=$(abspath $(HL_BUILD)) \
+	  $(VENV)/bin/python -m pytest -q tests/cosim/host
+
+install: $(HL_LIB) $(HL_SO) $(HL_CLI) $(SIM_LIB)
+	@echo "  INSTALL $(PREFIX)"
+	$(Q)install -d $(DESTDIR)$(PREFIX)/include/vidalloc $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/bin
+	$(Q)install -m 644 $(HL_PUBLIC_HDRS) $(DESTDIR)$(PREFIX)/include/vidalloc/
+	$(Q)install -m 644 sim/vd_sim.h $(DESTDIR)$(PREFIX)/include/vidalloc/
+	$(Q)install -m 644 $(HL_LIB) $(SIM_LIB) $(DESTDIR)$(PREFIX)/lib/
+	$(Q)install -m 755 $(HL_SO) $(DESTDIR)$(PREFIX)/lib/libvidalloc.so.0
+	$(Q)ln -sf libvidalloc.so.0 $(DESTDIR)$(PREFIX)/lib/libvidalloc.so
+	$(Q)install -m 755 $(HL_CLI) $(DESTDIR)$(PREFIX)/bin/
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(HL_VERSION)|' host-lib/vidalloc.pc.in \
+	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vidalloc.pc

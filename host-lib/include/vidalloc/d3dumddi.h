@@ -1,0 +1,194 @@
+/*
+ * vidalloc/d3dumddi.h - the D3DDDI names and values of the WDDM allocation path
+ * (WDDM-FACTS.md §1-§2), declared so that user-mode display driver code written against
+ * the WDK's d3dumddi.h / d3dukmdt.h compiles against host-lib unchanged:
+ *
+ *     hr = m_d3dCallbacks.pfnAllocateCb(m_hD3D, &allocCB);
+ *
+ * Only what the allocation, deallocation and lock callbacks use is declared. The HRESULT
+ * codes come from vd_status.h (shared with the firmware). The device behind hDevice is
+ * opened with vidalloc_open() (vidalloc.h).
+ */
+#ifndef VIDALLOC_D3DUMDDI_H
+#define VIDALLOC_D3DUMDDI_H
+
+#include <stdint.h>
+
+#include "vidalloc/vd_status.h"
+#include "vidalloc/vd_surface.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Windows base types (guarded: a Windows SDK defines them itself) ---- */
+#ifndef VD_WINTYPES_DEFINED
+#define VD_WINTYPES_DEFINED 1
+typedef uint32_t UINT;          /* 32-bit unsigned, as on Windows */
+typedef int32_t  BOOL;
+typedef void    *HANDLE;
+typedef vd_hresult_t HRESULT;   /* LONG: 32-bit signed */
+typedef uint64_t UINT64;
+typedef uintptr_t ULONG_PTR;
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+#ifndef APIENTRY
+#define APIENTRY
+#endif
+#endif /* VD_WINTYPES_DEFINED */
+
+/* Kernel-mode handle: 32-bit unsigned, 0 is never valid (d3dukmdt.h). */
+typedef UINT D3DKMT_HANDLE;
+typedef UINT D3DDDI_VIDEO_PRESENT_SOURCE_ID;
+typedef UINT64 D3DGPU_VIRTUAL_ADDRESS;
+
+/* D3DDDI_ALLOCATIONINFO.Flags: Primary bit 0, Stereo bit 1 (only with Primary), rest 0. */
+typedef struct _D3DDDI_ALLOCATIONINFOFLAGS {
+    union {
+        struct {
+            UINT Primary  : 1;  /* 0x1 */
+            UINT Stereo   : 1;  /* 0x2 */
+            UINT Reserved : 30; /* must be 0 */
+        };
+        UINT Value;
+    };
+} D3DDDI_ALLOCATIONINFOFLAGS;
+
+#define D3DDDI_ALLOCATIONINFOFLAGS_PRIMARY  0x1u /* vidalloc: Flags.Value bits */
+#define D3DDDI_ALLOCATIONINFOFLAGS_STEREO   0x2u
+#define D3DDDI_ALLOCATIONINFOFLAGS_RESERVED 0xFFFFFFFCu
+
+typedef struct _D3DDDI_ALLOCATIONINFO {
+    D3DKMT_HANDLE hAllocation;      /* out: kernel handle of the allocation */
+    const void *pSystemMem;         /* in: runtime system memory, or NULL for video memory */
+    void *pPrivateDriverData;       /* in: per-allocation data for the miniport (vd_surface_desc) */
+    UINT PrivateDriverDataSize;     /* in */
+    D3DDDI_VIDEO_PRESENT_SOURCE_ID VidPnSourceId; /* in: primaries only */
+    union {
+        struct {
+            UINT Primary  : 1;
+            UINT Stereo   : 1;
+            UINT Reserved : 30;
+        };
+        UINT Value;
+    } Flags;                        /* in */
+} D3DDDI_ALLOCATIONINFO;
+
+/* The Windows 7 form; the user-mode driver leaves it unused (so does vidalloc). */
+typedef struct _D3DDDI_ALLOCATIONINFO2 {
+    D3DKMT_HANDLE hAllocation;
+    union {
+        HANDLE hSection;
+        const void *pSystemMem;
+    };
+    void *pPrivateDriverData;
+    UINT PrivateDriverDataSize;
+    D3DDDI_VIDEO_PRESENT_SOURCE_ID VidPnSourceId;
+    union {
+        struct {
+            UINT Primary  : 1;
+            UINT Stereo   : 1;
+            UINT Reserved : 30;
+        };
+        UINT Value;
+    } Flags;
+    D3DGPU_VIRTUAL_ADDRESS GpuVirtualAddress;
+    union {
+        UINT Priority;
+        ULONG_PTR Unused;
+    };
+    ULONG_PTR Reserved[5];
+} D3DDDI_ALLOCATIONINFO2;
+
+typedef struct _D3DDDICB_ALLOCATE {
+    const void *pPrivateDriverData; /* in: resource-level data; replaces the resource's */
+    UINT PrivateDriverDataSize;     /* in */
+    HANDLE hResource;               /* in: runtime resource handle, or NULL (device allocations) */
+    D3DKMT_HANDLE hKMResource;      /* out: kernel resource handle (only when hResource != NULL) */
+    UINT NumAllocations;            /* in */
+    union {
+        D3DDDI_ALLOCATIONINFO *pAllocationInfo;   /* in/out: NumAllocations entries */
+        D3DDDI_ALLOCATIONINFO2 *pAllocationInfo2; /* Windows 7 form (unused) */
+    };
+} D3DDDICB_ALLOCATE;
+
+typedef struct _D3DDDICB_DEALLOCATE {
+    HANDLE hResource;               /* non-NULL: free the resource and all its allocations */
+    UINT NumAllocations;            /* else: free these */
+    const D3DKMT_HANDLE *HandleList;
+} D3DDDICB_DEALLOCATE;
+
+/* D3DDDICB_LOCK.Flags bit positions (d3dukmdt.h). */
+typedef struct _D3DDDICB_LOCKFLAGS {
+    union {
+        struct {
+            UINT ReadOnly            : 1; /* 0x001 */
+            UINT WriteOnly           : 1; /* 0x002 (not with ReadOnly) */
+            UINT DonotWait           : 1; /* 0x004 */
+            UINT IgnoreSync          : 1; /* 0x008 */
+            UINT LockEntire          : 1; /* 0x010 (NumPages must be 0) */
+            UINT DonotEvict          : 1; /* 0x020 */
+            UINT AcquireAperture     : 1; /* 0x040 */
+            UINT Discard             : 1; /* 0x080 */
+            UINT NoExistingReference : 1; /* 0x100 */
+            UINT UseAlternateVA      : 1; /* 0x200 */
+            UINT IgnoreReadSync      : 1; /* 0x400 */
+            UINT Reserved            : 21;
+        };
+        UINT Value;
+    };
+} D3DDDICB_LOCKFLAGS;
+
+#define D3DDDILOCK_READONLY            0x001u /* vidalloc: D3DDDICB_LOCKFLAGS.Value bits */
+#define D3DDDILOCK_WRITEONLY           0x002u
+#define D3DDDILOCK_DONOTWAIT           0x004u
+#define D3DDDILOCK_IGNORESYNC          0x008u
+#define D3DDDILOCK_LOCKENTIRE          0x010u
+#define D3DDDILOCK_DONOTEVICT          0x020u
+#define D3DDDILOCK_ACQUIREAPERTURE     0x040u
+#define D3DDDILOCK_DISCARD             0x080u
+#define D3DDDILOCK_NOEXISTINGREFERENCE 0x100u
+#define D3DDDILOCK_USEALTERNATEVA      0x200u
+#define D3DDDILOCK_IGNOREREADSYNC      0x400u
+#define D3DDDILOCK_RESERVED            0xFFFFF800u
+
+/* Pages of D3DDDICB_LOCK.pPages are 4 KiB. */
+#define D3DDDI_LOCK_PAGE_SIZE 4096u
+
+typedef struct _D3DDDICB_LOCK {
+    D3DKMT_HANDLE hAllocation;      /* in */
+    UINT PrivateDriverData;         /* in: passed to the miniport (unused here) */
+    UINT NumPages;                  /* in: 0 = the whole allocation */
+    const UINT *pPages;             /* in: NumPages page numbers (4 KiB pages) */
+    void *pData;                    /* out: the allocation's contents (host buffer) */
+    D3DDDICB_LOCKFLAGS Flags;       /* in */
+    D3DGPU_VIRTUAL_ADDRESS GpuVirtualAddress; /* in (WDDM 2.0); unused here */
+} D3DDDICB_LOCK;
+
+typedef struct _D3DDDICB_UNLOCK {
+    UINT NumAllocations;
+    const D3DKMT_HANDLE *phAllocations;
+} D3DDDICB_UNLOCK;
+
+typedef HRESULT (APIENTRY *PFND3DDDI_ALLOCATECB)(HANDLE hDevice, D3DDDICB_ALLOCATE *pData);
+typedef HRESULT (APIENTRY *PFND3DDDI_DEALLOCATECB)(HANDLE hDevice, const D3DDDICB_DEALLOCATE *pData);
+typedef HRESULT (APIENTRY *PFND3DDDI_LOCKCB)(HANDLE hDevice, D3DDDICB_LOCK *pData);
+typedef HRESULT (APIENTRY *PFND3DDDI_UNLOCKCB)(HANDLE hDevice, const D3DDDICB_UNLOCK *pData);
+
+/* The runtime's callback table (the callbacks vidalloc implements, in the WDK's order). */
+typedef struct _D3DDDI_DEVICECALLBACKS {
+    PFND3DDDI_ALLOCATECB   pfnAllocateCb;
+    PFND3DDDI_DEALLOCATECB pfnDeallocateCb;
+    PFND3DDDI_LOCKCB       pfnLockCb;
+    PFND3DDDI_UNLOCKCB     pfnUnlockCb;
+} D3DDDI_DEVICECALLBACKS;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIDALLOC_D3DUMDDI_H */

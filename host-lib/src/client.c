@@ -1,0 +1,268 @@
+/*
+ * The protocol client: frames (vd_frame.h), sequence numbers, a window of outstanding
+ * requests, go-back-N retransmission, responses matched by seq and type.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vd_host.h"
+
+#define VD_RX_CHUNK 512
+
+void vd_client_init(vd_client *c, vd_transport *t, uint16_t first_seq)
+{
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    c->next_seq = first_seq;
+    c->window = VD_WIRE_WINDOW;
+    c->proc_us = 100000; /* firmware time per request: generous (the CPU runs at 12 MHz) */
+    c->max_retries = 8;
+    vd_frame_decoder_init(&c->dec);
+}
+
+uint64_t vd_client_rto(const vd_client *c, size_t bytes)
+{
+    /* Everything in flight goes out, the largest response comes back, plus processing. */
+    uint64_t line_bits = ((uint64_t)bytes + VD_WIRE_MAX_FRAME) * 10u;
+    uint64_t wire_us = line_bits * 1000000u / (c->t->baud ? c->t->baud : 3000000u);
+    return (wire_us + c->proc_us) * (c->t->slowdown ? c->t->slowdown : 1u);
+}
+
+static vd_slot *slot_at(vd_client *c, unsigned k)
+{
+    return &c->slots[(c->base + k) % VD_WIRE_WINDOW];
+}
+
+static int send_frame(vd_client *c, vd_slot *s)
+{
+    const uint8_t *data = s->frame;
+    size_t len = s->frame_len;
+    uint8_t damaged[VD_WIRE_MAX_FRAME];
+    uint64_t index = c->frames_sent++;
+    if (c->fault && c->fault_at_tx == index) {
+        int f = c->fault;
+        if (f == VIDALLOC_FAULT_DROP_TX) {
+            c->fault = 0;
+            if (c->verbose)
+                fprintf(stderr, "vidalloc: [fault] dropped outgoing frame seq %u\n", s->seq);
+            return 0;
+        }
+        if (f == VIDALLOC_FAULT_CORRUPT_TX) {
+            c->fault = 0;
+            memcpy(damaged, data, len);
+            uint8_t *b = &damaged[len / 2 < len - 1 ? len / 2 : 0];
+            *b ^= (*b ^ 0x01) ? 0x01 : 0x02; /* never turn it into a delimiter */
+            data = damaged;
+            if (c->verbose)
+                fprintf(stderr, "vidalloc: [fault] corrupted outgoing frame seq %u\n", s->seq);
+        }
+    }
+    c->bytes_sent += len;
+    if (c->t->ops->send(c->t, data, len) < 0)
+        return -1;
+    return 0;
+}
+
+/* A decoded frame arrived: file it with its outstanding request. */
+static void on_frame(vd_client *c, const vd_wire_hdr *hdr, const uint8_t *payload)
+{
+    if (!(hdr->type & VD_WIRE_RESPONSE))
+        return; /* an echo of our own request (or noise): not for us */
+    for (unsigned k = 0; k < c->count; k++) {
+        vd_slot *s = slot_at(c, k);
+        if (s->seq != hdr->seq)
+            continue;
+        if (s->done || (hdr->type & ~VD_WIRE_RESPONSE) != s->type || hdr->len < 4)
+            return; /* a replayed duplicate, or not the answer to this request */
+        memcpy(s->rsp, payload, hdr->len);
+        s->rsp_len = hdr->len;
+        s->done = 1;
+        c->frames_received++;
+        return;
+    }
+    /* A response to nothing outstanding: a replay of one already consumed. Ignore it. */
+}
+
+/* Feed received bytes through the decoder (with the receive-side fault hook). */
+static void feed(vd_client *c, uint8_t *buf, long n)
+{
+    c->bytes_received += (uint64_t)n;
+    for (long i = 0; i < n; i++) {
+        if (c->fault == VIDALLOC_FAULT_CORRUPT_RX && c->fault_at_rx == c->rx_frames_raw &&
+            buf[i] != 0) {
+            buf[i] ^= (buf[i] ^ 0x01) ? 0x01 : 0x02;
+            c->fault = 0;
+            if (c->verbose)
+                fprintf(stderr, "vidalloc: [fault] corrupted an incoming frame\n");
+        }
+        const vd_wire_hdr *hdr;
+        const uint8_t *payload;
+        int got = vd_frame_feed(&c->dec, buf[i], &hdr, &payload);
+        if (buf[i] == 0) {
+            uint64_t index = c->rx_frames_raw++;
+            if (got && c->fault == VIDALLOC_FAULT_DROP_RX && c->fault_at_rx == index) {
+                c->fault = 0;
+                if (c->verbose)
+                    fprintf(stderr, "vidalloc: [fault] dropped incoming frame seq %u\n", hdr->seq);
+                continue;
+            }
+        }
+        if (got)
+            on_frame(c, hdr, payload);
+    }
+}
+
+static size_t bytes_in_flight(vd_client *c)
+{
+    size_t b = 0;
+    for (unsigned k = 0; k < c->count; k++)
+        b += slot_at(c, k)->frame_len;
+    return b;
+}
+
+HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build, vd_done_fn done,
+                      void *ctx)
+{
+    if (c->dead)
+        return vd_fail(D3DDDIERR_DEVICEREMOVED, "the link to the board is lost");
+    vd_transport *t = c->t;
+    unsigned issued = 0, completed = 0, retries = 0;
+    int stop = 0;
+    uint8_t payload[VD_WIRE_MAX_PAYLOAD];
+    uint8_t rx[VD_RX_CHUNK];
+    uint64_t deadline = 0;
+
+    while (completed < n && !(stop && c->count == 0)) {
+        /* Fill the window. */
+        while (!stop && issued < n && c->count < c->window) {
+            size_t len = build(ctx, issued, payload);
+            vd_slot *s = slot_at(c, c->count);
+            s->seq = c->next_seq++;
+            s->type = type;
+            s->done = 0;
+            s->frame_len = vd_frame_encode(s->frame, type, s->seq, payload, (uint16_t)len);
+            if (!s->frame_len) {
+                c->dead = 1;
+                return vd_fail(E_FAIL, "internal: request of %zu bytes does not fit a frame", len);
+            }
+            if (c->count == 0)
+                deadline = t->ops->now_us(t) + vd_client_rto(c, s->frame_len);
+            c->count++;
+            issued++;
+            if (send_frame(c, s) < 0) {
+                c->dead = 1;
+                return D3DDDIERR_DEVICEREMOVED;
+            }
+        }
+        /* Hand completed responses over, oldest first. */
+        int progressed = 0;
+        while (c->count && slot_at(c, 0)->done) {
+            vd_slot *s = slot_at(c, 0);
+            unsigned index = completed++;
+            c->base = (c->base + 1) % VD_WIRE_WINDOW;
+            c->count--;
+            progressed = 1;
+            if (!stop && done(ctx, index, s->rsp, s->rsp_len))
+                stop = 1;
+        }
+        if (progressed) {
+            retries = 0;
+            deadline = t->ops->now_us(t) + vd_client_rto(c, bytes_in_flight(c));
+            continue;
+        }
+        if (c->count == 0)
+            continue;
+        /* Wait for bytes until the oldest request times out. */
+        uint64_t now = t->ops->now_us(t);
+        if (now < deadline) {
+            long got = t->ops->recv(t, rx, sizeof rx, deadline - now);
+            if (got < 0) {
+                c->dead = 1;
+                return D3DDDIERR_DEVICEREMOVED;
+            }
+            feed(c, rx, got);
+            continue;
+        }
+        /* Timeout: go back N (resend everything outstanding, in order). */
+        if (++retries > c->max_retries) {
+            c->dead = 1;
+            return vd_fail(D3DDDIERR_DEVICEREMOVED,
+                           "no response from the board (seq %u, %u retransmissions)",
+                           slot_at(c, 0)->seq, c->max_retries);
+        }
+        for (unsigned k = 0; k < c->count; k++) {
+            vd_slot *s = slot_at(c, k);
+            if (s->done)
+                continue;
+            if (c->verbose)
+                fprintf(stderr, "vidalloc: retransmit seq %u (type 0x%02x)\n", s->seq, s->type);
+            c->retransmissions++;
+            if (send_frame(c, s) < 0) {
+                c->dead = 1;
+                return D3DDDIERR_DEVICEREMOVED;
+            }
+        }
+        deadline = t->ops->now_us(t) + vd_client_rto(c, bytes_in_flight(c));
+    }
+    return S_OK;
+}
+
+struct one_call {
+    const void *req;
+    size_t req_len;
+    void *rsp;
+    size_t cap, len;
+};
+
+static size_t one_build(void *ctx, unsigned i, uint8_t *payload)
+{
+    struct one_call *oc = ctx;
+    (void)i;
+    memcpy(payload, oc->req, oc->req_len);
+    return oc->req_len;
+}
+
+static int one_done(void *ctx, unsigned i, const uint8_t *payload, size_t len)
+{
+    struct one_call *oc = ctx;
+    (void)i;
+    oc->len = len < oc->cap ? len : oc->cap;
+    memcpy(oc->rsp, payload, oc->len);
+    return 0;
+}
+
+HRESULT vd_client_call(vd_client *c, uint8_t type, const void *req, size_t req_len, void *rsp,
+                       size_t cap, size_t *rsp_len)
+{
+    struct one_call oc = {req, req_len, rsp, cap, 0};
+    memset(rsp, 0, cap);
+    HRESULT hr = vd_client_run(c, type, 1, one_build, one_done, &oc);
+    if (rsp_len)
+        *rsp_len = oc.len;
+    return hr;
+}
+
+int vd_client_wait_banner(vd_client *c, uint64_t timeout_us)
+{
+    vd_transport *t = c->t;
+    uint64_t deadline = t->ops->now_us(t) + timeout_us;
+    uint8_t b;
+    for (;;) {
+        uint64_t now = t->ops->now_us(t);
+        if (now >= deadline)
+            return 0;
+        long got = t->ops->recv(t, &b, 1, deadline - now);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            continue;
+        c->bytes_received++;
+        const vd_wire_hdr *hdr;
+        const uint8_t *payload;
+        (void)vd_frame_feed(&c->dec, b, &hdr, &payload);
+        if (c->verbose && b)
+            fputc(b, stderr);
+        if (b == 0)
+            return 1;
+    }
+}

@@ -1,0 +1,333 @@
+/*
+ * Serial transports: `uart:PATH?baud=N` (a real tty: raw 8N1) and `sim` (spawn
+ * vidalloc-sim with its UART on a pty, then the same as uart).
+ */
+#define _GNU_SOURCE /* cfmakeraw, B3000000, prctl */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vd_host.h"
+
+#ifndef VD_DEFAULT_SIM_BIN
+#define VD_DEFAULT_SIM_BIN "build/sim/vidalloc-sim"
+#endif
+#ifndef VD_DEFAULT_FW_IMG
+#define VD_DEFAULT_FW_IMG "build/firmware/vidalloc-fw.img"
+#endif
+#define VD_DEFAULT_BAUD 3000000u
+/* The simulator runs the 12 MHz board at a few M cycles/s and shares the CPU with us. */
+#define VD_SIM_SLOWDOWN 20u
+
+typedef struct uart_priv {
+    int fd;
+    pid_t sim_pid;
+    int sim_out, sim_err;   /* pipes from the simulator */
+} uart_priv;
+
+static const struct {
+    uint32_t baud;
+    speed_t speed;
+} g_speeds[] = {
+    {9600, B9600}, {19200, B19200}, {38400, B38400}, {57600, B57600}, {115200, B115200},
+    {230400, B230400}, {460800, B460800}, {500000, B500000}, {576000, B576000},
+    {921600, B921600}, {1000000, B1000000}, {1152000, B1152000}, {1500000, B1500000},
+    {2000000, B2000000}, {2500000, B2500000}, {3000000, B3000000}, {3500000, B3500000},
+    {4000000, B4000000},
+};
+
+static uint64_t wall_us(vd_transport *t)
+{
+    (void)t;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int open_tty(vd_transport *t, uart_priv *p, const char *path, uint32_t baud)
+{
+    speed_t speed = 0;
+    for (size_t i = 0; i < sizeof g_speeds / sizeof g_speeds[0]; i++)
+        if (g_speeds[i].baud == baud)
+            speed = g_speeds[i].speed;
+    if (!speed) {
+        vd_fail(E_INVALIDARG, "uart: baud %u is not a standard termios rate", baud);
+        return -1;
+    }
+    p->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (p->fd < 0) {
+        vd_fail(E_FAIL, "uart: cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct termios tio;
+    if (tcgetattr(p->fd, &tio) < 0) {
+        vd_fail(E_FAIL, "uart: %s is not a terminal: %s", path, strerror(errno));
+        return -1;
+    }
+    cfmakeraw(&tio);                       /* 8 data bits, no parity, no echo, no mangling */
+    tio.c_cflag &= ~(CSTOPB | PARENB | CRTSCTS);
+    tio.c_cflag |= CS8 | CLOCAL | CREAD;   /* 8N1, ignore modem lines */
+    tio.c_iflag &= ~(IXON | IXOFF | IXANY);
+    tio.c_cc[VMIN] = 0;
+    tio.c_cc[VTIME] = 0;
+    if (cfsetspeed(&tio, speed) < 0 || tcsetattr(p->fd, TCSANOW, &tio) < 0) {
+        vd_fail(E_FAIL, "uart: cannot set %s to %u baud 8N1: %s", path, baud, strerror(errno));
+        return -1;
+    }
+    tcflush(p->fd, TCIOFLUSH);
+    t->baud = baud;
+    return 0;
+}
+
+static int uart_open(vd_transport *t, const vd_uri *u)
+{
+    static const char *const keys[] = {"baud", NULL};
+    uint32_t baud;
+    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
+        return -1;
+    uart_priv *p = calloc(1, sizeof *p);
+    if (!p) {
+        vd_fail(E_OUTOFMEMORY, "out of memory");
+        return -1;
+    }
+    p->fd = p->sim_out = p->sim_err = -1;
+    t->priv = p;
+    t->slowdown = 1;
+    t->boots = 0; /* a board is already running: no banner to wait for */
+    return open_tty(t, p, u->path, baud);
+}
+
+static int uart_send(vd_transport *t, const uint8_t *data, size_t len)
+{
+    uart_priv *p = t->priv;
+    while (len) {
+        ssize_t n = write(p->fd, data, len);
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            struct pollfd pfd = {p->fd, POLLOUT, 0};
+            poll(&pfd, 1, 1000);
+            continue;
+        }
+        vd_fail(D3DDDIERR_DEVICEREMOVED, "uart: write failed: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static long uart_recv(vd_transport *t, uint8_t *buf, size_t cap, uint64_t timeout_us)
+{
+    uart_priv *p = t->priv;
+    struct pollfd pfd = {p->fd, POLLIN, 0};
+    uint64_t ms = (timeout_us + 999) / 1000;
+    int r = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
+    if (r < 0)
+        return errno == EINTR ? 0 : -1;
+    if (r == 0)
+        return 0;
+    ssize_t n = read(p->fd, buf, cap);
+    if (n > 0)
+        return (long)n;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    vd_fail(D3DDDIERR_DEVICEREMOVED, "uart: the line closed (%s)",
+            n == 0 ? "end of file" : strerror(errno));
+    return -1;
+}
+
+static void uart_close(vd_transport *t)
+{
+    uart_priv *p = t->priv;
+    if (!p)
+        return;
+    if (p->fd >= 0)
+        close(p->fd);
+    if (p->sim_pid > 0) {
+        kill(p->sim_pid, SIGTERM);
+        int status;
+        for (int i = 0; i < 300; i++) { /* up to 3 s, then SIGKILL */
+            if (waitpid(p->sim_pid, &status, WNOHANG) == p->sim_pid) {
+                p->sim_pid = 0;
+                break;
+            }
+            usleep(10000);
+        }
+        if (p->sim_pid > 0) {
+            kill(p->sim_pid, SIGKILL);
+            waitpid(p->sim_pid, &status, 0);
+        }
+    }
+    if (p->sim_out >= 0)
+        close(p->sim_out);
+    if (p->sim_err >= 0)
+        close(p->sim_err);
+    free(p);
+    t->priv = NULL;
+}
+
+/* ---- sim: spawn vidalloc-sim --uart pty ---- */
+
+static void sim_stderr_tail(uart_priv *p, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (p->sim_err < 0)
+        return;
+    size_t n = 0;
+    for (;;) {
+        struct pollfd pfd = {p->sim_err, POLLIN, 0};
+        if (poll(&pfd, 1, 200) <= 0 || n + 1 >= cap)
+            break;
+        ssize_t r = read(p->sim_err, out + n, cap - 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    out[n] = '\0';
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+        out[--n] = '\0';
+}
+
+static int sim_open(vd_transport *t, const vd_uri *u)
+{
+    static const char *const keys[] = {"fw", "sim", "baud", "trace", NULL};
+    uint32_t baud;
+    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
+        return -1;
+    const char *sim = vd_uri_get(u, "sim");
+    if (!sim)
+        sim = getenv("VIDALLOC_SIM");
+    if (!sim || !*sim)
+        sim = VD_DEFAULT_SIM_BIN;
+    const char *fw = vd_uri_get(u, "fw");
+    if (!fw)
+        fw = getenv("VIDALLOC_FW_IMG");
+    if (!fw || !*fw)
+        fw = VD_DEFAULT_FW_IMG;
+    const char *trace = vd_uri_get(u, "trace");
+    if (access(sim, X_OK) != 0) {
+        vd_fail(E_FAIL, "sim: cannot run the simulator %s (%s); build it with `make sim` or set "
+                "VIDALLOC_SIM", sim, strerror(errno));
+        return -1;
+    }
+    if (access(fw, R_OK) != 0) {
+        vd_fail(E_FAIL, "sim: cannot read the firmware image %s (%s); build it with `make sim` "
+                "or set VIDALLOC_FW_IMG", fw, strerror(errno));
+        return -1;
+    }
+    uart_priv *p = calloc(1, sizeof *p);
+    if (!p) {
+        vd_fail(E_OUTOFMEMORY, "out of memory");
+        return -1;
+    }
+    p->fd = p->sim_out = p->sim_err = -1;
+    t->priv = p;
+    t->slowdown = VD_SIM_SLOWDOWN;
+    t->boots = 1;
+
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+        vd_fail(E_FAIL, "sim: pipe: %s", strerror(errno));
+        return -1;
+    }
+    char baud_s[16];
+    snprintf(baud_s, sizeof baud_s, "%u", baud);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        vd_fail(E_FAIL, "sim: fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        /* The simulator must not outlive this process. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(1);
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, STDIN_FILENO);
+        const char *argv[12];
+        int a = 0;
+        argv[a++] = sim;
+        argv[a++] = "--uart";
+        argv[a++] = "pty";
+        argv[a++] = "--firmware";
+        argv[a++] = fw;
+        argv[a++] = "--baud";
+        argv[a++] = baud_s;
+        if (trace) {
+            argv[a++] = "--trace";
+            argv[a++] = trace;
+        }
+        argv[a] = NULL;
+        execv(sim, (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", sim, strerror(errno));
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    p->sim_pid = pid;
+    p->sim_out = out[0];
+    p->sim_err = err[0];
+
+    /* Its first line names the pty. */
+    char line[512];
+    size_t n = 0;
+    uint64_t deadline = wall_us(t) + 30000000u;
+    while (n + 1 < sizeof line && (n == 0 || line[n - 1] != '\n')) {
+        uint64_t now = wall_us(t);
+        struct pollfd pfd = {p->sim_out, POLLIN, 0};
+        if (now >= deadline || poll(&pfd, 1, (int)((deadline - now) / 1000u) + 1) <= 0)
+            break;
+        ssize_t r = read(p->sim_out, line + n, 1);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    line[n] = '\0';
+    char path[256];
+    if (sscanf(line, "vidalloc-sim: uart pty %255s", path) != 1) {
+        char tail[512];
+        sim_stderr_tail(p, tail, sizeof tail);
+        vd_fail(E_FAIL, "sim: %s did not announce its pty%s%s", sim, tail[0] ? ": " : "", tail);
+        return -1;
+    }
+    /* The pty has no line rate: the simulator paces the bits at --baud itself. */
+    if (open_tty(t, p, path, VD_DEFAULT_BAUD))
+        return -1;
+    t->baud = baud;
+    return 0;
+}
+
+const vd_transport_ops vd_transport_uart = {
+    .name = "uart",
+    .open = uart_open,
+    .send = uart_send,
+    .recv = uart_recv,
+    .now_us = wall_us,
+    .close = uart_close,
+};
+
+const vd_transport_ops vd_transport_sim = {
+    .name = "sim",
+    .open = sim_open,
+    .send = uart_send,
+    .recv = uart_recv,
+    .now_us = wall_us,
+    .close = uart_close,
+};

@@ -1,0 +1,69 @@
+/* Errors, HRESULT names, surface description helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vd_host.h"
+
+static _Thread_local char g_last_error[512];
+static _Thread_local HRESULT g_last_hr;
+
+HRESULT vd_last_hr(void) { return g_last_hr; }
+
+HRESULT vd_fail(HRESULT hr, const char *fmt, ...)
+{
+    va_list ap;
+    g_last_hr = hr;
+    va_start(ap, fmt);
+    vsnprintf(g_last_error, sizeof g_last_error, fmt, ap);
+    va_end(ap);
+    return hr;
+}
+
+void vd_clear_error(void)
+{
+    g_last_error[0] = '\0';
+    g_last_hr = S_OK;
+}
+
+const char *vidalloc_last_error(void) { return g_last_error; }
+
+const char *vidalloc_hresult_name(HRESULT hr)
+{
+    switch (hr) {
+    case S_OK: return "S_OK";
+    case E_FAIL: return "E_FAIL";
+    case E_OUTOFMEMORY: return "E_OUTOFMEMORY";
+    case E_INVALIDARG: return "E_INVALIDARG";
+    case D3DERR_OUTOFVIDEOMEMORY: return "D3DERR_OUTOFVIDEOMEMORY";
+    case D3DERR_WASSTILLDRAWING: return "D3DERR_WASSTILLDRAWING";
+    case D3DERR_NOTAVAILABLE: return "D3DERR_NOTAVAILABLE";
+    case D3DDDIERR_DEVICEREMOVED: return "D3DDDIERR_DEVICEREMOVED";
+    case D3DDDIERR_INVALIDHANDLE: return "D3DDDIERR_INVALIDHANDLE";
+    case D3DDDIERR_INVALIDUSERBUFFER: return "D3DDDIERR_INVALIDUSERBUFFER";
+    case D3DDDIERR_CANTRENDERLOCKEDALLOCATION: return "D3DDDIERR_CANTRENDERLOCKEDALLOCATION";
+    default: return "HRESULT";
+    }
+}
+
+void vidalloc_buffer_desc(vd_surface_desc *desc, uint32_t byte_size, uint32_t usage)
+{
+    memset(desc, 0, sizeof *desc);
+    desc->Version = VD_SURFACE_DESC_VERSION;
+    desc->Size = sizeof *desc;
+    desc->Format = D3DDDIFMT_UNKNOWN;
+    desc->ByteSize = byte_size;
+    desc->Usage = usage;
+}
+
+void vidalloc_surface_desc(vd_surface_desc *desc, uint32_t width, uint32_t height,
+                           D3DDDIFORMAT format, uint32_t usage)
+{
+    memset(desc, 0, sizeof *desc);
+    desc->Version = VD_SURFACE_DESC_VERSION;
+    desc->Size = sizeof *desc;
+    desc->Format = (uint32_t)format;
+    desc->Width = width;
+    desc->Height = height;
+    desc->Usage = usage;
+}

@@ -1,0 +1,152 @@
+/*
+ * vd_host.h - host-lib internals: URIs, the transport ops table, the protocol client,
+ * host-side validation and lock page math. Not installed.
+ */
+#ifndef VD_HOST_H
+#define VD_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vd_frame.h"
+#include "vidalloc/vidalloc.h"
+
+/* ---- errors (vidalloc_last_error) ---- */
+#if defined(__GNUC__)
+#define VD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define VD_PRINTF(a, b)
+#endif
+/* Record a sentence for vidalloc_last_error() and return hr. */
+HRESULT vd_fail(HRESULT hr, const char *fmt, ...) VD_PRINTF(2, 3);
+void vd_clear_error(void);
+/* The HRESULT of the last vd_fail() of this thread. */
+HRESULT vd_last_hr(void);
+
+/* ---- URIs: scheme[:path][?key=value&key=value] ---- */
+#define VD_URI_MAX_PARAMS 8
+typedef struct vd_uri {
+    char scheme[16];
+    char path[256];
+    unsigned nparams;
+    struct {
+        char key[16];
+        char value[256];
+    } params[VD_URI_MAX_PARAMS];
+} vd_uri;
+
+/* 0 on success; -1 with a message (vd_fail, E_INVALIDARG) on a malformed URI. */
+int vd_uri_parse(const char *s, vd_uri *u);
+const char *vd_uri_get(const vd_uri *u, const char *key);
+/* *out = the numeric value of key, or def when absent; -1 when present but not a number. */
+int vd_uri_get_u32(const vd_uri *u, const char *key, uint32_t def, uint32_t *out);
+/* -1 when the URI has a key that is not in the NULL-terminated list `known`. */
+int vd_uri_check_keys(const vd_uri *u, const char *const *known);
+
+/* ---- transports ----
+ * Time is the transport's own clock in microseconds: the wall clock for uart and sim,
+ * simulated time (cycles / clock) for inproc. */
+typedef struct vd_transport vd_transport;
+typedef struct vd_transport_ops {
+    const char *name;
+    /* 0, or -1 after vd_fail(). */
+    int (*open)(vd_transport *t, const vd_uri *uri);
+    int (*send)(vd_transport *t, const uint8_t *data, size_t len);
+    /* Up to cap bytes, waiting at most timeout_us: >0 bytes, 0 timeout, -1 error (vd_fail). */
+    long (*recv)(vd_transport *t, uint8_t *buf, size_t cap, uint64_t timeout_us);
+    uint64_t (*now_us)(vd_transport *t);
+    void (*close)(vd_transport *t);
+} vd_transport_ops;
+
+struct vd_transport {
+    const vd_transport_ops *ops;
+    void *priv;
+    uint32_t baud;          /* line rate for timeouts and figures */
+    uint32_t slowdown;      /* transport time per real time of the board (sim pty > 1) */
+    int boots;              /* the board boots on open: wait for its banner's 0x00 */
+    uint64_t (*cycles)(vd_transport *t); /* inproc: simulated cycles; else NULL */
+};
+
+extern const vd_transport_ops vd_transport_uart;
+extern const vd_transport_ops vd_transport_sim;
+extern const vd_transport_ops vd_transport_inproc;
+/* The ops for a URI's scheme, or NULL (vd_fail) for an unknown/unsupported one. */
+const vd_transport_ops *vd_transport_for(const vd_uri *u);
+
+/* ---- the protocol client ---- */
+typedef struct vd_slot {
+    uint16_t seq;
+    uint8_t  type;
+    uint8_t  done;
+    size_t   frame_len;
+    uint8_t  frame[VD_WIRE_MAX_FRAME];
+    uint16_t rsp_len;
+    uint8_t  rsp[VD_WIRE_MAX_PAYLOAD];
+} vd_slot;
+
+typedef struct vd_client {
+    vd_transport *t;
+    vd_frame_decoder dec;
+    uint16_t next_seq;
+    uint32_t window;                 /* <= VD_WIRE_WINDOW */
+    vd_slot  slots[VD_WIRE_WINDOW];  /* ring of outstanding requests, oldest at base */
+    unsigned base, count;
+    uint64_t proc_us;                /* firmware processing allowance per timeout */
+    unsigned max_retries;
+    int verbose;
+    int dead;                        /* link lost: every call fails */
+    /* fault injection */
+    int fault;
+    uint64_t fault_at_tx, fault_at_rx;
+    uint64_t rx_frames_raw;          /* 0x00 delimiters seen */
+    /* counters */
+    uint64_t frames_sent, frames_received, retransmissions, bytes_sent, bytes_received;
+} vd_client;
+
+void vd_client_init(vd_client *c, vd_transport *t, uint16_t first_seq);
+
+/* Build request i into payload (VD_WIRE_MAX_PAYLOAD bytes); return its length. */
+typedef size_t (*vd_build_fn)(void *ctx, unsigned i, uint8_t *payload);
+/* Response i arrived (payload, len >= 4 guaranteed: starts with the HRESULT). Return 0 to
+ * go on, nonzero to stop issuing further requests (those in flight still complete). */
+typedef int (*vd_done_fn)(void *ctx, unsigned i, const uint8_t *payload, size_t len);
+
+/*
+ * Issue n requests of one type, keeping up to the window in flight, and hand each response
+ * to done() in order. Go-back-N retransmission on timeout. Returns S_OK, or
+ * D3DDDIERR_DEVICEREMOVED when the link failed (no answer after the retries).
+ */
+HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build, vd_done_fn done,
+                      void *ctx);
+/* One request, one response copied into rsp (cap bytes); *rsp_len = its length. */
+HRESULT vd_client_call(vd_client *c, uint8_t type, const void *req, size_t req_len, void *rsp,
+                       size_t cap, size_t *rsp_len);
+/* Read and decode bytes until a 0x00 arrives (the banner's end) or timeout_us passes. */
+int vd_client_wait_banner(vd_client *c, uint64_t timeout_us);
+/* Retransmission timeout (transport µs) for `bytes` in flight. */
+uint64_t vd_client_rto(const vd_client *c, size_t bytes);
+
+/* ---- host-side validation (before anything is sent) ---- */
+/* E_INVALIDARG or S_OK; *payload_len = the ALLOCATE request's size. */
+HRESULT vd_check_allocate(const D3DDDICB_ALLOCATE *p, uint32_t max_allocs, size_t *payload_len);
+/* The ALLOCATE request (vd_wire.h layout) into buf (VD_WIRE_MAX_PAYLOAD bytes). */
+size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCATE *p);
+HRESULT vd_check_deallocate(const D3DDDICB_DEALLOCATE *p, size_t *payload_len);
+HRESULT vd_check_lock(const D3DDDICB_LOCK *p);
+HRESULT vd_check_unlock(const D3DDDICB_UNLOCK *p);
+
+/* Byte ranges a lock covers: the whole allocation (NumPages 0) or its listed 4 KiB pages,
+ * sorted, merged, clipped to size. out has room for max(NumPages, 1) ranges.
+ * Returns the number of ranges, or -1 when a page lies beyond the allocation. */
+typedef struct vd_range {
+    uint32_t offset, length;
+} vd_range;
+int vd_lock_ranges(uint32_t size, UINT num_pages, const UINT *pages, vd_range *out);
+
+/* Little-endian access (the wire is little-endian; so are the hosts we build for). */
+static inline uint32_t vd_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+#endif /* VD_HOST_H */

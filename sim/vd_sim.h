@@ -1,0 +1,57 @@
+/*
+ * vd_sim.h - the simulated vidalloc board as a C library (libvidalloc_sim.a: this API, the
+ * Verilated SoC and the Verilator runtime). The caller owns time: nothing runs unless it
+ * calls vd_sim_run(), so a program linking it is fully deterministic. host-lib's `inproc`
+ * transport uses it; vidalloc-sim (main.cpp) runs the same board class.
+ *
+ * The serial line is modelled bit by bit at the given baud: bytes pushed are driven onto
+ * the RTL UART's rx pin, bytes the RTL sends are sampled off its tx pin and queued.
+ * Link: -lvidalloc_sim -lstdc++ -lz -pthread -latomic.
+ */
+#ifndef VD_SIM_H
+#define VD_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vd_sim vd_sim;
+
+typedef struct vd_sim_config {
+    const char *firmware;   /* firmware flash image (vidalloc-fw.img); NULL = empty flash */
+    uint32_t    baud;       /* serial line rate; 0 = the board's default (VD_UART_BOOT_BAUD) */
+    const char *trace;      /* FST waveform path, or NULL */
+} vd_sim_config;
+
+/* Returns NULL on failure with a message in err (errlen bytes). */
+vd_sim *vd_sim_create(const vd_sim_config *cfg, char *err, size_t errlen);
+void vd_sim_destroy(vd_sim *sim);
+
+/* Flags of vd_sim_run. */
+#define VD_SIM_RUN_UNTIL_TX 0x1u /* return as soon as a byte from the board is queued */
+
+/* Run up to max_cycles clock cycles. Returns the number run; stops early on a CPU trap
+ * (see vd_sim_trapped) or, with VD_SIM_RUN_UNTIL_TX, when output is available. */
+uint64_t vd_sim_run(vd_sim *sim, uint64_t max_cycles, unsigned flags);
+
+/* Queue bytes for the board's UART receiver (they go out at the line rate). */
+void vd_sim_uart_push(vd_sim *sim, const void *data, size_t len);
+/* Take up to cap bytes the board's UART has sent. */
+size_t vd_sim_uart_pop(vd_sim *sim, void *buf, size_t cap);
+/* Bytes pushed but not yet fully driven onto the line. */
+size_t vd_sim_uart_pending(const vd_sim *sim);
+
+uint64_t vd_sim_cycles(const vd_sim *sim);
+uint32_t vd_sim_clk_hz(void);                /* the board clock (VD_CLK_HZ) */
+uint32_t vd_sim_clocks_per_bit(const vd_sim *sim);
+int      vd_sim_trapped(const vd_sim *sim);  /* the CPU trapped (the board halts) */
+uint64_t vd_sim_framing_errors(const vd_sim *sim);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VD_SIM_H */

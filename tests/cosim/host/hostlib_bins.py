@@ -1,0 +1,19 @@
+"""Helpers of the host-lib end-to-end tests: where the programs built by `make host-lib` are.
+Programs under test drive the real RTL and firmware over the pty (`sim`) and in-process (`inproc`)."""
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+BIN_DIR = Path(os.environ.get("VIDALLOC_HOST_BIN_DIR", ROOT / "build/host-lib"))
+DEVICES = ["inproc", "sim"]
+
+
+def host_bin(name: str) -> Path:
+    p = BIN_DIR / name
+    if not p.exists():
+        if "VIDALLOC_HOST_BIN_DIR" in os.environ:   # `make cosim-host`: must be built
+            pytest.fail(f"{p} missing (make host-lib)")
+        pytest.skip(f"{p} not built: run `make cosim-host`")
+    return p
