@@ -8,8 +8,13 @@
 # The board's 64 KiB FW_RAM cannot hold 10,000 allocations' records, so the bench runs in
 # $(BENCH_SIM): the same RTL and harness verilated with -GFW_RAM_BYTES=$(BENCH_FW_RAM).
 # Only .bss grows; the image itself stays under the boot ROM's 64 KiB limit.
+#
+#   make bench-alloc BENCH_ONLY=tlsf   only the vd_tlsf rows, plus each row split by request
+#                      kind (plain / aligned / FromEnd): ~10 s instead of ~40 s, for iterating
+#                      on the segment allocator. Built in its own directory (build/bench-tlsf).
 
-BENCH_BUILD    := $(BUILD)/bench
+BENCH_ONLY     ?=
+BENCH_BUILD    := $(BUILD)/bench$(if $(BENCH_ONLY),-$(BENCH_ONLY))
 BENCH_FW_RAM   := 2097152
 BENCH_MAX_LIVE := 10000
 BENCH_ELF      := $(BENCH_BUILD)/bench-alloc.elf
@@ -28,7 +33,8 @@ BENCH_OBJS := $(patsubst firmware/%,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SR
 # FW_CFLAGS is complete by the time recipes run; the pools are sized for the bench.
 BENCH_CFLAGS = $(FW_CFLAGS) -DVD_MAX_ALLOCATIONS=$(shell echo $$(($(BENCH_MAX_LIVE) + 16))) \
                -DVD_MAX_RESOURCES=4 -DVD_BENCH_MAX_LIVE=$(BENCH_MAX_LIVE) \
-               -Ifirmware/kernel -Ifirmware/wire -Iproto
+               -Ifirmware/kernel -Ifirmware/wire -Iproto \
+               $(if $(filter tlsf,$(BENCH_ONLY)),-DVD_BENCH_TLSF_ONLY=1)
 
 .PHONY: bench-alloc bench-alloc-image
 bench-alloc-image: $(BENCH_IMG)
@@ -76,3 +82,43 @@ bench-alloc: $(BENCH_SIM) $(BENCH_IMG)
 	  --max-cycles $(BENCH_CYCLES) | tr -d '\r'
 
 -include $(BENCH_OBJS:.o=.d)
+
+# ---- make bench-codec: the frame codec alone (firmware/bench/bench_codec.c) ----
+# Cycles per byte of vd_frame_feed (byte at a time and in spans) and vd_frame_encode for an
+# ALLOCATE-sized and a maximum frame, plus vd_crc32c. A small image run on the board
+# simulator ($(SIM_BIN)): seconds, not the minutes of bench-alloc.
+CODEC_BENCH_BUILD := $(BUILD)/codec-bench
+CODEC_BENCH_IMG   := $(CODEC_BENCH_BUILD)/bench-codec.img
+CODEC_BENCH_SRCS  := firmware/start/start.S firmware/bench/bench_codec.c \
+                     firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
+                     firmware/drivers/sysctl.c firmware/lib/syscalls.c firmware/lib/version.c \
+                     firmware/wire/vd_frame_fw.c
+CODEC_BENCH_OBJS  := $(patsubst firmware/%,$(CODEC_BENCH_BUILD)/obj/%.o,$(basename $(CODEC_BENCH_SRCS)))
+
+.PHONY: bench-codec
+$(CODEC_BENCH_BUILD)/obj/%.o: firmware/%.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< [bench-codec]"
+	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -Iproto -MMD -MP -c $< -o $@
+
+$(CODEC_BENCH_BUILD)/obj/%.o: firmware/%.S | $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  AS      $< [bench-codec]"
+	$(Q)$(FW_CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(CODEC_BENCH_BUILD)/bench-codec.elf: $(CODEC_BENCH_OBJS) $(FW_LDS) $(NEWLIB_STAMP)
+	@echo "  LD      $@"
+	$(Q)$(FW_CC) $(FW_LDFLAGS) -T $(FW_LDS) -o $@ $(CODEC_BENCH_OBJS) \
+	  -Wl,--start-group -lc -lm $(FW_LIBGCC) -Wl,--end-group
+
+$(CODEC_BENCH_BUILD)/bench-codec.bin: $(CODEC_BENCH_BUILD)/bench-codec.elf
+	$(Q)$(FW_OBJCOPY) -O binary $< $@
+
+$(CODEC_BENCH_IMG): $(CODEC_BENCH_BUILD)/bench-codec.bin tools/mkfwimg.py $(GEN)/vd_regs.h
+	$(Q)$(PYTHON) tools/mkfwimg.py image --regs $(GEN)/vd_regs.h --stack-reserve $(FW_STACK_SIZE) $< $@
+
+bench-codec: $(SIM_BIN) $(CODEC_BENCH_IMG)
+	$(Q)$(SIM_BIN) --firmware $(CODEC_BENCH_IMG) --uart stdio --expect "bench-codec done" \
+	  --max-cycles 200000000 </dev/null | tr -d '\r'
+
+-include $(CODEC_BENCH_OBJS:.o=.d)

@@ -12,6 +12,11 @@
  * It also times the wire receive path per byte: the UART RX interrupt handler draining a
  * full 512-byte hardware FIFO (filled from the simulator's stdin before main), and the
  * frame decoder (vd_frame_feed, including the CRC check) over a maximum-size frame.
+ *
+ * Built with VD_BENCH_TLSF_ONLY (make bench-alloc BENCH_ONLY=tlsf) it runs the vd_tlsf
+ * rows only, and splits each of them by request kind: plain (16-byte alignment, bottom-up),
+ * aligned (256), FromEnd and FromEnd + aligned; a free is filed under the kind of the
+ * allocation it frees.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +29,9 @@
 #include "vd_tlsf.h"
 #include "vd_uart.h"
 
+#ifndef VD_BENCH_TLSF_ONLY
+#define VD_BENCH_TLSF_ONLY 0
+#endif
 #ifndef VD_BENCH_MAX_LIVE
 #define VD_BENCH_MAX_LIVE 10000
 #endif
@@ -39,6 +47,10 @@ static uint32_t s_live_a[VD_BENCH_MAX_LIVE]; /* TLSF: block id; kernel: handle *
 static uint32_t s_live_b[VD_BENCH_MAX_LIVE]; /* TLSF: offset */
 static uint32_t s_alloc_cyc[BENCH_SAMPLES];
 static uint32_t s_free_cyc[BENCH_SAMPLES];
+static uint8_t s_alloc_kind[BENCH_SAMPLES]; /* bit 0 aligned, bit 1 FromEnd */
+static uint8_t s_free_kind[BENCH_SAMPLES];
+static uint8_t s_live_kind[VD_BENCH_MAX_LIVE];
+static uint32_t s_tmp[BENCH_SAMPLES];
 static uint32_t s_overhead;
 static uint32_t s_rng = 0x2545F491u;
 
@@ -106,6 +118,28 @@ static void report(const char *what, uint32_t live, uint32_t *cyc)
            cyc[BENCH_SAMPLES / 2], cyc[(BENCH_SAMPLES * 99u) / 100u], cyc[BENCH_SAMPLES - 1]);
 }
 
+static uint8_t kind_of(const req *q)
+{
+    return (uint8_t)((q->align > 16u ? 1u : 0u) | (q->flags & VD_TLSF_FROM_END ? 2u : 0u));
+}
+
+/* The samples of each request kind (before report() sorts them all). */
+static void report_kinds(uint32_t live, const uint32_t *cyc, const uint8_t *kind)
+{
+    static const char *const names[4] = {"plain", "aligned", "end", "end+aligned"};
+    for (uint32_t k = 0; k < 4; k++) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < BENCH_SAMPLES; i++)
+            if (kind[i] == k)
+                s_tmp[n++] = cyc[i];
+        if (n == 0)
+            continue;
+        sort(s_tmp, n);
+        printf("|   %-11s %5" PRIu32 "x | %6" PRIu32 " | %5" PRIu32 " | %5" PRIu32 " | %6" PRIu32
+               " |\n", names[k], n, live, s_tmp[n / 2], s_tmp[(n * 99u) / 100u], s_tmp[n - 1]);
+    }
+}
+
 static uint32_t timed(uint32_t t0, uint32_t t1)
 {
     uint32_t d = t1 - t0;
@@ -121,6 +155,7 @@ static int bench_tlsf(uint32_t live)
         req q = rnd_req();
         if (!NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, q.size, q.align, q.flags, &s_live_a[i], &s_live_b[i])))
             return -2;
+        s_live_kind[i] = kind_of(&q);
     }
     for (k = 0; k < BENCH_SAMPLES; k++) {
         uint32_t j = rnd_below(live);
@@ -131,6 +166,8 @@ static int bench_tlsf(uint32_t live)
         if (!NT_SUCCESS(st))
             return -3;
         s_free_cyc[k] = timed(t0, t1);
+        s_free_kind[k] = s_live_kind[j];
+        s_alloc_kind[k] = s_live_kind[j] = kind_of(&q);
         t0 = NOW();
         st = vd_tlsf_alloc(&s_tlsf, q.size, q.align, q.flags, &s_live_a[j], &s_live_b[j]);
         t1 = NOW();
@@ -140,7 +177,11 @@ static int bench_tlsf(uint32_t live)
     }
     if (vd_tlsf_check(&s_tlsf) != 0)
         return -5;
+    if (VD_BENCH_TLSF_ONLY)
+        report_kinds(live, s_alloc_cyc, s_alloc_kind);
     report("vd_tlsf_alloc", live, s_alloc_cyc);
+    if (VD_BENCH_TLSF_ONLY)
+        report_kinds(live, s_free_cyc, s_free_kind);
     report("vd_tlsf_free", live, s_free_cyc);
     return 0;
 }
@@ -261,10 +302,15 @@ int main(void)
     printf("bench-alloc: PicoRV32 RV32I, cycles from TIMER.MTIME minus %" PRIu32
            " (timer read), %u samples, seed fixed, 16 MiB segment\n",
            s_overhead, BENCH_SAMPLES);
-    bench_drain();
-    (void)vd_crc32c(0, "", 0); /* the CRC table is built once, at first use */
-    bench_decode(VD_WIRE_MAX_PAYLOAD);
-    bench_decode(80);
+    if (!VD_BENCH_TLSF_ONLY) {
+        bench_drain();
+        (void)vd_crc32c(0, "", 0); /* the CRC table is built once, at first use */
+        bench_decode(VD_WIRE_MAX_PAYLOAD);
+        bench_decode(80);
+    } else {
+        for (uint32_t i = 0; i < VD_WIRE_MAX_PAYLOAD + 80u; i++)
+            (void)rnd(); /* what bench_decode draws: the same requests as the full run */
+    }
     printf("| %-22s | %6s | %5s | %5s | %6s |\n", "call", "live", "p50", "p99", "max");
     printf("|------------------------|--------|-------|-------|--------|\n");
     static const uint32_t lives[] = {10, 1000, VD_BENCH_MAX_LIVE};
@@ -273,7 +319,7 @@ int main(void)
         if (r)
             printf("tlsf bench failed %d at %" PRIu32 " live\n", r, lives[i]);
     }
-    for (uint32_t i = 0; i < 3; i++) {
+    for (uint32_t i = 0; i < 3 && !VD_BENCH_TLSF_ONLY; i++) {
         int r = bench_kernel(lives[i]);
         if (r)
             printf("kernel bench failed %d at %" PRIu32 " live\n", r, lives[i]);

@@ -19,7 +19,7 @@
 _Static_assert(VD_TLSF_MAX_BLOCKS <= VD_TLSF_MAX_BLOCKS_LIMIT, "descriptor ids fit 15 bits");
 _Static_assert(sizeof(vd_tlsf_block) == 16, "descriptor id -> address is one shift");
 _Static_assert(FL_COUNT * SL_COUNT < 0x7FFFu, "class index fits the head marker");
-_Static_assert(FL_COUNT <= 32, "fl_bitmap is one word");
+_Static_assert(FL_COUNT <= 24, "fl_bitmap: find_suitable looks at bits 0..23");
 
 #define L2(n) n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n
 const uint8_t vd_tlsf_log2_table[256] = {
@@ -30,48 +30,50 @@ const uint8_t vd_tlsf_log2_table[256] = {
     L2(7), L2(7), L2(7), L2(7), L2(7), L2(7), L2(7), L2(7),
 };
 
-HOT vd_tlsf_block *B(const vd_tlsf *t, uint32_t i)
-{
-    return &t->blk[i];
-}
+/* class_of() of 0..255 granules: fl 0 and 1 one class per size, then 2, 4, 8 sizes a class. */
+#define CS(s) ((s) < 32 ? (s) : (s) < 64 ? 32 + ((s) - 32) / 2 : (s) < 128 ? 48 + ((s) - 64) / 4 \
+                                                           : 64 + ((s) - 128) / 8)
+#define CS4(s)  CS(s), CS((s) + 1), CS((s) + 2), CS((s) + 3)
+#define CS16(s) CS4(s), CS4((s) + 4), CS4((s) + 8), CS4((s) + 12)
+#define CS64(s) CS16(s), CS16((s) + 16), CS16((s) + 32), CS16((s) + 48)
+static const uint8_t class_small[256] = {CS64(0), CS64(64), CS64(128), CS64(192)};
 
-/* Class index (fl * 16 + sl) of a block of sz granules (sz >= 1). */
+/*
+ * Class index (fl * 16 + sl) of a block of sz granules: a table below 256 granules, else
+ * sh = floor(log2(sz)) - 4 and class = sh * 16 + (sz >> sh) (sz >> sh is 16..31, which
+ * carries the fl step). Class indices are contiguous in size, so the first class whose every
+ * block holds at least `need` granules is class_of(need - 1) + 1.
+ */
 HOT uint32_t class_of(uint32_t sz)
 {
-    uint32_t f;
+    uint32_t sh;
 
-    if (sz < SL_COUNT)
-        return sz; /* fl 0: one class per size */
-    f = vd_fls32(sz);
-    return ((f - (SL_LOG2 - 1u)) << SL_LOG2) | ((sz >> (f - SL_LOG2)) & (SL_COUNT - 1u));
+    if (sz < 256u)
+        return class_small[sz];
+    if (sz < 0x10000u) {
+        sh = 4u + vd_tlsf_log2_table[sz >> 8];
+    } else {
+#if VD_TLSF_SEGMENT_MAX_LOG2 + 1 - VD_TLSF_GRANULE_SHIFT > 24
+        if (sz >> 24)
+            sh = 20u + vd_tlsf_log2_table[sz >> 24];
+        else
+#endif
+            sh = 12u + vd_tlsf_log2_table[sz >> 16];
+    }
+    return (sh << SL_LOG2) + (sz >> sh);
 }
 
-/* First class whose every block holds at least sz granules (may be past the last class). */
-HOT uint32_t class_search(uint32_t sz)
+/* Put free block i (offset word `offw` without the state bit, size set) at the head of class c. */
+HOT void insert_free(vd_tlsf *t, vd_tlsf_block *k, uint32_t i, uint32_t c)
 {
-    uint32_t f, r;
-
-    if (sz < SL_COUNT)
-        return sz;
-    f = vd_fls32(sz);
-    r = sz + (1u << (f - SL_LOG2)) - 1u; /* round up to the next class boundary */
-    f += r >> (f + 1u);                  /* the rounding carried into the next power of two */
-    return ((f - (SL_LOG2 - 1u)) << SL_LOG2) | ((r >> (f - SL_LOG2)) & (SL_COUNT - 1u));
-}
-
-/* Put free block i (size already set) at the head of its class list. */
-HOT void insert_free(vd_tlsf *t, uint32_t i)
-{
-    vd_tlsf_block *b = B(t, i);
-    uint32_t c = class_of(b->size);
+    vd_tlsf_block *b = &k[i];
     uint32_t h = t->head[c];
 
-    b->off |= FREE;
-    b->prev_free = (uint16_t)(HEAD | c);
+    b->prev_free = (uint16_t)~c;
     b->next_free = (uint16_t)h;
     t->head[c] = (uint16_t)i;
     if (h != NIL) {
-        B(t, h)->prev_free = (uint16_t)i;
+        k[h].prev_free = (uint16_t)i;
     } else { /* the class was empty: set its bits */
         uint32_t fl = c >> SL_LOG2;
         t->fl_bitmap |= 1u << fl;
@@ -79,22 +81,22 @@ HOT void insert_free(vd_tlsf *t, uint32_t i)
     }
 }
 
-HOT void remove_free(vd_tlsf *t, uint32_t i)
+/* Unlink free block i from its class list (its state bit is left to the caller). */
+HOT void remove_free(vd_tlsf *t, vd_tlsf_block *k, uint32_t i)
 {
-    vd_tlsf_block *b = B(t, i);
-    uint32_t p = b->prev_free, n = b->next_free;
+    vd_tlsf_block *b = &k[i];
+    int32_t p = *(const int16_t *)&b->prev_free; /* negative: the head, ~class (one lh) */
+    uint32_t n = b->next_free;
 
-    b->off &= MASK;
-    if (n != NIL)
-        B(t, n)->prev_free = (uint16_t)p;
-    if (!(p & HEAD)) {
-        B(t, p)->next_free = (uint16_t)n;
+    k[n].prev_free = (uint16_t)p; /* n == 0: the sentinel's, never read */
+    if (p >= 0) {
+        k[p].next_free = (uint16_t)n;
         return;
     }
-    p &= ~HEAD; /* the class index */
+    p = ~p; /* the class index */
     t->head[p] = (uint16_t)n;
     if (n == NIL) { /* the class became empty: clear its bits */
-        uint32_t fl = p >> SL_LOG2;
+        uint32_t fl = (uint32_t)p >> SL_LOG2;
         uint32_t m = t->sl_bitmap[fl] & ~(1u << (p & (SL_COUNT - 1u)));
         t->sl_bitmap[fl] = (uint16_t)m;
         if (m == 0)
@@ -102,54 +104,61 @@ HOT void remove_free(vd_tlsf *t, uint32_t i)
     }
 }
 
-/* Head of the first non-empty class at or above class c, or NIL. */
-HOT uint32_t find_suitable(const vd_tlsf *t, uint32_t c)
+/* Class of free block b: its list head marks it, else from its size. */
+HOT uint32_t class_of_free(const vd_tlsf_block *b)
 {
-    uint32_t fl = c >> SL_LOG2, m;
+    int32_t p = *(const int16_t *)&b->prev_free;
+    return p < 0 ? (uint32_t)~p : class_of(b->size);
+}
 
-    if (fl >= FL_COUNT)
+/* Index of the lowest set bit of a non-zero 16-bit mask. */
+HOT uint32_t ffs16(uint32_t m)
+{
+    m &= 0u - m;
+    if (m < 256u)
+        return vd_tlsf_log2_table[m];
+    return 8u + vd_tlsf_log2_table[m >> 8];
+}
+
+/* Head of the first non-empty class at or above class *c (updated to its class), or NIL. */
+HOT uint32_t find_suitable(const vd_tlsf *t, uint32_t *cp)
+{
+    uint32_t c = *cp, fl = c >> SL_LOG2, m;
+
+    if (c >= FL_COUNT * SL_COUNT)
         return NIL;
     m = t->sl_bitmap[fl] & (~0u << (c & (SL_COUNT - 1u)));
     if (m == 0) {
         uint32_t fm = t->fl_bitmap & (~1u << fl); /* classes above fl */
         if (fm == 0)
             return NIL;
-        fl = vd_ffs32(fm);
+        fm &= 0u - fm; /* the lowest set bit, below bit FL_COUNT */
+        if (fm < 256u)
+            fl = vd_tlsf_log2_table[fm];
+        else if (fm < 0x10000u)
+            fl = 8u + vd_tlsf_log2_table[fm >> 8];
+        else
+            fl = 16u + vd_tlsf_log2_table[fm >> 16];
         m = t->sl_bitmap[fl];
     }
-    return t->head[(fl << SL_LOG2) | vd_ffs32(m)];
+    c = (fl << SL_LOG2) + ffs16(m);
+    *cp = c;
+    return t->head[c];
 }
 
-HOT uint32_t take_spare(vd_tlsf *t)
+HOT uint32_t take_spare(vd_tlsf *t, vd_tlsf_block *k)
 {
     uint32_t i = t->spare;
-    t->spare = B(t, i)->next_free;
+    t->spare = k[i].next_free;
     return i;
 }
 
-HOT void put_spare(vd_tlsf *t, uint32_t i)
+HOT void put_spare(vd_tlsf *t, vd_tlsf_block *k, uint32_t i)
 {
-    vd_tlsf_block *b = B(t, i);
+    vd_tlsf_block *b = &k[i];
     b->off = SPARE;
     b->next_free = t->spare;
     t->spare = (uint16_t)i;
-}
-
-/* Link a fresh descriptor n (offset off, size sz, used) right after block b. */
-HOT void link_after(vd_tlsf *t, uint32_t b, uint32_t n, uint32_t off, uint32_t sz)
-{
-    vd_tlsf_block *bb = B(t, b), *nb = B(t, n);
-    uint32_t nx = bb->next_phys;
-
-    nb->off = off;
-    nb->size = sz;
-    nb->prev_phys = (uint16_t)b;
-    nb->next_phys = (uint16_t)nx;
-    if (nx != NIL)
-        B(t, nx)->prev_phys = (uint16_t)n;
-    else
-        t->last = (uint16_t)n;
-    bb->next_phys = (uint16_t)n;
 }
 
 vd_ntstatus_t vd_tlsf_init(vd_tlsf *t, vd_tlsf_block *blocks, uint32_t nblk, uint32_t seg_bytes)
@@ -164,29 +173,30 @@ vd_ntstatus_t vd_tlsf_init(vd_tlsf *t, vd_tlsf_block *blocks, uint32_t nblk, uin
     t->seg_granules = seg_bytes >> GSHIFT;
     t->fl_bitmap = 0;
     t->used_granules = 0;
+    t->reserved = 0;
     for (i = 0; i < FL_COUNT; i++)
         t->sl_bitmap[i] = 0;
     for (i = 0; i < FL_COUNT * SL_COUNT; i++)
         t->head[i] = NIL;
     t->spare = NIL;
     for (i = nblk; i-- > 2;)
-        put_spare(t, i);
-    blocks[0].off = SPARE; /* the sentinel: never a block */
+        put_spare(t, blocks, i);
+    blocks[0].off = SPARE; /* the sentinel: never a block, never free */
     blocks[0].size = 0;
-    blocks[0].prev_phys = blocks[0].next_phys = blocks[0].prev_free = blocks[0].next_free = NIL;
-    blocks[1].off = 0;
+    blocks[0].prev_phys = blocks[0].next_phys = 1; /* the ring of physical neighbours */
+    blocks[0].prev_free = blocks[0].next_free = NIL;
+    blocks[1].off = FREE;
     blocks[1].size = t->seg_granules;
     blocks[1].prev_phys = NIL;
     blocks[1].next_phys = NIL;
-    t->last = 1;
-    insert_free(t, 1);
+    insert_free(t, blocks, 1, class_of(t->seg_granules));
     return STATUS_SUCCESS;
 }
 
 /* Can an aligned run of n granules be placed in free block b? */
 static bool fits(const vd_tlsf *t, uint32_t b, uint32_t n, uint32_t am, bool from_end)
 {
-    uint32_t off = B(t, b)->off & MASK, end = off + B(t, b)->size;
+    uint32_t off = t->blk[b].off & MASK, end = off + t->blk[b].size;
 
     if (end - off < n)
         return false;
@@ -196,30 +206,126 @@ static bool fits(const vd_tlsf *t, uint32_t b, uint32_t n, uint32_t am, bool fro
 }
 
 /*
- * Off the hot path: the rounded search skips the class of `need` and, when aligning,
- * the classes between n and need; their heads may still fit (two O(1) checks).
+ * Cut n granules at granule s out of free block b (class c, granules [s - lo, s + n + hi)),
+ * which holds them; the
+ * descriptors the split needs are there (checked by the caller). b keeps the side away
+ * from the alignment gap (the top for a bottom-up allocation, the bottom for FromEnd), in
+ * place when it stays in class c; a new descriptor takes the allocation, another the gap.
+ * Stores the allocation's descriptor in *block.
  */
-static __attribute__((noinline)) uint32_t find_fallback(const vd_tlsf *t, uint32_t n, uint32_t am,
-                                                        bool from_end)
+HOT void carve(vd_tlsf *t, vd_tlsf_block *k, uint32_t b, uint32_t c, uint32_t s, uint32_t n,
+               uint32_t lo, uint32_t hi, bool from_end, uint32_t *block)
 {
-    uint32_t c = class_of(n + am), h;
+    vd_tlsf_block *bb = &k[b], *ub, *gb;
+    uint32_t off = s - lo, u, g, keep, cn;
 
-    if ((c >> SL_LOG2) < FL_COUNT && (h = t->head[c]) != NIL && fits(t, h, n, am, from_end))
-        return h;
-    if (am != 0) {
-        c = class_of(n);
-        if ((c >> SL_LOG2) < FL_COUNT && (h = t->head[c]) != NIL && fits(t, h, n, am, from_end))
-            return h;
+    if ((lo | hi) == 0) { /* exact fit: b becomes the allocation */
+        *block = b;
+        remove_free(t, k, b);
+        bb->off = off;
+        return;
     }
-    return NIL;
+    u = take_spare(t, k);
+    *block = u;
+    ub = &k[u];
+    ub->off = s;
+    ub->size = n;
+    if (from_end ? lo == 0 : hi != 0) {
+        /* b keeps [s + n, end); the allocation and the gap [off, s) go below it */
+        uint32_t p = bb->prev_phys;
+        ub->next_phys = (uint16_t)b;
+        bb->prev_phys = (uint16_t)u;
+        if (lo != 0) {
+            g = take_spare(t, k);
+            gb = &k[g];
+            gb->off = off | FREE;
+            gb->size = lo;
+            gb->prev_phys = (uint16_t)p;
+            gb->next_phys = (uint16_t)u;
+            ub->prev_phys = (uint16_t)g;
+            k[p].next_phys = (uint16_t)g;
+            insert_free(t, k, g, class_of(lo));
+        } else {
+            ub->prev_phys = (uint16_t)p;
+            k[p].next_phys = (uint16_t)u;
+        }
+        bb->off = (s + n) | FREE;
+        keep = hi;
+    } else {
+        /* b keeps [off, s); the allocation and the gap [s + n, end) go above it */
+        uint32_t x = bb->next_phys;
+        ub->prev_phys = (uint16_t)b;
+        bb->next_phys = (uint16_t)u;
+        if (hi != 0) {
+            g = take_spare(t, k);
+            gb = &k[g];
+            gb->off = (s + n) | FREE;
+            gb->size = hi;
+            gb->prev_phys = (uint16_t)u;
+            gb->next_phys = (uint16_t)x;
+            ub->next_phys = (uint16_t)g;
+            k[x].prev_phys = (uint16_t)g;
+            insert_free(t, k, g, class_of(hi));
+        } else {
+            ub->next_phys = (uint16_t)x;
+            k[x].prev_phys = (uint16_t)u;
+        }
+        keep = lo;
+    }
+    bb->size = keep;
+    cn = class_of(keep);
+    if (cn != c) {
+        remove_free(t, k, b);
+        insert_free(t, k, b, cn);
+    }
+}
+
+/* Not enough spare descriptors for a split leaving lo and hi granules free? */
+HOT bool short_of_spares(const vd_tlsf *t, const vd_tlsf_block *k, uint32_t lo, uint32_t hi)
+{
+    return (lo | hi) != 0 && (t->spare == NIL || (lo != 0 && hi != 0 && k[t->spare].next_free == NIL));
+}
+
+/*
+ * Off the hot path: the rounded search found nothing. It skips the class of `need` and,
+ * when aligning, the classes between n and need; their heads may still fit (two O(1)
+ * checks).
+ */
+static __attribute__((noinline)) vd_ntstatus_t alloc_fallback(vd_tlsf *t, uint32_t n, uint32_t am,
+                                                              bool from_end, uint32_t *block,
+                                                              uint32_t *offset)
+{
+    vd_tlsf_block *k = t->blk;
+    uint32_t c = class_of(n + am), b = NIL, off, end, s, lo, hi;
+
+    if ((c >> SL_LOG2) < FL_COUNT && (b = t->head[c]) != NIL && !fits(t, b, n, am, from_end))
+        b = NIL;
+    if (b == NIL && am != 0) {
+        c = class_of(n);
+        if ((c >> SL_LOG2) < FL_COUNT && (b = t->head[c]) != NIL && !fits(t, b, n, am, from_end))
+            b = NIL;
+    }
+    if (b == NIL)
+        return STATUS_GRAPHICS_NO_VIDEO_MEMORY;
+    off = k[b].off & MASK;
+    end = off + k[b].size;
+    s = from_end ? ((end - n) & ~am) : ((off + am) & ~am);
+    lo = s - off;
+    hi = end - s - n;
+    if (short_of_spares(t, k, lo, hi))
+        return STATUS_NO_MEMORY;
+    *offset = s << GSHIFT;
+    t->used_granules += n;
+    carve(t, k, b, c, s, n, lo, hi, from_end, block);
+    return STATUS_SUCCESS;
 }
 
 vd_ntstatus_t vd_tlsf_alloc(vd_tlsf *t, uint32_t size, uint32_t align, uint32_t flags,
                             uint32_t *block, uint32_t *offset)
 {
     bool from_end = (flags & VD_TLSF_FROM_END) != 0;
-    vd_tlsf_block *bb;
-    uint32_t n, am, b, off, end, s, lead, trail, u;
+    vd_tlsf_block *k = t->blk, *bb;
+    uint32_t n, am, b, c, off, end, s, lo, hi;
 
     if (size == 0 || (align & (align - 1u)) != 0 || align > VD_TLSF_MAX_SEGMENT)
         return STATUS_INVALID_PARAMETER;
@@ -228,98 +334,89 @@ vd_ntstatus_t vd_tlsf_alloc(vd_tlsf *t, uint32_t size, uint32_t align, uint32_t 
         return STATUS_GRAPHICS_NO_VIDEO_MEMORY;
     am = (align > VD_TLSF_GRANULE) ? (align >> GSHIFT) - 1u : 0u; /* alignment mask, granules */
 
-    b = NIL;
     if (from_end) {
         /* The segment's top block is free and fits: take the top. */
-        uint32_t lo = B(t, t->last)->off;
-        if ((lo & FREE) && ((t->seg_granules - n) & ~am) >= (lo & MASK))
-            b = t->last;
-    }
-    if (b == NIL) {
-        b = find_suitable(t, class_search(n + am)); /* any block there holds n + am */
-        if (b == NIL) {
-            b = find_fallback(t, n, am, from_end);
-            if (b == NIL)
-                return STATUS_GRAPHICS_NO_VIDEO_MEMORY;
+        b = k[0].prev_phys;
+        bb = &k[b];
+        off = bb->off;
+        s = (t->seg_granules - n) & ~am;
+        if ((int32_t)off < 0 && s >= (off & MASK)) {
+            off &= MASK;
+            end = t->seg_granules;
+            c = class_of_free(bb);
+            goto found;
         }
     }
-
-    bb = B(t, b);
+    c = class_of(n + am - 1u) + 1u; /* every block from class c on holds n + am */
+    b = find_suitable(t, &c);
+    if (b == NIL)
+        return alloc_fallback(t, n, am, from_end, block, offset);
+    bb = &k[b];
     off = bb->off & MASK;
     end = off + bb->size;
     s = from_end ? ((end - n) & ~am) : ((off + am) & ~am);
-    lead = s - off;
-    trail = end - s - n;
-    if ((lead || trail) &&
-        (t->spare == NIL || (lead && trail && B(t, t->spare)->next_free == NIL)))
+found:
+    lo = s - off;
+    hi = end - s - n;
+    if (short_of_spares(t, k, lo, hi))
         return STATUS_NO_MEMORY; /* not enough spare descriptors for the split */
-
-    remove_free(t, b);
-    u = b;
-    if (lead) {
-        u = take_spare(t);
-        link_after(t, b, u, s, n);
-        bb->size = lead;
-        insert_free(t, b);
-    } else {
-        bb->size = n;
-    }
-    if (trail) {
-        uint32_t w = take_spare(t);
-        link_after(t, u, w, s + n, trail);
-        insert_free(t, w);
-    }
-    t->used_granules += n;
-    *block = u;
     *offset = s << GSHIFT;
+    t->used_granules += n;
+    carve(t, k, b, c, s, n, lo, hi, from_end, block);
     return STATUS_SUCCESS;
 }
 
 vd_ntstatus_t vd_tlsf_free(vd_tlsf *t, uint32_t block, uint32_t offset)
 {
-    vd_tlsf_block *cb, *pb, *nb;
-    uint32_t start, p, nx;
+    vd_tlsf_block *k = t->blk, *cb, *pb, *nb, *sb;
+    uint32_t start, sz, p, nx, keep, old, cn;
 
     if (block - 1u >= t->nblk - 1u) /* 0 (the sentinel) or out of range */
         return STATUS_INVALID_PARAMETER;
-    cb = B(t, block);
+    cb = &k[block];
     start = cb->off; /* a live allocation has no state bits */
-    if ((start & (FREE | SPARE)) != 0 || (offset & (VD_TLSF_GRANULE - 1u)) != 0 ||
-        (offset >> GSHIFT) != start)
+    if (start > MASK || (start << GSHIFT) != offset)
         return STATUS_INVALID_PARAMETER;
-    t->used_granules -= cb->size;
-
+    sz = cb->size;
+    t->used_granules -= sz;
     p = cb->prev_phys;
-    pb = B(t, p);
-    if (pb->off & FREE) { /* the sentinel (p == 0) is never free */
-        /* merge into the lower neighbour */
-        remove_free(t, p);
-        nx = cb->next_phys;
-        pb->size += cb->size;
-        pb->next_phys = (uint16_t)nx;
-        if (nx != NIL)
-            B(t, nx)->prev_phys = (uint16_t)p;
-        else
-            t->last = (uint16_t)p;
-        put_spare(t, block);
-        block = p;
-        cb = pb;
-    }
     nx = cb->next_phys;
-    nb = B(t, nx);
-    if (nb->off & FREE) {
-        /* absorb the upper neighbour */
-        uint32_t nn = nb->next_phys;
-        remove_free(t, nx);
-        cb->size += nb->size;
-        cb->next_phys = (uint16_t)nn;
-        if (nn != NIL)
-            B(t, nn)->prev_phys = (uint16_t)block;
-        else
-            t->last = (uint16_t)block;
-        put_spare(t, nx);
+    pb = &k[p];
+    nb = &k[nx];
+    if ((int32_t)pb->off < 0) { /* the lower neighbour is free (the sentinel never is) */
+        keep = p;
+        sb = pb;
+        put_spare(t, k, block);
+        if ((int32_t)nb->off < 0) { /* and the upper one: absorb it too */
+            uint32_t nn = nb->next_phys;
+            remove_free(t, k, nx);
+            sz += nb->size;
+            put_spare(t, k, nx);
+            nx = nn;
+        }
+        pb->next_phys = (uint16_t)nx;
+        k[nx].prev_phys = (uint16_t)p;
+    } else if ((int32_t)nb->off < 0) { /* only the upper one: it grows down */
+        keep = nx;
+        sb = nb;
+        sb->off = start | FREE;
+        sb->prev_phys = (uint16_t)p;
+        pb->next_phys = (uint16_t)nx;
+        put_spare(t, k, block);
+    } else { /* no free neighbour */
+        cb->off = start | FREE;
+        insert_free(t, k, block, class_of(sz));
+        return STATUS_SUCCESS;
     }
-    insert_free(t, block);
+    /* sb (descriptor keep) is free and listed; it grows by sz */
+    old = sb->size;
+    sz += old;
+    sb->size = sz;
+    cn = class_of(sz);
+    if (sb->prev_free & HEAD ? cn != (uint16_t)~sb->prev_free : cn != class_of(old)) {
+        remove_free(t, k, keep);
+        insert_free(t, k, keep, cn);
+    }
     return STATUS_SUCCESS;
 }
 
@@ -363,12 +460,13 @@ int vd_tlsf_check(const vd_tlsf *t)
     uint32_t i, prev = NIL, expect = 0, nused = 0, nfree = 0, gused = 0;
     uint32_t listed = 0, nspare = 0, c, steps = 0;
 
+    /* The sentinel's free-list links are scratch (unlinking writes them); its physical
+     * links close the ring: next_phys the lowest block, prev_phys the highest. */
     if (t->nblk < 2 || t->nblk > VD_TLSF_MAX_BLOCKS_LIMIT || t->blk[0].off != SPARE ||
-        t->blk[0].next_phys != NIL || t->blk[0].prev_free != NIL || (t->blk[1].off & SPARE) ||
-        (t->blk[1].off & MASK) != 0 || t->blk[1].prev_phys != NIL)
+        t->blk[0].next_phys == NIL || t->reserved != 0)
         return -1;
     /* Physical walk: contiguous, ordered, sizes, back links, no two free neighbours. */
-    for (i = 1; i != NIL; i = t->blk[i].next_phys) {
+    for (i = t->blk[0].next_phys; i != NIL; i = t->blk[i].next_phys) {
         uint32_t st, sz;
         if (i >= t->nblk || ++steps > t->nblk)
             return -2; /* bad link or cycle */
@@ -391,13 +489,13 @@ int vd_tlsf_check(const vd_tlsf *t)
         expect += sz;
         prev = i;
     }
-    if (expect != t->seg_granules || prev != t->last)
+    if (expect != t->seg_granules || prev != t->blk[0].prev_phys)
         return -7;
     if (gused != t->used_granules)
         return -8;
     /* Free lists: entries free and of their class, back links, bitmaps match emptiness. */
     for (c = 0; c < FL_COUNT * SL_COUNT; c++) {
-        uint32_t p = HEAD | c, cnt = 0;
+        uint32_t p = (uint16_t)~c, cnt = 0;
         bool bit = ((t->sl_bitmap[c >> SL_LOG2] >> (c & (SL_COUNT - 1u))) & 1u) != 0;
         for (i = t->head[c]; i != NIL; i = t->blk[i].next_free) {
             if (i >= t->nblk || ++cnt > t->nblk)

@@ -9,14 +9,17 @@
  *
  * Block descriptors come from a caller-supplied fixed pool: each has its granule offset
  * and size, state bits, address-ordered physical neighbour links (for coalescing) and
- * free-list links. Descriptor 0 is a sentinel so that "no block" is 0.
+ * free-list links. Descriptor 0 is a sentinel so that "no block" is 0; it also closes the
+ * physical list into a ring (its next_phys is the lowest block, its prev_phys the highest),
+ * so linking and unlinking never test for an end.
  *
  * Bounds: allocate and free run a fixed number of steps: a constant number of bitmap
- * find-first-set operations (two compares and a 256-entry table: no multiply, divide
- * or clz), at most two splits, at most two merges, no loop over blocks. A list head's
- * prev_free holds its class, so unlinking needs no size-to-class mapping. Statistics
- * (free block count, largest free block) and vd_tlsf_check walk lists and are not on
- * the hot path.
+ * find-first-set operations (compares and a 256-entry table: no multiply, divide or clz),
+ * at most two splits, at most two merges, no loop over blocks. A list head's prev_free
+ * holds its class, so unlinking needs no size-to-class mapping; a free block that stays in
+ * its class when it shrinks (allocate) or grows (free) is updated in place, without
+ * leaving its list. Statistics (free block count, largest free block) and vd_tlsf_check
+ * walk lists and are not on the hot path.
  */
 #ifndef VD_TLSF_H
 #define VD_TLSF_H
@@ -39,7 +42,7 @@ extern "C" {
     (VD_TLSF_SEGMENT_MAX_LOG2 - VD_TLSF_GRANULE_SHIFT - VD_TLSF_SL_LOG2 + 2u)
 #define VD_TLSF_MAX_SEGMENT   (1u << VD_TLSF_SEGMENT_MAX_LOG2)
 #define VD_TLSF_NIL           0u      /* descriptor 0 is a sentinel: id 0 = none */
-#define VD_TLSF_HEAD          0x8000u /* prev_free of a list head: 0x8000 | class index */
+#define VD_TLSF_HEAD          0x8000u /* set in prev_free of a list head, which is ~class */
 #define VD_TLSF_MAX_BLOCKS_LIMIT 0x7FFFu
 
 /* vd_tlsf_block.off: granule offset in bits 29..0, state in 31..30. */
@@ -53,7 +56,7 @@ typedef struct vd_tlsf_block {
     uint32_t size;       /* granules */
     uint16_t prev_phys;  /* lower-address neighbour, 0 for the first block */
     uint16_t next_phys;  /* higher-address neighbour, 0 for the last block */
-    uint16_t prev_free;  /* free list: previous block, or VD_TLSF_HEAD | class for the head */
+    uint16_t prev_free;  /* free list: previous block; the head: (uint16_t)~class (bit 15 set) */
     uint16_t next_free;  /* free list: next block or 0; spare descriptors: the spare list */
 } vd_tlsf_block;
 
@@ -64,7 +67,7 @@ typedef struct vd_tlsf {
     uint32_t fl_bitmap;
     uint32_t used_granules;
     uint16_t spare;      /* spare descriptor list */
-    uint16_t last;       /* physically last block (the first one is always descriptor 1) */
+    uint16_t reserved;   /* 0 (the highest block is blk[0].prev_phys) */
     uint16_t sl_bitmap[VD_TLSF_FL_COUNT];
     uint16_t head[VD_TLSF_FL_COUNT * VD_TLSF_SL_COUNT]; /* class index = fl * 16 + sl */
 } vd_tlsf;
