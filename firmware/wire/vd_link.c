@@ -25,27 +25,18 @@ static inline uint32_t mtime(void)
 }
 
 /*
- * Feed one contiguous span of the ring through the decoder. Returns how many bytes were
- * used: it stops right after a complete frame so that the frame is served (and the
- * decoder's body, where the payload lives, stays intact) before more bytes go in.
+ * Feed one contiguous span of the ring through the decoder (vd_frame_feed_span: block
+ * copies, the CRC kept up as blocks arrive). Returns how many bytes were used: it stops
+ * right after a complete frame so that the frame is served (and the decoder's body, where
+ * the payload lives, stays intact) before more bytes go in.
  */
-static size_t feed(const uint8_t *p, size_t n, int *got, const vd_wire_hdr **hdr,
-                   const uint8_t **payload)
+static size_t feed(const uint8_t *p, size_t n, const vd_wire_hdr **hdr, const uint8_t **payload)
 {
-    const uint8_t *q = p;
-    const uint8_t *e = p + n;
     uint32_t t0 = mtime();
-
-    *got = 0;
-    while (q != e) {
-        if (vd_frame_feed(&s_dec, *q++, hdr, payload)) {
-            *got = 1;
-            break;
-        }
-    }
+    size_t used = vd_frame_feed_span(&s_dec, p, n, hdr, payload);
     s_decode_cycles += mtime() - t0;
-    s_decode_bytes += (uint32_t)(q - p);
-    return (size_t)(q - p);
+    s_decode_bytes += (uint32_t)used;
+    return used;
 }
 
 _Noreturn void vd_link_run(void)
@@ -69,10 +60,9 @@ _Noreturn void vd_link_run(void)
         while ((n = vd_uart_rx_span(&p)) != 0) {
             const vd_wire_hdr *hdr;
             const uint8_t *payload;
-            int got;
 
-            vd_uart_rx_consume(feed(p, n, &got, &hdr, &payload));
-            if (got) {
+            vd_uart_rx_consume(feed(p, n, &hdr, &payload));
+            if (hdr != NULL) {
                 const uint8_t *out;
                 size_t len;
                 s_rx_frames++;
