@@ -3,6 +3,8 @@
 
 -include tests/unit/unit.mk
 -include tests/rtl/rtl_tests.mk
+-include tests/rtl/hw_tests.mk
+-include tests/formal/formal.mk
 -include tests/fuzz/fuzz.mk
 
 PYTEST := $(VENV)/bin/python -m pytest
@@ -11,7 +13,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 # Both quick-start verbs install what is missing first (make deps is quick when all is there).
 test:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests cosim cosim-host fuzz-smoke fit
+	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit rtl-tests formal cosim cosim-host fuzz-smoke fit
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md

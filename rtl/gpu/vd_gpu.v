@@ -1,0 +1,342 @@
+`default_nettype none
+// vd_gpu: the GPU command block. Registers: spec/regs/gpu.toml (every offset, bit, opcode
+// and state value here comes from the generated vd_regs.vh). Behaviour, command format and
+// timing: docs/gpu.md.
+//
+// The engine executes 16-byte commands from a ring in VRAM while HEAD != TAIL, one at a
+// time: fetch the 4 words (pipelined reads, m_fetch_o set), decode, execute, then advance
+// HEAD. FILL writes one word per granted cycle; COPY alternates a read and a write (the
+// write takes the read data straight from the RAM in the cycle it arrives; if the write is
+// not granted then, the word waits in buf_q), i.e. 2 cycles per word. All accesses go
+// through the memory controller's GPU port, which may block one (m_fault_i): the engine
+// then stops in STATE_FAULT. CTRL.RESET aborts at once; no request is raised afterwards
+// until the engine is enabled and given work again.
+//
+// The master port follows vd_memctl: m_req_o and its attributes are held until m_gnt_i and
+// never depend on m_gnt_i in the same cycle; read data comes with m_rvalid_i a cycle later.
+
+`include "vd_regs.vh"
+
+module vd_gpu #(
+    parameter integer VRAM_BYTES = `VD_VRAM_SIZE,   // power of two
+    // derived, not to be overridden
+    parameter integer AW         = $clog2(VRAM_BYTES / 4)
+) (
+    input  wire          clk_i,
+    input  wire          rst_i,         // synchronous, active high
+    // register bus
+    input  wire          req_i,
+    input  wire          we_i,
+    input  wire [11:0]   addr_i,
+    input  wire [31:0]   wdata_i,
+    output reg           ack_o,
+    output reg  [31:0]   rdata_o,
+    output wire          irq_o,         // level: any INT_STATUS flag enabled in INT_EN
+    // memory controller GPU port
+    output reg           m_req_o,
+    output reg           m_we_o,
+    output reg           m_fetch_o,
+    output reg  [AW:0]   m_addr_o,      // word address; bit AW set = beyond VRAM
+    output reg  [31:0]   m_wdata_o,
+    input  wire          m_gnt_i,
+    input  wire          m_rvalid_i,
+    input  wire [31:0]   m_rdata_i,
+    input  wire          m_fault_i
+);
+    localparam integer CU  = AW - 2;                           // command index bits in VRAM
+    localparam integer LW  = `VD_GPU_WDT_LIMIT_LIMIT_WIDTH;    // watchdog width
+    localparam [31:0] S_IDLE_W = `VD_GPU_STATE_IDLE;
+    localparam [2:0] S_IDLE = S_IDLE_W[2:0];
+    localparam [31:0] S_FETCH_W = `VD_GPU_STATE_FETCH;
+    localparam [2:0] S_FETCH = S_FETCH_W[2:0];
+    localparam [31:0] S_DECODE_W = `VD_GPU_STATE_DECODE;
+    localparam [2:0] S_DECODE = S_DECODE_W[2:0];
+    localparam [31:0] S_FILL_W = `VD_GPU_STATE_FILL;
+    localparam [2:0] S_FILL = S_FILL_W[2:0];
+    localparam [31:0] S_COPY_W = `VD_GPU_STATE_COPY;
+    localparam [2:0] S_COPY = S_COPY_W[2:0];
+    localparam [31:0] S_HANG_W = `VD_GPU_STATE_HANG;
+    localparam [2:0] S_HANG = S_HANG_W[2:0];
+    localparam [31:0] S_FAULT_W = `VD_GPU_STATE_FAULT;
+    localparam [2:0] S_FAULT = S_FAULT_W[2:0];
+    localparam [31:0] S_ERROR_W = `VD_GPU_STATE_ERROR;
+    localparam [2:0] S_ERROR = S_ERROR_W[2:0];
+    localparam [31:0] OP_NOP_W = `VD_GPU_OP_NOP;
+    localparam [7:0] OP_NOP = OP_NOP_W[7:0];
+    localparam [31:0] OP_FILL_W = `VD_GPU_OP_FILL;
+    localparam [7:0] OP_FILL = OP_FILL_W[7:0];
+    localparam [31:0] OP_COPY_W = `VD_GPU_OP_COPY;
+    localparam [7:0] OP_COPY = OP_COPY_W[7:0];
+    localparam [31:0] OP_FENCE_W = `VD_GPU_OP_FENCE;
+    localparam [7:0] OP_FENCE = OP_FENCE_W[7:0];
+    localparam [31:0] OP_HANG_W = `VD_GPU_OP_HANG;
+    localparam [7:0] OP_HANG = OP_HANG_W[7:0];
+    localparam [31:0] W_OP_W = `VD_GPU_CMD_W_OP;
+    localparam [1:0] W_OP = W_OP_W[1:0];
+    localparam [31:0] W_DST_W = `VD_GPU_CMD_W_DST;
+    localparam [1:0] W_DST = W_DST_W[1:0];
+    localparam [31:0] W_ARG_W = `VD_GPU_CMD_W_ARG;
+    localparam [1:0] W_ARG = W_ARG_W[1:0];
+    localparam [31:0] W_BYTES_W = `VD_GPU_CMD_W_BYTES;
+    localparam [1:0] W_BYTES = W_BYTES_W[1:0];
+    localparam integer I_FENCE   = `VD_GPU_INT_STATUS_FENCE_LSB;
+    localparam integer I_TIMEOUT = `VD_GPU_INT_STATUS_TIMEOUT_LSB;
+    localparam integer I_FAULT   = `VD_GPU_INT_STATUS_FAULT_LSB;
+    localparam integer I_ERROR   = `VD_GPU_INT_STATUS_ERROR_LSB;
+
+    // ------------------------------------------------------------ registers
+    reg [2:0]    state_q;
+    reg          enable_q;
+    reg [CU-1:0] base_q, head_q, tail_q;    // in commands (CMD_BYTES)
+    reg [CU:0]   size_q;
+    reg [31:0]   fence_q;
+    reg [LW-1:0] wdt_limit_q, wdt_cnt_q;
+    reg [3:0]    int_q, int_en_q;
+
+    // current command
+    reg [7:0]    op_q;
+    reg [AW:0]   dst_q;                     // word address, bit AW = beyond VRAM
+    reg [31:0]   arg_q;                     // pattern / fence value / source byte offset
+    reg          src_hi_q;                  // source beyond VRAM (arg_q bits above AW+1)
+    reg [AW:0]   cnt_q;                     // words left (saturated)
+    reg          unaligned_q;               // dst or length not a multiple of 4
+    reg [1:0]    iss_q, ret_q;              // fetch words issued / returned
+    reg          iss_done_q;
+    reg          have_q;                    // COPY: buf_q holds a word to write
+    reg [31:0]   buf_q;
+
+    wire [AW:0]  src = {src_hi_q, arg_q[AW+1:2]};
+
+    // ------------------------------------------------------------ register decode
+    wire wr      = req_i && we_i;
+    wire stopped = !enable_q && state_q == S_IDLE;
+    wire abort   = wr && addr_i == `VD_GPU_CTRL && wdata_i[`VD_GPU_CTRL_RESET_LSB];
+
+    // ------------------------------------------------------------ memory requests
+    wire [CU:0]  ring_pos  = {1'b0, base_q} + {1'b0, head_q};   // bit CU: beyond VRAM
+    wire         copy_wr   = have_q || m_rvalid_i;              // COPY: a word to write
+
+    always @(*) begin
+        m_req_o   = 1'b0;
+        m_we_o    = 1'b0;
+        m_fetch_o = 1'b0;
+        m_addr_o  = dst_q;
+        m_wdata_o = arg_q;
+        case (state_q)
+            S_FETCH: begin
+                m_req_o   = !iss_done_q;
+                m_fetch_o = 1'b1;
+                m_addr_o  = {ring_pos, iss_q};
+            end
+            S_FILL: begin
+                m_req_o = 1'b1;
+                m_we_o  = 1'b1;
+            end
+            S_COPY: begin
+                m_req_o   = 1'b1;
+                m_we_o    = copy_wr;
+                m_addr_o  = copy_wr ? dst_q : src;
+                m_wdata_o = have_q ? buf_q : m_rdata_i;
+            end
+            default: ;
+        endcase
+    end
+
+    // ------------------------------------------------------------ engine
+    wire [CU:0]  head_inc  = {1'b0, head_q} + 1'b1;
+    wire [CU-1:0] head_nx  = (head_inc >= size_q) ? {CU{1'b0}} : head_inc[CU-1:0];
+    wire         last_word = cnt_q == {{AW{1'b0}}, 1'b1};
+    wire         bad_op    = op_q > OP_HANG;
+    wire         src_unal  = op_q == OP_COPY && arg_q[1:0] != 2'b00;
+
+    // A command completes in DECODE (NOP, FENCE, length 0) or with its last write.
+    reg complete, to_error;
+    always @(*) begin
+        complete = 1'b0;
+        to_error = 1'b0;
+        case (state_q)
+            S_DECODE: begin
+                to_error = bad_op || ((op_q == OP_FILL || op_q == OP_COPY) && (unaligned_q || src_unal));
+                complete = !to_error && (op_q == OP_NOP || op_q == OP_FENCE
+                         || ((op_q == OP_FILL || op_q == OP_COPY) && cnt_q == {(AW+1){1'b0}}));
+            end
+            S_FILL:  complete = m_gnt_i && last_word;
+            S_COPY:  complete = m_gnt_i && copy_wr && last_word;
+            default: ;
+        endcase
+    end
+
+    // Word counts above what VRAM holds behave alike (the address leaves VRAM: a fault).
+    wire [AW:0] words_in = (|m_rdata_i[31:AW+3]) ? {(AW+1){1'b1}} : m_rdata_i[AW+2:2];
+
+    always @(posedge clk_i) begin
+        if (rst_i || abort) begin
+            state_q    <= S_IDLE;
+            iss_q      <= 2'd0;
+            ret_q      <= 2'd0;
+            iss_done_q <= 1'b0;
+            have_q     <= 1'b0;
+        end else if (m_fault_i) begin
+            state_q <= S_FAULT;
+        end else begin
+            case (state_q)
+                S_IDLE:
+                    if (enable_q && head_q != tail_q) begin
+                        state_q    <= S_FETCH;
+                        iss_q      <= 2'd0;
+                        ret_q      <= 2'd0;
+                        iss_done_q <= 1'b0;
+                    end
+                S_FETCH: begin
+                    if (m_gnt_i) begin
+                        iss_q <= iss_q + 2'd1;
+                        if (iss_q == 2'd3) iss_done_q <= 1'b1;
+                    end
+                    if (m_rvalid_i) begin
+                        ret_q <= ret_q + 2'd1;
+                        case (ret_q)
+                            W_OP:    op_q  <= m_rdata_i[7:0];
+                            W_DST: begin
+                                dst_q       <= {|m_rdata_i[31:AW+2], m_rdata_i[AW+1:2]};
+                                unaligned_q <= m_rdata_i[1:0] != 2'b00;
+                            end
+                            W_ARG: begin
+                                arg_q    <= m_rdata_i;
+                                src_hi_q <= |m_rdata_i[31:AW+2];
+                            end
+                            W_BYTES: begin
+                                cnt_q <= words_in;
+                                if (m_rdata_i[1:0] != 2'b00) unaligned_q <= 1'b1;
+                                state_q <= S_DECODE;
+                            end
+                        endcase
+                    end
+                end
+                S_DECODE:
+                    if (to_error) state_q <= S_ERROR;
+                    else if (complete) state_q <= S_IDLE;
+                    else if (op_q == OP_HANG) state_q <= S_HANG;
+                    else if (op_q == OP_FILL) state_q <= S_FILL;
+                    else state_q <= S_COPY;
+                S_FILL:
+                    if (m_gnt_i) begin
+                        dst_q <= dst_q + 1'b1;
+                        cnt_q <= cnt_q - 1'b1;
+                        if (last_word) state_q <= S_IDLE;
+                    end
+                S_COPY:
+                    if (copy_wr) begin
+                        if (m_gnt_i) begin
+                            dst_q <= dst_q + 1'b1;
+                            {src_hi_q, arg_q[AW+1:2]} <= src + 1'b1;
+                            cnt_q  <= cnt_q - 1'b1;
+                            have_q <= 1'b0;
+                            if (last_word) state_q <= S_IDLE;
+                        end else if (m_rvalid_i) begin
+                            buf_q  <= m_rdata_i;
+                            have_q <= 1'b1;
+                        end
+                    end
+                default: ;   // HANG, FAULT, ERROR: until CTRL.RESET
+            endcase
+        end
+    end
+
+    // ------------------------------------------------------------ control registers
+    wire busy     = state_q == S_FETCH || state_q == S_DECODE || state_q == S_FILL
+                 || state_q == S_COPY || state_q == S_HANG;
+    wire progress = m_gnt_i || state_q == S_DECODE;
+    wire [LW-1:0] wdt_inc = wdt_cnt_q + 1'b1;
+    wire wdt_run  = busy && !progress && wdt_limit_q != {LW{1'b0}} && wdt_cnt_q != wdt_limit_q;
+    wire [CU:0] size_in = (|wdata_i[31:AW+3]) ? {1'b1, {CU{1'b0}}} : wdata_i[AW+2:4];
+
+    reg [3:0] int_set;
+    always @(*) begin
+        int_set = 4'b0;
+        int_set[I_FENCE]   = state_q == S_DECODE && complete && op_q == OP_FENCE;
+        int_set[I_TIMEOUT] = wdt_run && wdt_inc == wdt_limit_q;
+        int_set[I_FAULT]   = m_fault_i && !abort;
+        int_set[I_ERROR]   = to_error && !abort;
+    end
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            enable_q    <= 1'b0;
+            base_q      <= {CU{1'b0}};
+            size_q      <= {(CU+1){1'b0}};
+            head_q      <= {CU{1'b0}};
+            tail_q      <= {CU{1'b0}};
+            fence_q     <= `VD_GPU_FENCE_RESET;
+            wdt_limit_q <= {LW{1'b0}};
+            wdt_cnt_q   <= {LW{1'b0}};
+            int_q       <= 4'b0;
+            int_en_q    <= 4'b0;
+        end else begin
+            if (wr && addr_i == `VD_GPU_CTRL) enable_q <= wdata_i[`VD_GPU_CTRL_ENABLE_LSB] && !abort;
+            if (wr && stopped && addr_i == `VD_GPU_RING_BASE) base_q <= wdata_i[AW+1:4];
+            if (wr && stopped && addr_i == `VD_GPU_RING_SIZE) size_q <= size_in;
+            if (wr && addr_i == `VD_GPU_RING_TAIL) tail_q <= wdata_i[AW+1:4];
+            if (wr && addr_i == `VD_GPU_WDT_LIMIT) wdt_limit_q <= wdata_i[LW-1:0];
+            if (wr && addr_i == `VD_GPU_INT_EN) int_en_q <= wdata_i[3:0];
+            if (wr && stopped && addr_i == `VD_GPU_RING_HEAD) head_q <= wdata_i[AW+1:4];
+            else if (complete && !abort) head_q <= head_nx;
+            if (wr && addr_i == `VD_GPU_FENCE) fence_q <= wdata_i;
+            else if (int_set[I_FENCE] && !abort) fence_q <= arg_q;
+            if (abort || !busy || progress) wdt_cnt_q <= {LW{1'b0}};
+            else if (wdt_run) wdt_cnt_q <= wdt_inc;
+            int_q <= (wr && addr_i == `VD_GPU_INT_STATUS ? int_q & ~wdata_i[3:0] : int_q) | int_set;
+        end
+    end
+    assign irq_o = |(int_q & int_en_q);
+
+    // ------------------------------------------------------------ register read
+    reg [31:0] rd;
+    always @(*) begin
+        rd = 32'b0;
+        case (addr_i)
+            `VD_GPU_CTRL:       rd[`VD_GPU_CTRL_ENABLE_LSB] = enable_q;
+            `VD_GPU_STATUS:     rd[`VD_GPU_STATUS_STATE_LSB +: 3] = state_q;
+            `VD_GPU_RING_BASE:  rd[AW+1:4] = base_q;
+            `VD_GPU_RING_SIZE:  rd[AW+2:4] = size_q;
+            `VD_GPU_RING_HEAD:  rd[AW+1:4] = head_q;
+            `VD_GPU_RING_TAIL:  rd[AW+1:4] = tail_q;
+            `VD_GPU_FENCE:      rd = fence_q;
+            `VD_GPU_WDT_LIMIT:  rd[LW-1:0] = wdt_limit_q;
+            `VD_GPU_WDT_COUNT:  rd[LW-1:0] = wdt_cnt_q;
+            `VD_GPU_INT_STATUS: rd[3:0] = int_q;
+            `VD_GPU_INT_EN:     rd[3:0] = int_en_q;
+            default: ;
+        endcase
+    end
+
+    always @(posedge clk_i) begin
+        ack_o   <= req_i && !rst_i;
+        rdata_o <= (req_i && !we_i) ? rd : 32'b0;
+    end
+
+`ifdef FORMAL
+    // What the engine promises its memory port and DxgkDdiResetFromTimeout, for any
+    // register writes and any memory-controller answers (assumed only to be causal).
+    reg f_past_valid = 1'b0;
+    always @(posedge clk_i) f_past_valid <= 1'b1;
+    reg f_abort_q = 1'b0;
+    always @(posedge clk_i) f_abort_q <= abort && !rst_i;
+
+    always @(*) begin
+        if (f_past_valid && !rst_i) begin
+            // requests only while fetching or executing FILL/COPY
+            if (m_req_o) assert (state_q == S_FETCH || state_q == S_FILL || state_q == S_COPY);
+            // no access at all in the cycle after a RESET
+            if (f_abort_q) assert (!m_req_o);
+            // stopped (IDLE and not enabled), hung, faulted or in error: no access
+            if (stopped || state_q == S_HANG || state_q == S_FAULT || state_q == S_ERROR)
+                assert (!m_req_o);
+            // a command fetch is always a read
+            if (m_fetch_o) assert (!m_we_o);
+            assert (state_q != S_COPY || !have_q || m_we_o);
+        end
+    end
+`endif
+endmodule
+
+`default_nettype wire
