@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "vidalloc/vd_ddi_flags.h"
 #include "vidalloc/vd_status.h"
 #include "vidalloc/vd_wire.h"
 
@@ -38,15 +39,14 @@ typedef struct vd_disp_platform {
 /* Per-allocation private data the dispatcher accepts (vd_surface_desc is 32). */
 #define VD_DISP_MAX_ALLOC_PRIVDATA 64u
 
-/* D3DDDICB_LOCKFLAGS bits the firmware knows (WDDM-FACTS §2); the others are reserved. */
-#define VD_LOCK_READONLY    0x01u
-#define VD_LOCK_WRITEONLY   0x02u
-#define VD_LOCK_DONOTWAIT   0x04u
-#define VD_LOCK_IGNORESYNC  0x08u
-#define VD_LOCK_LOCKENTIRE  0x10u
-#define VD_LOCK_DONOTEVICT  0x20u
-#define VD_LOCK_DISCARD     0x80u
-#define VD_LOCK_VALID_MASK  0xBFu
+/* D3DDDICB_LOCKFLAGS bits the firmware implements (WDDM-FACTS §2; values in
+ * vd_ddi_flags.h); any other bit is rejected as reserved. */
+#define VD_LOCK_READONLY    D3DDDILOCK_READONLY
+#define VD_LOCK_WRITEONLY   D3DDDILOCK_WRITEONLY
+#define VD_LOCK_DISCARD     D3DDDILOCK_DISCARD
+#define VD_LOCK_VALID_MASK  (D3DDDILOCK_READONLY | D3DDDILOCK_WRITEONLY | D3DDDILOCK_DONOTWAIT | \
+                             D3DDDILOCK_IGNORESYNC | D3DDDILOCK_LOCKENTIRE | \
+                             D3DDDILOCK_DONOTEVICT | D3DDDILOCK_DISCARD)
 
 /*
  * Keep `p` (it must outlive the dispatcher) and start the kernel on its VRAM.

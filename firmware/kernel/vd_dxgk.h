@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vidalloc/vd_ddi_flags.h"
 #include "vidalloc/vd_status.h"
 #include "vidalloc/vd_surface.h"
 
@@ -45,10 +46,8 @@ typedef struct _D3DDDI_MULTISAMPLINGMETHOD {
 
 #define D3DDDI_ROTATION_IDENTITY 1u
 
-/* ---- D3DDDI_ALLOCATIONINFO.Flags (runtime side), passed through as VdFlags ---- */
-#define VD_D3DDDI_ALLOCINFO_PRIMARY       0x00000001u /* Flags.Primary */
-#define VD_D3DDDI_ALLOCINFO_STEREO        0x00000002u /* Flags.Stereo: only with Primary */
-#define VD_D3DDDI_ALLOCINFO_RESERVED_MASK 0xFFFFFFFCu /* bits 2..31 must be 0 */
+/* D3DDDI_ALLOCATIONINFO.Flags (runtime side), passed through as VdFlags: the
+ * VD_D3DDDI_ALLOCINFO_* values of vidalloc/vd_ddi_flags.h. */
 
 /* ---- segment ids and sets ---- */
 #define VD_SEGMENT_ID_VRAM  1u  /* the adapter's only segment: local video memory */

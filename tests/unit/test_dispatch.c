@@ -404,7 +404,7 @@ static void test_lock_unlock(void **state)
     lock_req(VD_MSG_LOCK, hdev, hdev, 0); /* a device handle */
     assert_int_equal(hr(), E_INVALIDARG);
 
-    vd_wire_lock_req l = {hdev, h, VD_LOCK_DISCARD | VD_LOCK_LOCKENTIRE, 0};
+    vd_wire_lock_req l = {hdev, h, D3DDDILOCK_DISCARD | D3DDDILOCK_LOCKENTIRE, 0};
     exec(VD_MSG_LOCK, &l, sizeof l - 4);
     assert_int_equal(hr(), E_INVALIDARG);
     memcpy(req, &l, sizeof l);

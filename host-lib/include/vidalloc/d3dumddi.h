@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "vidalloc/vd_ddi_flags.h"
 #include "vidalloc/vd_status.h"
 #include "vidalloc/vd_surface.h"
 
@@ -143,18 +144,7 @@ typedef struct _D3DDDICB_LOCKFLAGS {
     };
 } D3DDDICB_LOCKFLAGS;
 
-#define D3DDDILOCK_READONLY            0x001u /* vidalloc: D3DDDICB_LOCKFLAGS.Value bits */
-#define D3DDDILOCK_WRITEONLY           0x002u
-#define D3DDDILOCK_DONOTWAIT           0x004u
-#define D3DDDILOCK_IGNORESYNC          0x008u
-#define D3DDDILOCK_LOCKENTIRE          0x010u
-#define D3DDDILOCK_DONOTEVICT          0x020u
-#define D3DDDILOCK_ACQUIREAPERTURE     0x040u
-#define D3DDDILOCK_DISCARD             0x080u
-#define D3DDDILOCK_NOEXISTINGREFERENCE 0x100u
-#define D3DDDILOCK_USEALTERNATEVA      0x200u
-#define D3DDDILOCK_IGNOREREADSYNC      0x400u
-#define D3DDDILOCK_RESERVED            0xFFFFF800u
+/* D3DDDILOCK_* values of D3DDDICB_LOCKFLAGS.Value: vidalloc/vd_ddi_flags.h (shared with firmware). */
 
 /* Pages of D3DDDICB_LOCK.pPages are 4 KiB. */
 #define D3DDDI_LOCK_PAGE_SIZE 4096u
