@@ -28,6 +28,7 @@ extern "C" {
 typedef uint32_t UINT;          /* 32-bit unsigned, as on Windows */
 typedef int32_t  BOOL;
 typedef void    *HANDLE;
+typedef void     VOID;
 typedef vd_hresult_t HRESULT;   /* LONG: 32-bit signed */
 typedef uint64_t UINT64;
 typedef uintptr_t ULONG_PTR;
@@ -164,17 +165,119 @@ typedef struct _D3DDDICB_UNLOCK {
     const D3DKMT_HANDLE *phAllocations;
 } D3DDDICB_UNLOCK;
 
+/* ---- submission (pfnCreateContextCb / pfnRenderCb) ---- */
+
+/* One entry of a context's allocation list. */
+typedef struct _D3DDDI_ALLOCATIONLIST {
+    D3DKMT_HANDLE hAllocation;      /* 0 allowed only for entry 0 (the NULL allocation) */
+    union {
+        struct {
+            UINT WriteOperation      : 1; /* the GPU may write it */
+            UINT DoNotRetireInstance : 1;
+            UINT OfferPriority       : 3;
+            UINT Reserved            : 27;
+        };
+        UINT Value;
+    };
+} D3DDDI_ALLOCATIONLIST;
+
+/* One entry of a context's patch-location list (DxgkDdiPatch writes
+ * address(allocation[AllocationIndex]) + AllocationOffset at PatchOffset). */
+typedef struct _D3DDDI_PATCHLOCATIONLIST {
+    UINT AllocationIndex;
+    union {
+        struct {
+            UINT SlotId   : 24;
+            UINT Reserved : 8;
+        };
+        UINT Value;
+    };
+    UINT DriverId;
+    UINT AllocationOffset;
+    UINT PatchOffset;               /* bytes from the command buffer's start */
+    UINT SplitOffset;
+} D3DDDI_PATCHLOCATIONLIST;
+
+typedef struct _D3DDDICB_RENDERFLAGS {
+    union {
+        struct {
+            UINT ResizeCommandBuffer      : 1;
+            UINT ResizeAllocationList     : 1;
+            UINT ResizePatchLocationList  : 1;
+            UINT NullRendering            : 1;
+            UINT PresentRedirected        : 1;
+            UINT RenderKm                 : 1;
+            UINT RenderKmReadback         : 1;
+            UINT Reserved                 : 25;
+        };
+        UINT Value;
+    };
+} D3DDDICB_RENDERFLAGS;
+
+/* The members of the WDK's D3DDDICB_RENDER that vidalloc implements, by the same names
+ * (broadcast, marker and API-sequence members are not part of this subset). */
+typedef struct _D3DDDICB_RENDER {
+    UINT CommandLength;             /* in: bytes of the command buffer, from offset 0 */
+    UINT CommandOffset;             /* in: offset of the first command */
+    UINT NumAllocations;            /* in: allocation-list entries used */
+    UINT NumPatchLocations;         /* in: patch-location entries used */
+    VOID *pNewCommandBuffer;        /* out: the buffer for the next submission */
+    UINT NewCommandBufferSize;      /* in/out */
+    D3DDDI_ALLOCATIONLIST *pNewAllocationList;      /* out */
+    UINT NewAllocationListSize;                     /* in/out (entries) */
+    D3DDDI_PATCHLOCATIONLIST *pNewPatchLocationList; /* out */
+    UINT NewPatchLocationListSize;                  /* in/out (entries) */
+    D3DDDICB_RENDERFLAGS Flags;     /* in */
+    HANDLE hContext;                /* in: from pfnCreateContextCb */
+} D3DDDICB_RENDER;
+
+typedef struct _D3DDDI_CREATECONTEXTFLAGS {
+    union {
+        struct {
+            UINT NullRendering : 1;
+            UINT Reserved      : 31;
+        };
+        UINT Value;
+    };
+} D3DDDI_CREATECONTEXTFLAGS;
+
+typedef struct _D3DDDICB_CREATECONTEXT {
+    UINT NodeOrdinal;               /* in: 0 (one engine) */
+    UINT EngineAffinity;            /* in: 0 or 1 */
+    D3DDDI_CREATECONTEXTFLAGS Flags; /* in */
+    VOID *pPrivateDriverData;       /* in */
+    UINT PrivateDriverDataSize;     /* in */
+    HANDLE hContext;                /* out */
+    VOID *pCommandBuffer;           /* out */
+    UINT CommandBufferSize;         /* out: bytes */
+    D3DDDI_ALLOCATIONLIST *pAllocationList;         /* out */
+    UINT AllocationListSize;                        /* out: entries */
+    D3DDDI_PATCHLOCATIONLIST *pPatchLocationList;   /* out */
+    UINT PatchLocationListSize;                     /* out: entries */
+    D3DGPU_VIRTUAL_ADDRESS CommandBuffer;           /* out: 0 (no GPU VA here) */
+} D3DDDICB_CREATECONTEXT;
+
+typedef struct _D3DDDICB_DESTROYCONTEXT {
+    HANDLE hContext;
+} D3DDDICB_DESTROYCONTEXT;
+
 typedef HRESULT (APIENTRY *PFND3DDDI_ALLOCATECB)(HANDLE hDevice, D3DDDICB_ALLOCATE *pData);
 typedef HRESULT (APIENTRY *PFND3DDDI_DEALLOCATECB)(HANDLE hDevice, const D3DDDICB_DEALLOCATE *pData);
 typedef HRESULT (APIENTRY *PFND3DDDI_LOCKCB)(HANDLE hDevice, D3DDDICB_LOCK *pData);
 typedef HRESULT (APIENTRY *PFND3DDDI_UNLOCKCB)(HANDLE hDevice, const D3DDDICB_UNLOCK *pData);
+typedef HRESULT (APIENTRY *PFND3DDDI_RENDERCB)(HANDLE hDevice, D3DDDICB_RENDER *pData);
+typedef HRESULT (APIENTRY *PFND3DDDI_CREATECONTEXTCB)(HANDLE hDevice, D3DDDICB_CREATECONTEXT *pData);
+typedef HRESULT (APIENTRY *PFND3DDDI_DESTROYCONTEXTCB)(HANDLE hDevice, const D3DDDICB_DESTROYCONTEXT *pData);
 
 /* The runtime's callback table (the callbacks vidalloc implements, in the WDK's order). */
 typedef struct _D3DDDI_DEVICECALLBACKS {
     PFND3DDDI_ALLOCATECB   pfnAllocateCb;
     PFND3DDDI_DEALLOCATECB pfnDeallocateCb;
+    PFND3DDDI_RENDERCB     pfnRenderCb;
     PFND3DDDI_LOCKCB       pfnLockCb;
     PFND3DDDI_UNLOCKCB     pfnUnlockCb;
+    PFND3DDDI_CREATECONTEXTCB  pfnCreateContextCb;
+    PFND3DDDI_DESTROYCONTEXTCB pfnDestroyContextCb;
 } D3DDDI_DEVICECALLBACKS;
 
 #ifdef __cplusplus

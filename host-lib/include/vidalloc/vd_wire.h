@@ -30,6 +30,15 @@
  *   Variable parts follow their struct, each padded to a multiple of 4 bytes.
  *   Every response payload starts with an int32 HRESULT (vd_status.h values; the
  *   firmware maps its NTSTATUS with vd_status_to_hresult()).
+ *
+ * Timeout detection and recovery
+ *   When the GPU watchdog expires the firmware resets the engine, purges every
+ *   allocation's contents and restarts it. From then on every request naming a device
+ *   that was open at that moment (ALLOCATE ... RENDER, FENCE) returns
+ *   D3DDDIERR_DEVICEREMOVED; CLOSE_DEVICE still works and frees what the device owned;
+ *   a device opened afterwards works. After more than VD_TDR_LIMIT timeouts inside the
+ *   window the adapter is removed: OPEN_DEVICE too returns D3DDDIERR_DEVICEREMOVED until
+ *   the board is reset. HELLO, QUERY and ESCAPE always work.
  */
 #ifndef VIDALLOC_VD_WIRE_H
 #define VIDALLOC_VD_WIRE_H
@@ -68,6 +77,9 @@ enum vd_wire_type {
     VD_MSG_READ         = 0x14, /* vd_wire_rw_req -> vd_wire_read_rsp + data */
     VD_MSG_WRITE        = 0x15, /* vd_wire_rw_req + data -> vd_wire_status_rsp */
     VD_MSG_QUERY        = 0x20, /* vd_wire_query_req -> vd_wire_query_rsp + data */
+    VD_MSG_RENDER       = 0x30, /* vd_wire_render_req + parts -> vd_wire_render_rsp */
+    VD_MSG_FENCE        = 0x31, /* vd_wire_fence_req -> vd_wire_fence_rsp */
+    VD_MSG_ESCAPE       = 0x32, /* vd_wire_escape_req -> vd_wire_escape_rsp (DxgkDdiEscape) */
 };
 
 typedef struct vd_wire_hdr {
@@ -224,6 +236,101 @@ typedef struct vd_wire_describe {
     uint32_t reserved;
 } vd_wire_describe;
 
+/* ---- RENDER: pfnRenderCb -> DxgkDdiRender / DxgkDdiPatch / DxgkDdiSubmitCommand ----
+ * Layout: vd_wire_render_req, then the commands (bytes [CommandOffset, CommandLength) of
+ * the UMD's command buffer: whole 16-byte GPU commands, docs/gpu.md), then NumAllocations
+ * vd_wire_alloc_list entries (D3DDDI_ALLOCATIONLIST), then NumPatchLocations
+ * vd_wire_patch_location entries (D3DDDI_PATCHLOCATIONLIST). PatchOffset stays relative to
+ * the command buffer's start (offset 0), as in the WDK, so it lies in
+ * [CommandOffset, CommandLength - 4]. A command buffer larger than one frame or than the
+ * ring is split by host-lib at command boundaries into several RENDERs.
+ *
+ * The firmware validates everything (D3DDDIERR_INVALIDHANDLE for an allocation handle that
+ * is not a live allocation of hDevice; E_INVALIDARG for the rest), makes the allocations
+ * resident, patches (writes the allocation's VRAM byte offset + AllocationOffset at each
+ * PatchOffset), loads the GPU windows (slot k = allocation-list entry k, WRITE from
+ * WriteOperation; entry 0 is the NULL allocation and may be 0), appends a FENCE with the
+ * submission's fence id and rings the doorbell. The response carries that fence id: it
+ * completes when the GPU has executed the submission. */
+#define VD_WIRE_MAX_RENDER_ALLOCS 8u   /* allocation-list entries (= GPU window slots) */
+
+typedef struct vd_wire_render_req {
+    uint32_t hDevice;
+    uint32_t CommandOffset;         /* bytes, multiple of 16 */
+    uint32_t CommandLength;         /* bytes, multiple of 16, > CommandOffset */
+    uint32_t NumAllocations;        /* <= VD_WIRE_MAX_RENDER_ALLOCS */
+    uint32_t NumPatchLocations;
+    uint32_t Flags;                 /* D3DDDICB_RENDERFLAGS.Value (NullRendering honoured) */
+} vd_wire_render_req;
+
+typedef struct vd_wire_alloc_list {  /* D3DDDI_ALLOCATIONLIST */
+    uint32_t hAllocation;
+    uint32_t Value;                 /* bit 0 WriteOperation; others ignored */
+} vd_wire_alloc_list;
+
+typedef struct vd_wire_patch_location { /* D3DDDI_PATCHLOCATIONLIST */
+    uint32_t AllocationIndex;
+    uint32_t Value;                 /* SlotId (unused here) */
+    uint32_t DriverId;              /* unused here */
+    uint32_t AllocationOffset;
+    uint32_t PatchOffset;           /* bytes from the command buffer's start, multiple of 4 */
+    uint32_t SplitOffset;           /* unused here */
+} vd_wire_patch_location;
+
+typedef struct vd_wire_render_rsp {
+    int32_t  hr;
+    uint32_t fence;                 /* SubmissionFenceId of this submission (per adapter) */
+} vd_wire_render_rsp;
+
+/* ---- FENCE: where the GPU is (the host waits on a fence by asking again) ---- */
+typedef struct vd_wire_fence_req {
+    uint32_t hDevice;
+    uint32_t fence;                 /* the fence id waited for */
+} vd_wire_fence_req;
+
+typedef struct vd_wire_fence_rsp {
+    int32_t  hr;                    /* S_OK: fence completed; D3DERR_WASSTILLDRAWING: not yet;
+                                       D3DDDIERR_DEVICEREMOVED after a timeout */
+    uint32_t completed;             /* last completed fence id */
+    uint32_t submitted;             /* last submitted fence id */
+    uint32_t reserved;
+} vd_wire_fence_rsp;
+
+/* ---- ESCAPE: driver-private controls for tests and tools (DxgkDdiEscape) ---- */
+enum vd_wire_escape {
+    VD_ESCAPE_SET_TDR   = 1, /* arg0 = TdrDelay in cycles (0 = default, 2 s), arg1 = TdrDdiDelay
+                                window for the "more than VD_TDR_LIMIT timeouts" rule in cycles
+                                (0 = default, 60 s); the response's values are the settings now */
+    VD_ESCAPE_GPU_STATE = 2, /* values = vd_wire_gpu_state fields in order (see below) */
+};
+
+typedef struct vd_wire_escape_req {
+    uint32_t code;                  /* enum vd_wire_escape */
+    uint32_t arg0, arg1;
+    uint32_t reserved;
+} vd_wire_escape_req;
+
+typedef struct vd_wire_escape_rsp {
+    int32_t  hr;
+    uint32_t value[11];
+} vd_wire_escape_rsp;
+
+/* VD_ESCAPE_GPU_STATE's values, in this order. */
+typedef struct vd_wire_gpu_state {
+    uint32_t engine_state;          /* GPU STATUS.STATE (VD_GPU_STATE_*) */
+    uint32_t submitted, completed;  /* fence ids */
+    uint32_t timeouts;              /* TDRs since boot */
+    uint32_t timeouts_in_window;    /* TDRs inside the current window */
+    uint32_t adapter_removed;       /* 1: more than VD_TDR_LIMIT timeouts in the window */
+    uint32_t faults;                /* submissions stopped by the memory controller */
+    uint32_t last_fault_addr;       /* MEMCTL FAULT_ADDR of the last fault */
+    uint32_t last_fault_info;       /* MEMCTL FAULT_INFO of the last fault */
+    uint32_t errors;                /* submissions stopped by a bad command */
+    uint32_t ring_free;             /* command bytes one RENDER can carry now (ring space) */
+} vd_wire_gpu_state;
+
+#define VD_TDR_LIMIT 5u               /* more timeouts than this in the window: adapter removed */
+
 /* Transport counters since boot (VD_QUERY_FW_STATS); cycles are TIMER.MTIME cycles. */
 typedef struct vd_wire_fw_stats {
     uint32_t rx_bytes;        /* bytes taken from the receive ring by the frame decoder */
@@ -260,6 +367,15 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_segment_stats) == 32, "segment stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_describe) == 24, "describe");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 52, "fw stats");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_render_req) == 24, "render req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_alloc_list) == 8, "alloc list");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_patch_location) == 24, "patch location");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_render_rsp) == 8, "render rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fence_req) == 8, "fence req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fence_rsp) == 16, "fence rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_escape_req) == 16, "escape req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_escape_rsp) == 48, "escape rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_gpu_state) == 44, "gpu state");
 
 /* Round a variable part up to the 4-byte alignment of the next struct. */
 #define VD_WIRE_PAD4(n) (((n) + 3u) & ~3u)
