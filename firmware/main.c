@@ -1,35 +1,87 @@
 /* vidalloc firmware: bring up the UART, start the graphics kernel on VRAM, print the banner,
  * then serve the wire protocol (firmware/wire/) forever. */
-#include <inttypes.h>
-#include <stdio.h>
+#include <stdint.h>
 
 #include "vd_dispatch.h"
 #include "vd_irq.h"
 #include "vd_link.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
+#include "vd_render.h"
 #include "vd_sysctl.h"
 #include "vd_uart.h"
 #include "vd_version.h"
 
 static vd_disp_platform s_platform;
+/* The link's idle hook: GPU timeout / fault detection and recovery (vd_render.h). */
+static const vd_link_idle s_idle = {vd_render_poll, vd_render_events_pending};
+
+/*
+ * The banner without stdio: newlib's printf, FILE machinery and its BUFSIZ heap buffer cost
+ * about 7.5 KiB of text and 1.4 KiB of heap, more than the board's 64 KiB FW_RAM has left
+ * since the GPU submission path (docs/firmware.md, "Memory layout"). Same bytes as before:
+ * '\n' goes out as "\r\n".
+ */
+static void con_puts(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            vd_uart_putc('\r');
+        vd_uart_putc((uint8_t)*s);
+    }
+}
+
+static void con_putu(uint32_t v)
+{
+    char buf[11];
+    int i = 10;
+
+    buf[i] = '\0';
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0);
+    con_puts(&buf[i]);
+}
+
+static void con_puthex8(uint32_t v)
+{
+    char buf[9];
+
+    for (int i = 0; i < 8; i++)
+        buf[i] = "0123456789abcdef"[(v >> (28 - 4 * i)) & 0xFu];
+    buf[8] = '\0';
+    con_puts(buf);
+}
 
 static void print_banner(void)
 {
     uint32_t id = vd_sysctl_id();
     uint32_t ver = vd_sysctl_version();
     uint32_t cause = vd_sysctl_take_reset_cause();
+    char soc[5] = {(char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id, '\0'};
 
-    printf("vidalloc firmware %s\n", vd_fw_version);
-    printf("soc %c%c%c%c rtl %" PRIu32 ".%" PRIu32 ".%" PRIu32 " clk %" PRIu32
-           " Hz fw_ram %" PRIu32 " vram %" PRIu32 " reset%s%s%s%s\n",
-           (char)(id >> 24), (char)(id >> 16), (char)(id >> 8), (char)id,
-           VD_FIELD_GET(ver, VD_SYSCTL_VERSION_MAJOR), VD_FIELD_GET(ver, VD_SYSCTL_VERSION_MINOR),
-           VD_FIELD_GET(ver, VD_SYSCTL_VERSION_PATCH), vd_sysctl_clk_hz(),
-           vd_sysctl_fw_ram_size(), vd_sysctl_vram_size(),
-           (cause & VD_SYSCTL_RESET_CAUSE_POR_MASK) ? " por" : "",
-           (cause & VD_SYSCTL_RESET_CAUSE_SOFT_MASK) ? " soft" : "",
-           (cause & VD_SYSCTL_RESET_CAUSE_TRAP_MASK) ? " trap" : "", cause ? "" : " none");
+    con_puts("vidalloc firmware ");
+    con_puts(vd_fw_version);
+    con_puts("\nsoc ");
+    con_puts(soc);
+    con_puts(" rtl ");
+    con_putu(VD_FIELD_GET(ver, VD_SYSCTL_VERSION_MAJOR));
+    con_puts(".");
+    con_putu(VD_FIELD_GET(ver, VD_SYSCTL_VERSION_MINOR));
+    con_puts(".");
+    con_putu(VD_FIELD_GET(ver, VD_SYSCTL_VERSION_PATCH));
+    con_puts(" clk ");
+    con_putu(vd_sysctl_clk_hz());
+    con_puts(" Hz fw_ram ");
+    con_putu(vd_sysctl_fw_ram_size());
+    con_puts(" vram ");
+    con_putu(vd_sysctl_vram_size());
+    con_puts(" reset");
+    con_puts((cause & VD_SYSCTL_RESET_CAUSE_POR_MASK) ? " por" : "");
+    con_puts((cause & VD_SYSCTL_RESET_CAUSE_SOFT_MASK) ? " soft" : "");
+    con_puts((cause & VD_SYSCTL_RESET_CAUSE_TRAP_MASK) ? " trap" : "");
+    con_puts(cause ? "\n" : " none\n");
 }
 
 int main(void)
@@ -38,6 +90,10 @@ int main(void)
     vd_irq_enable(VD_IRQ_EBREAK);
     vd_irq_enable(VD_IRQ_BUSERR);
     vd_irq_enable(VD_IRQ_UART);
+    /* GPU and memory controller: their handlers only record events (the blocks raise
+     * nothing until the first RENDER programs them). */
+    vd_irq_enable(VD_IRQ_GPU);
+    vd_irq_enable(VD_IRQ_MEMCTL);
     vd_uart_rx_irq_enable(1);
 
     print_banner();
@@ -52,13 +108,13 @@ int main(void)
     s_platform.fw_stats = vd_link_get_stats;
     vd_ntstatus_t st = vd_disp_init(&s_platform);
     if (!NT_SUCCESS(st)) {
-        printf("kernel: init failed 0x%08" PRIx32 "\n", (uint32_t)st);
-        fflush(stdout);
+        con_puts("kernel: init failed 0x");
+        con_puthex8((uint32_t)st);
+        con_puts("\n");
         vd_uart_flush();
         return 1;
     }
-    printf("ready\n");
-    fflush(stdout);
+    con_puts("ready\n");
 
-    vd_link_run();
+    vd_link_run(&s_idle);
 }

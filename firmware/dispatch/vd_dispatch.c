@@ -6,6 +6,8 @@
 
 #include "vd_handle.h"
 #include "vd_kernel.h"
+#include "vd_regs.h"
+#include "vd_render.h"
 
 #define HR_OK      S_OK
 #define HR_INVALID E_INVALIDARG
@@ -54,16 +56,31 @@ static disp_shadow *shadow_of(uint32_t h)
     return &s_shadow[i];
 }
 
-/* Restart: the kernel forgets every object and the wire layer every lock. */
+/* A request naming a device a TDR removed: D3DDDIERR_DEVICEREMOVED. */
+static int removed(uint32_t hDevice)
+{
+    return vd_kernel_device_status(hDevice) == STATUS_DEVICE_REMOVED;
+}
+
+/*
+ * Restart: the GPU stops whatever the old session queued, the kernel forgets every object
+ * and the wire layer every lock. The kernel gets VRAM below the GPU ring (vd_render.h).
+ */
 static vd_ntstatus_t disp_reset(void)
 {
+    vd_render_restart();
     memset(s_shadow, 0, sizeof s_shadow);
-    return vd_kernel_init(s_plat->vram_cpu_base, s_plat->vram_size);
+    return vd_kernel_init(s_plat->vram_cpu_base, vd_render_segment_size());
 }
 
 vd_ntstatus_t vd_disp_init(const vd_disp_platform *p)
 {
+    vd_ntstatus_t st;
+
     s_plat = p;
+    st = vd_render_init(p->vram, p->vram_size, p->clk_hz);
+    if (!NT_SUCCESS(st))
+        return st;
     return disp_reset();
 }
 
@@ -108,7 +125,8 @@ static uint32_t do_open_device(uint32_t len, uint8_t *rsp)
     vd_wire_open_device_rsp r = {HR_INVALID, 0};
 
     if (len == 0)
-        r.hr = vd_status_to_hresult(vd_kernel_open_device(&r.hDevice));
+        r.hr = vd_render_adapter_removed() ? D3DDDIERR_DEVICEREMOVED
+                                           : vd_status_to_hresult(vd_kernel_open_device(&r.hDevice));
     if (r.hr != HR_OK)
         r.hDevice = 0;
     memcpy(rsp, &r, sizeof r);
@@ -122,6 +140,7 @@ static uint32_t do_close_device(const uint8_t *req, uint32_t len, uint8_t *rsp)
     if (len != sizeof q)
         return status_rsp(rsp, HR_INVALID);
     memcpy(&q, req, sizeof q);
+    vd_render_wait_device(q.hDevice); /* nothing is freed under the GPU */
     return status_rsp(rsp, vd_status_to_hresult(vd_kernel_close_device(q.hDevice)));
 }
 
@@ -216,6 +235,8 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
     if (len < sizeof q)
         return status_rsp(rsp, HR_INVALID);
     memcpy(&q, req, sizeof q);
+    if (removed(q.hDevice))
+        return status_rsp(rsp, D3DDDIERR_DEVICEREMOVED);
     /* The list is on the wire even when hResource makes the kernel ignore it. */
     if (q.NumAllocations > (len - sizeof q) / 4 || len - sizeof q != 4 * q.NumAllocations)
         return status_rsp(rsp, HR_INVALID);
@@ -229,6 +250,7 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         a.NumAllocations = q.NumAllocations;
         a.HandleList = s_handles;
     }
+    vd_render_wait_device(q.hDevice); /* nothing is freed under the GPU */
     return status_rsp(rsp, vd_status_to_hresult(vd_kernel_deallocate(q.hDevice, &a)));
 }
 
@@ -264,6 +286,10 @@ static uint32_t do_lock(const uint8_t *req, uint32_t len, uint8_t *rsp, int unlo
     memcpy(&q, req, sizeof q);
     if (q.reserved != 0)
         goto out;
+    if (removed(q.hDevice)) {
+        r.hr = D3DDDIERR_DEVICEREMOVED;
+        goto out;
+    }
     s = owned_allocation(q.hDevice, q.hAllocation, &aq);
     if (s == NULL)
         goto out;
@@ -282,6 +308,11 @@ static uint32_t do_lock(const uint8_t *req, uint32_t len, uint8_t *rsp, int unlo
      * cannot satisfy is D3DERR_NOTAVAILABLE (one of pfnLockCb's documented codes). */
     if (!(aq.flags & DXGK_ALLOCINFOFLAG_CPUVISIBLE)) {
         r.hr = D3DERR_NOTAVAILABLE;
+        goto out;
+    }
+    /* The GPU may be using it: wait for that submission, or say so with DonotWait. */
+    if (vd_render_wait_allocation(q.hAllocation, (q.Flags & D3DDDILOCK_DONOTWAIT) != 0)) {
+        r.hr = D3DERR_WASSTILLDRAWING;
         goto out;
     }
     s->locked = 1; /* a second lock replaces the flags; one unlock releases */
@@ -305,6 +336,8 @@ static int32_t rw_check(const vd_wire_rw_req *q, int write, uint8_t **where)
 
     if (q->length > VD_WIRE_MAX_CHUNK)
         return HR_INVALID;
+    if (removed(q->hDevice))
+        return D3DDDIERR_DEVICEREMOVED;
     s = owned_allocation(q->hDevice, q->hAllocation, &aq);
     if (s == NULL || !s->locked)
         return HR_INVALID;
@@ -522,10 +555,91 @@ out:
     return sizeof r + VD_WIRE_PAD4(r.length);
 }
 
+/* ---- RENDER / FENCE / ESCAPE ---- */
+
+static uint32_t do_render(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_render_req q;
+    vd_wire_render_rsp r = {HR_INVALID, 0};
+    vd_render_args a;
+    uint32_t rest, cmd;
+
+    if (len < sizeof q)
+        goto out;
+    memcpy(&q, req, sizeof q);
+    if (removed(q.hDevice)) {
+        r.hr = D3DDDIERR_DEVICEREMOVED;
+        goto out;
+    }
+    /* The three parts must add up to the payload exactly (each a multiple of 4 bytes:
+     * no padding). Compared against what is left, so nothing can wrap. */
+    if ((q.CommandOffset | q.CommandLength) & (VD_GPU_CMD_BYTES - 1u) ||
+        q.CommandLength <= q.CommandOffset)
+        goto out;
+    rest = len - sizeof q;
+    cmd = q.CommandLength - q.CommandOffset;
+    if (cmd > rest)
+        goto out;
+    rest -= cmd;
+    if (q.NumAllocations > VD_WIRE_MAX_RENDER_ALLOCS ||
+        q.NumAllocations * sizeof(vd_wire_alloc_list) > rest)
+        goto out;
+    rest -= q.NumAllocations * sizeof(vd_wire_alloc_list);
+    if (q.NumPatchLocations > rest / sizeof(vd_wire_patch_location) ||
+        rest != q.NumPatchLocations * sizeof(vd_wire_patch_location))
+        goto out;
+    a.hDevice = q.hDevice;
+    a.commands = req + sizeof q;
+    a.CommandOffset = q.CommandOffset;
+    a.CommandLength = q.CommandLength;
+    a.alloc_list = a.commands + cmd;
+    a.NumAllocations = q.NumAllocations;
+    a.patch_list = a.alloc_list + q.NumAllocations * sizeof(vd_wire_alloc_list);
+    a.NumPatchLocations = q.NumPatchLocations;
+    a.Flags = q.Flags;
+    r.hr = vd_render_submit(&a, &r.fence);
+out:
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+static uint32_t do_fence(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_fence_req q;
+    vd_wire_fence_rsp r;
+
+    memset(&r, 0, sizeof r);
+    r.hr = HR_INVALID;
+    if (len == sizeof q) {
+        memcpy(&q, req, sizeof q);
+        r.hr = vd_render_fence(q.hDevice, q.fence, &r.completed, &r.submitted);
+    }
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
+static uint32_t do_escape(const uint8_t *req, uint32_t len, uint8_t *rsp)
+{
+    vd_wire_escape_req q;
+    vd_wire_escape_rsp r;
+
+    memset(&r, 0, sizeof r);
+    r.hr = HR_INVALID;
+    if (len == sizeof q) {
+        memcpy(&q, req, sizeof q);
+        r.hr = vd_render_escape(&q, r.value);
+    }
+    memcpy(rsp, &r, sizeof r);
+    return sizeof r;
+}
+
 uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t *rsp)
 {
     if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
         return status_rsp(rsp, HR_INVALID);
+    /* A timeout or fault the idle loop has not handled yet is handled before the request,
+     * so the request sees the state after recovery (removed devices). */
+    (void)vd_render_poll();
     switch (type) {
     case VD_MSG_HELLO:        return do_hello(req, len, rsp);
     case VD_MSG_OPEN_DEVICE:  return do_open_device(len, rsp);
@@ -537,6 +651,9 @@ uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t
     case VD_MSG_READ:         return do_read(req, len, rsp);
     case VD_MSG_WRITE:        return do_write(req, len, rsp);
     case VD_MSG_QUERY:        return do_query(req, len, rsp);
+    case VD_MSG_RENDER:       return do_render(req, len, rsp);
+    case VD_MSG_FENCE:        return do_fence(req, len, rsp);
+    case VD_MSG_ESCAPE:       return do_escape(req, len, rsp);
     default:                  return status_rsp(rsp, HR_INVALID);
     }
 }

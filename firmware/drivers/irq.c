@@ -1,13 +1,16 @@
 /* vd_irq: routes PicoRV32 IRQ lines to their handlers.
  *
- * Runs in IRQ context with every line masked by the CPU. Traps (ebreak/ecall/illegal
- * instruction, bus error) are reported with polled UART writes straight to the registers, not
+ * Runs in IRQ context with every line masked by the CPU. UART drains RX; GPU and MEMCTL only
+ * record their events (the main loop's idle hook and the submission path act on them).
+ * Traps (ebreak/ecall/illegal instruction, bus error) are reported with polled UART writes straight to the registers, not
  * through newlib (whose state the trap may have interrupted), then the handler executes
  * ebreak: inside the IRQ handler that halts the CPU with its trap output high.
  */
 #include "vd_irq.h"
 
 #include "vd_cpu.h"
+#include "vd_gpu.h"
+#include "vd_memctl.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
 #include "vd_uart.h"
@@ -74,6 +77,15 @@ void vd_irq_dispatch(uint32_t pending)
     if (pending & (1u << VD_IRQ_UART)) {
         vd_uart_irq_handler();
         pending &= ~(1u << VD_IRQ_UART);
+    }
+    /* GPU and memory controller: record only; the main loop recovers (vd_render_poll). */
+    if (pending & (1u << VD_IRQ_GPU)) {
+        vd_gpu_irq_handler();
+        pending &= ~(1u << VD_IRQ_GPU);
+    }
+    if (pending & (1u << VD_IRQ_MEMCTL)) {
+        vd_memctl_irq_handler();
+        pending &= ~(1u << VD_IRQ_MEMCTL);
     }
     if (pending) {
         /* No handler: mask the lines (so they cannot storm) and say so once. */

@@ -53,6 +53,25 @@
 #define VD_VRAM_GPU_BASE 0u
 #endif
 
+/*
+ * Bytes at the top of VRAM kept for the GPU command ring (firmware/kernel/vd_render.c). They
+ * lie outside segment 1: the allocator never sees them and the segment statistics do not
+ * count them. 1 KiB holds the commands of the largest RENDER frame (62 commands, 992 bytes)
+ * plus the kernel's FENCE and the slot that keeps HEAD != TAIL meaningful.
+ */
+#ifndef VD_GPU_RING_BYTES
+#define VD_GPU_RING_BYTES 1024
+#endif
+
+/* TDR defaults (WDDM: TdrDelay 2 s; more than VD_TDR_LIMIT timeouts in 60 s removes the
+ * adapter), in seconds; converted to cycles with the clock rate. VD_ESCAPE_SET_TDR changes them. */
+#ifndef VD_TDR_DELAY_SECONDS
+#define VD_TDR_DELAY_SECONDS 2
+#endif
+#ifndef VD_TDR_WINDOW_SECONDS
+#define VD_TDR_WINDOW_SECONDS 60
+#endif
+
 /* Largest segment the TLSF index covers: 2^N bytes (64 MiB: ULX3S SDRAM fits). */
 #ifndef VD_TLSF_SEGMENT_MAX_LOG2
 #define VD_TLSF_SEGMENT_MAX_LOG2 26
@@ -74,6 +93,8 @@ _Static_assert(VD_MAX_RESOURCE_PRIVDATA >= 0 && VD_MAX_RESOURCE_PRIVDATA <= 6553
 _Static_assert(VD_MAX_ALLOCS_PER_CALL >= 1 && VD_MAX_ALLOCS_PER_CALL <= VD_MAX_ALLOCATIONS,
                "VD_MAX_ALLOCS_PER_CALL: 1..VD_MAX_ALLOCATIONS");
 _Static_assert(VD_NUM_VIDPN_SOURCES >= 1 && VD_NUM_VIDPN_SOURCES <= 16, "VD_NUM_VIDPN_SOURCES: 1..16");
+_Static_assert(VD_GPU_RING_BYTES >= 64 && VD_GPU_RING_BYTES % 16 == 0,
+               "VD_GPU_RING_BYTES: a multiple of 16 (CMD_BYTES), at least 64");
 _Static_assert(VD_TLSF_SEGMENT_MAX_LOG2 >= 12 && VD_TLSF_SEGMENT_MAX_LOG2 <= 31,
                "VD_TLSF_SEGMENT_MAX_LOG2: 12..31");
 

@@ -38,6 +38,8 @@ VD_HANDLE_STORAGE(s_res_h, VD_MAX_RESOURCES);
 VD_HANDLE_STORAGE(s_alloc_h, VD_MAX_ALLOCATIONS);
 
 static vd_handle_table s_devs, s_ress, s_allocs;
+/* Per device slot: 1 after a TDR (every request but close is refused). */
+static uint8_t s_dev_removed[VD_MAX_DEVICES];
 static kalloc s_alloc[VD_MAX_ALLOCATIONS];
 static kresource s_res[VD_MAX_RESOURCES];
 static HANDLE s_adapter;
@@ -59,6 +61,7 @@ vd_ntstatus_t vd_kernel_init(uint32_t vram_cpu_base, uint32_t vram_size)
                    VD_MAX_ALLOCATIONS);
     vd_memset(s_alloc, 0, sizeof(s_alloc));
     vd_memset(s_res, 0, sizeof(s_res));
+    vd_memset(s_dev_removed, 0, sizeof(s_dev_removed));
 
     s_adapter = vd_mp_start_device(vram_cpu_base, vram_size);
 
@@ -165,9 +168,46 @@ static void free_resource(uint32_t r)
 
 vd_ntstatus_t vd_kernel_open_device(uint32_t *hDevice)
 {
+    uint32_t idx = 0;
+    vd_ntstatus_t st;
+
     if (hDevice == NULL)
         return STATUS_INVALID_PARAMETER;
-    return vd_handle_alloc(&s_devs, hDevice, NULL);
+    st = vd_handle_alloc(&s_devs, hDevice, &idx);
+    if (NT_SUCCESS(st))
+        s_dev_removed[idx] = 0;
+    return st;
+}
+
+vd_ntstatus_t vd_kernel_device_status(uint32_t hDevice)
+{
+    int32_t d = device_slot(hDevice);
+
+    if (d < 0)
+        return STATUS_INVALID_PARAMETER;
+    return s_dev_removed[d] ? STATUS_DEVICE_REMOVED : STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_kernel_remove_device(uint32_t hDevice)
+{
+    int32_t d = device_slot(hDevice);
+
+    if (d < 0)
+        return STATUS_INVALID_PARAMETER;
+    s_dev_removed[d] = 1;
+    return STATUS_SUCCESS;
+}
+
+uint32_t vd_kernel_remove_devices(void)
+{
+    uint32_t i, n = 0;
+
+    for (i = 0; i < VD_MAX_DEVICES; i++)
+        if ((s_devs.slot[i] & VD_HANDLE_SLOT_LIVE) && !s_dev_removed[i]) {
+            s_dev_removed[i] = 1;
+            n++;
+        }
+    return n;
 }
 
 vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice)
@@ -183,6 +223,7 @@ vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice)
     for (i = 0; i < VD_MAX_ALLOCATIONS; i++)
         if ((s_allocs.slot[i] & VD_HANDLE_SLOT_LIVE) && s_alloc[i].dev == (uint32_t)d)
             free_allocation(i);
+    s_dev_removed[d] = 0;
     return vd_handle_free(&s_devs, hDevice);
 }
 
@@ -199,6 +240,8 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
 
     if (d < 0 || args == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (s_dev_removed[d])
+        return STATUS_DEVICE_REMOVED;
     n = args->NumAllocations;
     if (n == 0 || n > VD_MAX_ALLOCS_PER_CALL || args->pAllocationInfo == NULL ||
         args->PrivateDriverDataSize > VD_MAX_RESOURCE_PRIVDATA ||
@@ -327,6 +370,8 @@ vd_ntstatus_t vd_kernel_deallocate(uint32_t hDevice, const vd_kernel_deallocate_
 
     if (d < 0 || args == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (s_dev_removed[d])
+        return STATUS_DEVICE_REMOVED;
     if (args->hResource != 0) {
         int32_t r = find_resource((uint32_t)d, args->hResource);
         if (r < 0)

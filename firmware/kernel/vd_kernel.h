@@ -72,9 +72,21 @@ typedef struct vd_kernel_stats {
  */
 vd_ntstatus_t vd_kernel_init(uint32_t vram_cpu_base, uint32_t vram_size);
 
-/* Devices: STATUS_NO_MEMORY when VD_MAX_DEVICES are open. Closing frees all a device owns. */
+/* Devices: STATUS_NO_MEMORY when VD_MAX_DEVICES are open. Closing frees all a device owns
+ * (a removed device too). */
 vd_ntstatus_t vd_kernel_open_device(uint32_t *hDevice);
 vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice);
+
+/*
+ * Device removal (TDR, docs/kernel.md): a removed device keeps its objects until it is
+ * closed, but allocate and deallocate return STATUS_DEVICE_REMOVED (the dispatcher refuses
+ * its other requests the same way). vd_kernel_device_status: STATUS_SUCCESS, ..._DEVICE_REMOVED
+ * or STATUS_INVALID_PARAMETER (not an open device). vd_kernel_remove_devices marks every
+ * open device and returns how many were not removed yet.
+ */
+vd_ntstatus_t vd_kernel_device_status(uint32_t hDevice);
+vd_ntstatus_t vd_kernel_remove_device(uint32_t hDevice);
+uint32_t vd_kernel_remove_devices(void);
 
 /*
  * pfnAllocateCb. Atomic: on any failure nothing is left allocated (handles, VRAM,
@@ -82,12 +94,13 @@ vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice);
  * unchanged. With hResource != 0 the allocations become children of the device's
  * resource with that runtime handle (created on first use); its private data is
  * replaced by this call's. STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY (handle or
- * record pools), STATUS_GRAPHICS_NO_VIDEO_MEMORY, STATUS_GRAPHICS_DRIVER_MISMATCH.
+ * record pools), STATUS_GRAPHICS_NO_VIDEO_MEMORY, STATUS_GRAPHICS_DRIVER_MISMATCH,
+ * STATUS_DEVICE_REMOVED (the device was removed by a TDR).
  */
 vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args);
 
 /*
- * pfnDeallocateCb. hResource != 0: that resource and all its children (the list is
+ * pfnDeallocateCb (STATUS_DEVICE_REMOVED for a removed device). hResource != 0: that resource and all its children (the list is
  * ignored). Otherwise the listed allocations; every handle is validated first (valid,
  * of this device, not repeated), and one bad handle frees nothing.
  */

@@ -106,6 +106,20 @@ vd_ntstatus_t vd_vidmm_release(uint32_t id)
     return STATUS_SUCCESS;
 }
 
+vd_ntstatus_t vd_vidmm_make_resident(uint32_t id)
+{
+    if (id >= VD_MAX_ALLOCATIONS)
+        return STATUS_INVALID_PARAMETER;
+    switch (s_alloc[id].residency) {
+    case VD_RESIDENCY_VRAM:
+        return STATUS_SUCCESS;
+    case VD_RESIDENCY_EVICTED:
+        return STATUS_NOT_SUPPORTED; /* paging in: with eviction (later) */
+    default:
+        return STATUS_INVALID_PARAMETER;
+    }
+}
+
 const vd_vidmm_alloc *vd_vidmm_get(uint32_t id)
 {
     if (id >= VD_MAX_ALLOCATIONS || s_alloc[id].residency == VD_RESIDENCY_NONE)

@@ -73,6 +73,14 @@ vd_ntstatus_t vd_vidmm_place(uint32_t id, const DXGK_ALLOCATIONINFO *info);
 /* Release allocation `id` (its VRAM block, if any). STATUS_INVALID_PARAMETER if unused. */
 vd_ntstatus_t vd_vidmm_release(uint32_t id);
 
+/*
+ * Make allocation `id` resident in segment 1 for the GPU (the submission path, before
+ * DxgkDdiPatch). VRAM: nothing to do. SYSMEM (runtime pSystemMem, no aperture segment):
+ * STATUS_INVALID_PARAMETER, the GPU cannot reach it. EVICTED: STATUS_NOT_SUPPORTED until
+ * paging exists (nothing evicts yet). Bad or unused id: STATUS_INVALID_PARAMETER.
+ */
+vd_ntstatus_t vd_vidmm_make_resident(uint32_t id);
+
 /* The record of `id`, or NULL for a bad or unused id. */
 const vd_vidmm_alloc *vd_vidmm_get(uint32_t id);
 

@@ -39,7 +39,7 @@ static size_t feed(const uint8_t *p, size_t n, const vd_wire_hdr **hdr, const ui
     return used;
 }
 
-_Noreturn void vd_link_run(void)
+_Noreturn void vd_link_run(const vd_link_idle *idle)
 {
     static const uint8_t resync = 0x00;
 
@@ -52,10 +52,13 @@ _Noreturn void vd_link_run(void)
         const uint8_t *p;
         size_t n;
 
+        if (idle != NULL && idle->poll != NULL)
+            (void)idle->poll(); /* e.g. a GPU timeout: recover before the next request */
+
         uint32_t mask = vd_irq_save();
-        if (vd_uart_rx_available() == 0)
-            vd_irq_wait(); /* the UART line wakes us even while masked */
-        vd_irq_restore(mask); /* the RX handler runs here */
+        if (vd_uart_rx_available() == 0 && (idle == NULL || idle->pending == NULL || !idle->pending()))
+            vd_irq_wait(); /* any line wakes us even while masked (UART, GPU, MEMCTL) */
+        vd_irq_restore(mask); /* the handlers run here */
 
         while ((n = vd_uart_rx_span(&p)) != 0) {
             const vd_wire_hdr *hdr;

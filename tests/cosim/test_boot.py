@@ -78,7 +78,9 @@ def test_protocol_exchange(sim_booted):
     hr, _, length, _ = struct.unpack_from("<iIII", p)
     assert hr == S_OK and length == 32
     size, used, free, largest, frag, allocs, resources, devices = struct.unpack_from("<8I", p, 16)
-    assert (size, used, free, allocs, resources, devices) == (65536, 4000, 65536 - 4000, 1, 0, 1)
+    # The segment is VRAM less the GPU's 1 KiB command ring (firmware reserves it at boot).
+    seg = 65536 - 1024
+    assert (size, used, free, allocs, resources, devices) == (seg, 4000, seg - 4000, 1, 0, 1)
 
     p = w.call(MSG["QUERY"], 104, query(QUERY_ALLOCATION, halloc))
     hr, _, length, _ = struct.unpack_from("<iIII", p)

@@ -1,7 +1,8 @@
 /*
  * gen_seeds.c - writes the seed corpora of the fuzz targets: valid request sequences
  * (HELLO, OPEN_DEVICE, ALLOCATE with and without a resource, LOCK, WRITE, READ, UNLOCK,
- * every QUERY, DEALLOCATE, CLOSE_DEVICE) in each target's input format.
+ * every QUERY, RENDER (patched FILL, null rendering), FENCE, ESCAPE, DEALLOCATE, a HANG
+ * and its timeout, CLOSE_DEVICE) in each target's input format.
  *   gen_seeds <dispatch-dir> <frame-dir>
  */
 #include <stdint.h>
@@ -97,6 +98,28 @@ int main(int argc, char **argv)
                                 q == 1 ? 1u : 0u, 0};
         put(VD_MSG_QUERY, &qr, sizeof qr);
     }
+    /* RENDER: FILL 64 bytes at ALLOC0 + 16, DST patched; entry 0 the NULL allocation. */
+    uint8_t r[128];
+    uint32_t cmd[4] = {1, 0, 0xA5A5A5A5u, 64};
+    vd_wire_render_req rq = {DEV0, 0, 16, 2, 1, 0};
+    vd_wire_alloc_list al[2] = {{0, 0}, {ALLOC0, 1}};
+    vd_wire_patch_location pl = {1, 0, 0, 16, 4, 0};
+    memcpy(r, &rq, 24);
+    memcpy(r + 24, cmd, 16);
+    memcpy(r + 40, al, 16);
+    memcpy(r + 56, &pl, 24);
+    put(VD_MSG_RENDER, r, 80);
+    vd_wire_fence_req fq = {DEV0, 1};
+    put(VD_MSG_FENCE, &fq, sizeof fq);
+    rq.Flags = 0x8; /* NullRendering */
+    memcpy(r, &rq, 24);
+    put(VD_MSG_RENDER, r, 80);
+    vd_wire_escape_req eq = {VD_ESCAPE_SET_TDR, 100000, 0, 0};
+    put(VD_MSG_ESCAPE, &eq, sizeof eq);
+    eq.code = VD_ESCAPE_GPU_STATE;
+    eq.arg0 = 0;
+    put(VD_MSG_ESCAPE, &eq, sizeof eq);
+
     uint8_t dl[20];
     vd_wire_deallocate_req dr = {DEV0, 1, 0};
     uint32_t h = ALLOC0;
@@ -105,6 +128,16 @@ int main(int argc, char **argv)
     put(VD_MSG_DEALLOCATE, dl, 20);
     vd_wire_deallocate_req dr2 = {DEV0, 0, 0x55};
     put(VD_MSG_DEALLOCATE, &dr2, 16);
+    /* A hang: the watchdog fires, the device is removed. */
+    uint32_t hang[4] = {4, 0, 0, 0};
+    vd_wire_render_req hq = {DEV0, 0, 16, 0, 0, 0};
+    memcpy(r, &hq, 24);
+    memcpy(r + 24, hang, 16);
+    put(VD_MSG_RENDER, r, 40);
+    put(VD_MSG_RENDER, r, 40); /* waits for the hung one: the timeout, DEVICEREMOVED */
+    fq.fence = 3;
+    put(VD_MSG_FENCE, &fq, sizeof fq);
+    put(VD_MSG_FENCE, &fq, sizeof fq);
     vd_wire_device_req c = {DEV0};
     put(VD_MSG_CLOSE_DEVICE, &c, 4);
 

@@ -589,9 +589,10 @@ static void test_queries(void **state)
     query(VD_QUERY_SEGMENT_STATS, 0, 0);
     vd_wire_segment_stats ss;
     memcpy(&ss, rsp + 16, sizeof ss);
-    assert_int_equal(ss.size, VRAM_SIZE);
+    /* Segment 1 is VRAM below the GPU ring (VD_GPU_RING_BYTES at the top). */
+    assert_int_equal(ss.size, VRAM_SIZE - VD_GPU_RING_BYTES);
     assert_int_equal(ss.used, 560);
-    assert_int_equal(ss.free, VRAM_SIZE - 560);
+    assert_int_equal(ss.free, VRAM_SIZE - VD_GPU_RING_BYTES - 560);
     assert_int_equal(ss.allocations, 1);
     assert_int_equal(ss.devices, 1);
     query(VD_QUERY_SEGMENT_STATS, 1, 0);

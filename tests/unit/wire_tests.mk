@@ -1,9 +1,11 @@
 # Native unit tests of the wire path: the frame codec (proto/), the session (sequencing,
-# replay) and the request dispatcher with the real kernel linked in.
+# replay) and the request dispatcher with the real kernel linked in (and the submission
+# path with the GPU / memory controller drivers on the mock register file).
 
 VD_WIRE_KERNEL_SRCS := firmware/kernel/vd_handle.c firmware/kernel/vd_tlsf.c \
                        firmware/kernel/vd_vidmm.c firmware/kernel/vd_miniport.c \
-                       firmware/kernel/vd_kernel.c
+                       firmware/kernel/vd_kernel.c firmware/kernel/vd_render.c \
+                       firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/timer.c
 VD_WIRE_UT_SRCS     := $(VD_WIRE_KERNEL_SRCS) firmware/dispatch/vd_dispatch.c \
                        firmware/wire/vd_session.c proto/vd_frame.c
 VD_WIRE_UT_CFLAGS   := -Ifirmware/dispatch -Ifirmware/wire -Iproto
