@@ -8,6 +8,7 @@
 #   demo-alloc   run the demo (DEV=sim by default; DEV=inproc, DEV=uart:/dev/ttyUSB1)
 #   bench-host   the protocol figures (inproc: cycles and simulated time)
 #   cosim-host   end-to-end tests: host-lib -> UART RTL -> firmware, over `sim` and `inproc`
+#   cosim-render pfnRenderCb end to end (render_e2e: GPU, faults, TDR) over `sim` and `inproc`
 
 HL_BUILD   := $(BUILD)/host-lib
 HL_LIB     := $(HL_BUILD)/libvidalloc.a
@@ -16,6 +17,7 @@ HL_CLI     := $(HL_BUILD)/vidalloc
 HL_DEMO    := $(HL_BUILD)/demo
 HL_SEED    := $(HL_BUILD)/seed_example
 HL_E2E     := $(HL_BUILD)/host_e2e
+HL_RENDER_E2E := $(HL_BUILD)/render_e2e
 HL_VERSION := 0.1.0
 PREFIX     ?= /usr/local
 DEV        ?= sim
@@ -27,7 +29,7 @@ HL_WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CXX_NATIVE ?= c++
 # vd_config.h (firmware/kernel) holds the NumAllocations limit, written once for both sides.
 HL_CFLAGS  := -std=c11 -O2 -g -fPIC $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
-              -Ihost-lib/include -Ihost-lib/src -Iproto -Isim -Ifirmware/kernel \
+              -Ihost-lib/include -Ihost-lib/src -Iproto -Isim -Ifirmware/kernel -I$(GEN) \
               -DVD_DEFAULT_SIM_BIN='"$(abspath $(SIM_BIN))"' \
               -DVD_DEFAULT_FW_IMG='"$(abspath $(FW_IMG))"'
 # Programs that offer the inproc transport link the simulator library; --undefined pulls it
@@ -35,8 +37,9 @@ HL_CFLAGS  := -std=c11 -O2 -g -fPIC $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
 HL_INPROC_LIBS := -Wl,--undefined=vd_sim_create $(SIM_LIB) $(SIM_LIB_LIBS)
 HL_PROG_CFLAGS := -std=c11 -O2 -g $(HL_WARN) -D_POSIX_C_SOURCE=200809L -Ihost-lib/include
 
-.PHONY: host-lib install demo-alloc bench-host cosim-host
-host-lib: $(HL_LIB) $(HL_SO) $(HL_CLI) $(HL_DEMO) $(HL_SEED) $(HL_E2E) $(HL_BUILD)/cxx-headers.stamp
+.PHONY: host-lib install demo-alloc bench-host cosim-host cosim-render
+host-lib: $(HL_LIB) $(HL_SO) $(HL_CLI) $(HL_DEMO) $(HL_SEED) $(HL_E2E) $(HL_RENDER_E2E) \
+          $(HL_BUILD)/cxx-headers.stamp
 
 # The public headers must also compile as C++ (extern "C" guards, a WDK-style driver in C++).
 $(HL_BUILD)/cxx-headers.stamp: $(HL_PUBLIC_HDRS)
@@ -72,6 +75,11 @@ $(HL_E2E): tests/cosim/host/host_e2e.c $(HL_LIB) $(SIM_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -Iproto -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
 
+# pfnRenderCb end to end (GPU, faults, TDR): tests/cosim/host/test_render_e2e.py runs it.
+$(HL_RENDER_E2E): tests/cosim/host/render_e2e.c $(HL_LIB) $(SIM_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
+
 # The seed page's closing example, verbatim but for the device-open step. Its
 # `allocInfo.hAllocation = NULL` (a UINT handle; MSVC's NULL is 0) is the one warning waived.
 $(HL_SEED): host-lib/examples/seed_example.c $(HL_LIB) $(SIM_LIB) $(HL_PUBLIC_HDRS)
@@ -90,6 +98,11 @@ cosim-host: host-lib $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
 	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \
 	  VIDALLOC_HOST_BIN_DIR=$(abspath $(HL_BUILD)) \
 	  $(VENV)/bin/python -m pytest -q tests/cosim/host
+
+cosim-render: host-lib $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
+	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \
+	  VIDALLOC_HOST_BIN_DIR=$(abspath $(HL_BUILD)) \
+	  $(VENV)/bin/python -m pytest -q tests/cosim/host/test_render_e2e.py
 
 install: $(HL_LIB) $(HL_SO) $(HL_CLI) $(SIM_LIB)
 	@echo "  INSTALL $(PREFIX)"

@@ -1,6 +1,7 @@
 /*
  * vidalloc - command-line front end of host-lib: allocate, free, read, write, fill and
- * inspect allocations on a vidalloc board (real, simulated on a pty, or in-process).
+ * inspect allocations on a vidalloc board (real, simulated on a pty, or in-process), and
+ * drive its GPU through pfnRenderCb (fill, copy, hang), fences, the TDR escapes.
  *
  * With `sim` or `inproc` every invocation boots a fresh simulated board, so handles do not
  * persist between invocations: give several commands separated by ';' (a separate argument)
@@ -25,6 +26,10 @@ static D3DDDI_DEVICECALLBACKS g_cb;
 static D3DKMT_HANDLE g_handles[MAX_HANDLES]; /* every allocation of this session: %0, %1... */
 static unsigned g_nhandles;
 static D3DKMT_HANDLE g_last_kmr;             /* %kmr */
+static D3DDDICB_CREATECONTEXT g_ctx;         /* the session's context (gpu-* commands) */
+static UINT g_last_fence;                    /* %fence */
+static int g_have_fence;
+static HRESULT g_last_hr;                    /* of the last failure (expect) */
 
 /* ------------------------------------------------------------------ help */
 
@@ -54,6 +59,41 @@ static const struct cmd_help {
      "pfnLockCb on the pages covering the range, write the bytes, pfnUnlockCb."},
     {"fill", "fill HANDLE BYTE [--offset N] [--length N]",
      "Fill a range (default: all) with BYTE through pfnLockCb/pfnUnlockCb."},
+    {"gpu-fill", "gpu-fill HANDLE PATTERN [OFFSET BYTES] [--readonly] [--wait]",
+     "pfnRenderCb with one GPU FILL: the 32-bit PATTERN into BYTES bytes at OFFSET of the\n"
+     "allocation (default: all of it). DST is a patch-location entry (allocation-list entry 1,\n"
+     "AllocationOffset OFFSET), so the firmware writes the VRAM address. Offsets and lengths\n"
+     "should be multiples of 4; they are not clamped, so a FILL past the allocation's end\n"
+     "shows the memory controller stopping it (the device is then removed).\n"
+     "  --readonly   list the allocation with WriteOperation 0 (the write faults)\n"
+     "  --wait       wait for the submission's fence\n"
+     "Prints the submission fence; `wait` (or %fence) refers to it."},
+    {"gpu-copy", "gpu-copy DST SRC [BYTES] [--dst-offset N] [--src-offset N] [--wait]",
+     "pfnRenderCb with one GPU COPY of BYTES bytes (default: the smaller allocation, less the\n"
+     "offsets) from allocation SRC to allocation DST (allocation-list entries 2 read, 1 write;\n"
+     "both addresses patched)."},
+    {"gpu-hang", "gpu-hang [--wait]",
+     "pfnRenderCb with one HANG command: the GPU stops making progress until the watchdog\n"
+     "(TdrDelay, see `tdr`) resets it; the device is then removed (D3DDDIERR_DEVICEREMOVED):\n"
+     "use `reopen`."},
+    {"wait", "wait [FENCE|%fence] [--timeout MS]",
+     "vidalloc_wait_fence: wait until the fence (default: the last submission's) completes.\n"
+     "MS is board time (default 10000); D3DDDIERR_DEVICEREMOVED after a timeout or fault,\n"
+     "D3DERR_WASSTILLDRAWING when MS pass first."},
+    {"gpu-state", "gpu-state",
+     "VD_ESCAPE_GPU_STATE: engine state, fences, timeouts, faults, ring space."},
+    {"tdr", "tdr --delay CYCLES [--window CYCLES]",
+     "VD_ESCAPE_SET_TDR: the watchdog's TdrDelay and the window of the \"more than 5 timeouts\n"
+     "remove the adapter\" rule, in board cycles (0 = defaults 2 s and 60 s; 12 MHz board:\n"
+     "200000 cycles = 16.7 ms). Prints the settings now in force."},
+    {"reopen", "reopen",
+     "vidalloc_reopen: close the device and open a new one on the same board (what an\n"
+     "application does after D3DDDIERR_DEVICEREMOVED). Session handles (%0...), the context\n"
+     "and %fence are forgotten. Fails with D3DDDIERR_DEVICEREMOVED once the adapter is removed."},
+    {"expect", "expect HRESULT COMMAND [ARGS]",
+     "Run COMMAND and succeed only if it fails with HRESULT (a name such as\n"
+     "D3DDDIERR_DEVICEREMOVED, or a number); for scripts that provoke failures:\n"
+     "  vidalloc tdr --delay 200000 ';' gpu-hang ';' expect D3DDDIERR_DEVICEREMOVED wait ';' reopen"},
     {"stats", "stats", "Segment statistics of VRAM and the kernel's object counts."},
     {"query", "query handle-data|children|parent|alloc|describe HANDLE [TYPE]",
      "What the kernel and miniport hold: DxgkCbGetHandleData (TYPE alloc or resource,\n"
@@ -79,6 +119,7 @@ static void usage(FILE *f)
             "\nsim and inproc boot a fresh simulated board per invocation: handles do not\n"
             "persist between invocations. Chain commands with ';' or use --script, e.g.\n"
             "  vidalloc --dev inproc alloc 4096 ';' fill %%0 0xab ';' read %%0 --length 32\n"
+            "  vidalloc --dev inproc alloc 256 ';' gpu-fill %%0 0x11223344 --wait ';' read %%0\n"
             "Exit status: 0 success, 1 a call failed (its HRESULT is named), 2 usage error.\n");
 }
 
@@ -102,6 +143,7 @@ static int help_cmd(int argc, char **argv)
 
 static int fail(const char *what, HRESULT hr)
 {
+    g_last_hr = hr;
     const char *detail = vidalloc_last_error();
     fprintf(stderr, "vidalloc: %s: %s (0x%08X)%s%s\n", what, vidalloc_hresult_name(hr),
             (unsigned)hr, detail[0] ? ": " : "", detail);
@@ -544,6 +586,283 @@ static int rw_common(const char *cmd, int argc, char **argv, int mode)
     return 0;
 }
 
+/* ------------------------------------------------------------------ GPU */
+
+static int context(void)
+{
+    if (g_ctx.hContext)
+        return 0;
+    memset(&g_ctx, 0, sizeof g_ctx);
+    HRESULT hr = g_cb.pfnCreateContextCb(g_dev, &g_ctx);
+    if (FAILED(hr)) {
+        memset(&g_ctx, 0, sizeof g_ctx);
+        return fail("pfnCreateContextCb", hr);
+    }
+    return 0;
+}
+
+static int parse_fence(const char *s, UINT *f)
+{
+    if (!strcmp(s, "%fence")) {
+        *f = g_last_fence;
+        return g_have_fence ? 0 : -1;
+    }
+    return parse_u32(s, f);
+}
+
+static int wait_for(const char *cmd, UINT fence, UINT timeout_ms)
+{
+    HRESULT hr = vidalloc_wait_fence(g_dev, fence, timeout_ms);
+    if (FAILED(hr)) {
+        char what[64];
+        snprintf(what, sizeof what, "%s: fence %u", cmd, fence);
+        return fail(what, hr);
+    }
+    printf("fence %u completed\n", fence);
+    return 0;
+}
+
+/* Submit the context's first ncmd commands with nalloc list entries and npatch patches. */
+static int submit(const char *cmd, UINT ncmd, UINT nalloc, UINT npatch, int wait)
+{
+    D3DDDICB_RENDER r;
+    memset(&r, 0, sizeof r);
+    r.hContext = g_ctx.hContext;
+    r.CommandLength = ncmd * VIDALLOC_CMD_BYTES;
+    r.NumAllocations = nalloc;
+    r.NumPatchLocations = npatch;
+    HRESULT hr = g_cb.pfnRenderCb(g_dev, &r);
+    if (FAILED(hr)) {
+        char what[64];
+        snprintf(what, sizeof what, "%s: pfnRenderCb", cmd);
+        return fail(what, hr);
+    }
+    /* The runtime hands the buffers back (the same ones here). */
+    g_ctx.pCommandBuffer = r.pNewCommandBuffer;
+    g_ctx.pAllocationList = r.pNewAllocationList;
+    g_ctx.pPatchLocationList = r.pNewPatchLocationList;
+    vidalloc_last_fence(g_dev, g_ctx.hContext, &g_last_fence);
+    g_have_fence = 1;
+    printf("pfnRenderCb: S_OK, fence %u\n", g_last_fence);
+    return wait ? wait_for(cmd, g_last_fence, 10000) : 0;
+}
+
+static void list_entry(UINT k, D3DKMT_HANDLE h, int write)
+{
+    D3DDDI_ALLOCATIONLIST *a = &g_ctx.pAllocationList[k];
+    memset(a, 0, sizeof *a);
+    a->hAllocation = h;
+    a->WriteOperation = write ? 1u : 0u;
+}
+
+static void patch_entry(UINT k, UINT index, UINT alloc_offset, UINT patch_offset)
+{
+    D3DDDI_PATCHLOCATIONLIST *p = &g_ctx.pPatchLocationList[k];
+    memset(p, 0, sizeof *p);
+    p->AllocationIndex = index;
+    p->AllocationOffset = alloc_offset;
+    p->PatchOffset = patch_offset;
+}
+
+static int cmd_gpu_fill(int argc, char **argv)
+{
+    D3DKMT_HANDLE h;
+    uint32_t pattern, pos[2];
+    int npos = 0, readonly = 0, wait = 0;
+    if (argc < 3 || parse_handle(argv[1], &h) || parse_u32(argv[2], &pattern))
+        return bad("gpu-fill", "needs HANDLE PATTERN", NULL);
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--readonly"))
+            readonly = 1;
+        else if (!strcmp(argv[i], "--wait"))
+            wait = 1;
+        else if (npos < 2 && !parse_u32(argv[i], &pos[npos]))
+            npos++;
+        else
+            return bad("gpu-fill", "unexpected argument", argv[i]);
+    }
+    if (npos == 1)
+        return bad("gpu-fill", "OFFSET needs BYTES too", NULL);
+    if (device() || context())
+        return 1;
+    uint32_t size, offset = npos ? pos[0] : 0, bytes;
+    int r = alloc_size("gpu-fill", h, &size);
+    if (r)
+        return r;
+    bytes = npos ? pos[1] : size > offset ? size - offset : 0;
+    vidalloc_cmd_fill(g_ctx.pCommandBuffer, 0, pattern, bytes);
+    list_entry(0, 0, 0); /* entry 0: the NULL allocation */
+    list_entry(1, h, !readonly);
+    patch_entry(0, 1, offset, VIDALLOC_CMD_DST_OFFSET);
+    printf("FILL 0x%08X x %u bytes at offset %u of 0x%08X%s\n", pattern, bytes, offset, h,
+           readonly ? " (listed read-only)" : "");
+    return submit("gpu-fill", 1, 2, 1, wait);
+}
+
+static int cmd_gpu_copy(int argc, char **argv)
+{
+    D3DKMT_HANDLE dst, src;
+    uint32_t bytes = 0, doff = 0, soff = 0;
+    int have_bytes = 0, wait = 0;
+    if (argc < 3 || parse_handle(argv[1], &dst) || parse_handle(argv[2], &src))
+        return bad("gpu-copy", "needs DST SRC", NULL);
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--wait")) {
+            wait = 1;
+        } else if (!strcmp(argv[i], "--dst-offset") && i + 1 < argc) {
+            if (parse_u32(argv[++i], &doff)) return bad("gpu-copy", "bad --dst-offset", argv[i]);
+        } else if (!strcmp(argv[i], "--src-offset") && i + 1 < argc) {
+            if (parse_u32(argv[++i], &soff)) return bad("gpu-copy", "bad --src-offset", argv[i]);
+        } else if (!have_bytes && !parse_u32(argv[i], &bytes)) {
+            have_bytes = 1;
+        } else {
+            return bad("gpu-copy", "unexpected argument", argv[i]);
+        }
+    }
+    if (device() || context())
+        return 1;
+    uint32_t dsize, ssize;
+    int r = alloc_size("gpu-copy", dst, &dsize);
+    if (!r)
+        r = alloc_size("gpu-copy", src, &ssize);
+    if (r)
+        return r;
+    if (!have_bytes) {
+        uint32_t a = dsize > doff ? dsize - doff : 0, b = ssize > soff ? ssize - soff : 0;
+        bytes = a < b ? a : b;
+    }
+    vidalloc_cmd_copy(g_ctx.pCommandBuffer, 0, 0, bytes);
+    list_entry(0, 0, 0);
+    list_entry(1, dst, 1);
+    list_entry(2, src, 0);
+    patch_entry(0, 1, doff, VIDALLOC_CMD_DST_OFFSET);
+    patch_entry(1, 2, soff, VIDALLOC_CMD_SRC_OFFSET);
+    printf("COPY %u bytes from 0x%08X+%u to 0x%08X+%u\n", bytes, src, soff, dst, doff);
+    return submit("gpu-copy", 1, 3, 2, wait);
+}
+
+static int cmd_gpu_hang(int argc, char **argv)
+{
+    int wait = argc == 2 && !strcmp(argv[1], "--wait");
+    if (argc > 2 || (argc == 2 && !wait))
+        return bad("gpu-hang", "unexpected argument", argv[1]);
+    if (device() || context())
+        return 1;
+    vidalloc_cmd_hang(g_ctx.pCommandBuffer);
+    return submit("gpu-hang", 1, 0, 0, wait);
+}
+
+static int cmd_wait(int argc, char **argv)
+{
+    UINT fence = g_last_fence, timeout = 10000;
+    int have = g_have_fence;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+            if (parse_u32(argv[++i], &timeout)) return bad("wait", "bad --timeout", argv[i]);
+        } else if (!parse_fence(argv[i], &fence)) {
+            have = 1;
+        } else {
+            return bad("wait", "not a fence:", argv[i]);
+        }
+    }
+    if (!have)
+        return bad("wait", "no FENCE given and nothing submitted in this session", NULL);
+    if (device())
+        return 1;
+    return wait_for("wait", fence, timeout);
+}
+
+static int cmd_gpu_state(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return bad("gpu-state", "takes no arguments", NULL);
+    if (device())
+        return 1;
+    vd_wire_gpu_state st;
+    HRESULT hr = vidalloc_escape_gpu_state(g_dev, &st);
+    if (FAILED(hr))
+        return fail("gpu-state", hr);
+    printf("engine       %s (%u)\n", vidalloc_gpu_state_name(st.engine_state), st.engine_state);
+    printf("fences       submitted %u completed %u\n", st.submitted, st.completed);
+    printf("timeouts     %u since boot, %u in the window; adapter %s\n", st.timeouts,
+           st.timeouts_in_window, st.adapter_removed ? "REMOVED" : "present");
+    printf("faults       %u (last at 0x%08X, info 0x%08X); bad commands %u\n", st.faults,
+           st.last_fault_addr, st.last_fault_info, st.errors);
+    printf("ring         %u bytes free\n", st.ring_free);
+    return 0;
+}
+
+static int cmd_tdr(int argc, char **argv)
+{
+    uint32_t delay = 0, window = 0;
+    int have_delay = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--delay") && i + 1 < argc) {
+            if (parse_u32(argv[++i], &delay)) return bad("tdr", "bad --delay", argv[i]);
+            have_delay = 1;
+        } else if (!strcmp(argv[i], "--window") && i + 1 < argc) {
+            if (parse_u32(argv[++i], &window)) return bad("tdr", "bad --window", argv[i]);
+        } else {
+            return bad("tdr", "unexpected argument", argv[i]);
+        }
+    }
+    if (!have_delay)
+        return bad("tdr", "needs --delay CYCLES (0 = default)", NULL);
+    if (device())
+        return 1;
+    UINT d, w;
+    HRESULT hr = vidalloc_escape_set_tdr(g_dev, delay, window, &d, &w);
+    if (FAILED(hr))
+        return fail("tdr", hr);
+    printf("TdrDelay %u cycles, window %u cycles\n", d, w);
+    return 0;
+}
+
+static int cmd_reopen(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return bad("reopen", "takes no arguments", NULL);
+    if (!g_dev)
+        return device();
+    g_nhandles = 0;
+    g_last_kmr = 0;
+    g_have_fence = 0;
+    memset(&g_ctx, 0, sizeof g_ctx);
+    HRESULT hr = vidalloc_reopen(g_dev);
+    if (FAILED(hr))
+        return fail("reopen", hr);
+    vidalloc_info in;
+    vidalloc_get_info(g_dev, &in);
+    printf("reopened: hDevice 0x%08X\n", in.hDevice);
+    return 0;
+}
+
+static int run_command(int argc, char **argv);
+
+static int cmd_expect(int argc, char **argv)
+{
+    if (argc < 3)
+        return bad("expect", "needs HRESULT COMMAND", NULL);
+    uint32_t want_num;
+    int numeric = !parse_u32(argv[1], &want_num);
+    g_last_hr = S_OK;
+    int status = run_command(argc - 2, argv + 2);
+    if (status == 2)
+        return 2;
+    int match = status == 1 && (numeric ? (uint32_t)g_last_hr == want_num
+                                        : !strcmp(vidalloc_hresult_name(g_last_hr), argv[1]));
+    if (match) {
+        printf("expect: %s failed with %s, as expected\n", argv[2], argv[1]);
+        return 0;
+    }
+    fprintf(stderr, "vidalloc: expect: %s gave %s (0x%08X), not %s\n", argv[2],
+            status ? vidalloc_hresult_name(g_last_hr) : "success", status ? (unsigned)g_last_hr : 0u,
+            argv[1]);
+    return 1;
+}
+
 static int cmd_stats(int argc, char **argv)
 {
     (void)argv;
@@ -645,6 +964,14 @@ static int run_command(int argc, char **argv)
     if (!strcmp(c, "fill")) return rw_common("fill", argc, argv, 2);
     if (!strcmp(c, "stats")) return cmd_stats(argc, argv);
     if (!strcmp(c, "query")) return cmd_query(argc, argv);
+    if (!strcmp(c, "gpu-fill")) return cmd_gpu_fill(argc, argv);
+    if (!strcmp(c, "gpu-copy")) return cmd_gpu_copy(argc, argv);
+    if (!strcmp(c, "gpu-hang")) return cmd_gpu_hang(argc, argv);
+    if (!strcmp(c, "gpu-state")) return cmd_gpu_state(argc, argv);
+    if (!strcmp(c, "wait")) return cmd_wait(argc, argv);
+    if (!strcmp(c, "tdr")) return cmd_tdr(argc, argv);
+    if (!strcmp(c, "reopen")) return cmd_reopen(argc, argv);
+    if (!strcmp(c, "expect")) return cmd_expect(argc, argv);
     fprintf(stderr, "vidalloc: unknown command '%s' (see vidalloc --help)\n", c);
     return 2;
 }

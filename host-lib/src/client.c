@@ -20,6 +20,12 @@ void vd_client_init(vd_client *c, vd_transport *t, uint16_t first_seq)
     vd_frame_decoder_init(&c->dec);
 }
 
+int vd_type_waits_for_gpu(uint8_t type)
+{
+    return type == VD_MSG_RENDER || type == VD_MSG_LOCK || type == VD_MSG_DEALLOCATE ||
+           type == VD_MSG_CLOSE_DEVICE;
+}
+
 uint64_t vd_client_rto(const vd_client *c, size_t bytes)
 {
     /* Everything in flight goes out, the largest response comes back, plus processing. */
@@ -131,6 +137,10 @@ HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build,
     uint8_t payload[VD_WIRE_MAX_PAYLOAD];
     uint8_t rx[VD_RX_CHUNK];
     uint64_t deadline = 0;
+    /* Retransmissions are harmless (the firmware replays); a request that waits for the
+     * GPU is given up only after the retries *and* gpu_wait_us without progress. */
+    uint64_t patience = vd_type_waits_for_gpu(type) ? c->gpu_wait_us : 0;
+    uint64_t since = t->ops->now_us(t);
 
     while (completed < n && !(stop && c->count == 0)) {
         /* Fill the window. */
@@ -167,6 +177,7 @@ HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build,
         }
         if (progressed) {
             retries = 0;
+            since = t->ops->now_us(t);
             deadline = t->ops->now_us(t) + vd_client_rto(c, bytes_in_flight(c));
             continue;
         }
@@ -184,7 +195,7 @@ HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build,
             continue;
         }
         /* Timeout: go back N (resend everything outstanding, in order). */
-        if (++retries > c->max_retries) {
+        if (++retries > c->max_retries && t->ops->now_us(t) - since >= patience) {
             c->dead = 1;
             return vd_fail(D3DDDIERR_DEVICEREMOVED,
                            "no response from the board (seq %u, %u retransmissions)",
@@ -218,7 +229,8 @@ static size_t one_build(void *ctx, unsigned i, uint8_t *payload)
 {
     struct one_call *oc = ctx;
     (void)i;
-    memcpy(payload, oc->req, oc->req_len);
+    if (oc->req_len) /* OPEN_DEVICE has no payload (and a NULL req) */
+        memcpy(payload, oc->req, oc->req_len);
     return oc->req_len;
 }
 
@@ -240,6 +252,26 @@ HRESULT vd_client_call(vd_client *c, uint8_t type, const void *req, size_t req_l
     if (rsp_len)
         *rsp_len = oc.len;
     return hr;
+}
+
+int vd_client_idle(vd_client *c, uint64_t us)
+{
+    if (c->dead)
+        return vd_fail(D3DDDIERR_DEVICEREMOVED, "the link to the board is lost"), -1;
+    vd_transport *t = c->t;
+    uint64_t deadline = t->ops->now_us(t) + us;
+    uint8_t rx[VD_RX_CHUNK];
+    for (;;) {
+        uint64_t now = t->ops->now_us(t);
+        if (now >= deadline)
+            return 0;
+        long got = t->ops->recv(t, rx, sizeof rx, deadline - now);
+        if (got < 0) {
+            c->dead = 1;
+            return -1;
+        }
+        feed(c, rx, got); /* nothing is outstanding: late replays are ignored */
+    }
 }
 
 int vd_client_wait_banner(vd_client *c, uint64_t timeout_us)

@@ -8,35 +8,34 @@
 #include <time.h>
 
 #include "vd_host.h"
+#include "vd_config.h" /* VD_TDR_DELAY_SECONDS */
+#ifndef VD_TDR_DELAY_SECONDS
+#define VD_TDR_DELAY_SECONDS 2 /* TdrDelay default (WDDM-FACTS §4) */
+#endif
 
-#define VD_DEVICE_MAGIC 0x56444556u /* "VDEV" */
-
-/* What the host keeps per allocation it created: system memory and lock state. */
-typedef struct vd_halloc {
-    D3DKMT_HANDLE h;
-    HANDLE hResource;
-    const void *pSystemMem;
-    int locked;
-    UINT lock_flags;
-    uint8_t *buf;            /* host copy while locked (video memory allocations) */
-    vd_range *ranges;        /* what the lock covers */
-    int nranges;
-} vd_halloc;
-
-typedef struct vd_device {
-    uint32_t magic;
-    vd_transport t;
-    vd_client c;
-    vidalloc_info info;
-    uint32_t hdev;           /* firmware device handle */
-    vd_halloc *allocs;
-    size_t nallocs, cap;
-} vd_device;
-
-static vd_device *dev_of(HANDLE h)
+vd_device *vd_dev_of(HANDLE h)
 {
     vd_device *d = h;
     return d && d->magic == VD_DEVICE_MAGIC ? d : NULL;
+}
+
+static vd_device *dev_of(HANDLE h) { return vd_dev_of(h); }
+
+/* The device for a call that names the firmware device: NULL after vd_fail when it is not
+ * one, or when a failed vidalloc_reopen left it without a firmware device. */
+static vd_device *live_dev(HANDLE h, const char *what, HRESULT *hr)
+{
+    vd_device *d = vd_dev_of(h);
+    if (!d) {
+        *hr = vd_fail(E_INVALIDARG, "%s: hDevice is not a vidalloc device", what);
+        return NULL;
+    }
+    if (!d->hdev) {
+        *hr = vd_fail(D3DDDIERR_DEVICEREMOVED, "%s: no device (the adapter was removed when "
+                      "vidalloc_reopen tried to open one)", what);
+        return NULL;
+    }
+    return d;
 }
 
 static vd_halloc *find_alloc(vd_device *d, D3DKMT_HANDLE h)
@@ -72,10 +71,12 @@ static int track_alloc(vd_device *d, D3DKMT_HANDLE h, HANDLE hResource, const vo
     return 0;
 }
 
-static HRESULT rsp_hr(const uint8_t *rsp, size_t len)
+HRESULT vd_rsp_hr(const uint8_t *rsp, size_t len)
 {
     return len >= 4 ? (HRESULT)vd_get32(rsp) : E_FAIL;
 }
+
+static HRESULT rsp_hr(const uint8_t *rsp, size_t len) { return vd_rsp_hr(rsp, len); }
 
 /* ------------------------------------------------------------------ open / close */
 
@@ -157,6 +158,7 @@ HRESULT vidalloc_open(const char *uri, const vidalloc_open_options *options, HAN
     d->info.baud = d->t.baud;
     if (hrsp.window >= 1 && hrsp.window < d->c.window)
         d->c.window = hrsp.window;
+    vd_device_set_gpu_wait(d, 0);
 
     vd_wire_open_device_rsp orsp;
     hr = vd_client_call(&d->c, VD_MSG_OPEN_DEVICE, NULL, 0, &orsp, sizeof orsp, &len);
@@ -173,8 +175,11 @@ HRESULT vidalloc_open(const char *uri, const vidalloc_open_options *options, HAN
     if (pCallbacks) {
         pCallbacks->pfnAllocateCb = vidalloc_allocate_cb;
         pCallbacks->pfnDeallocateCb = vidalloc_deallocate_cb;
+        pCallbacks->pfnRenderCb = vidalloc_render_cb;
         pCallbacks->pfnLockCb = vidalloc_lock_cb;
         pCallbacks->pfnUnlockCb = vidalloc_unlock_cb;
+        pCallbacks->pfnCreateContextCb = vidalloc_create_context_cb;
+        pCallbacks->pfnDestroyContextCb = vidalloc_destroy_context_cb;
     }
     return S_OK;
 
@@ -185,27 +190,80 @@ fail:
     return hr;
 }
 
-HRESULT vidalloc_close(HANDLE hDevice)
+/* CLOSE_DEVICE (when there is a firmware device and a link), then forget everything the
+ * host kept for the device: allocations, lock buffers, contexts, fences. */
+static HRESULT close_device(vd_device *d)
 {
-    vd_device *d = dev_of(hDevice);
-    if (!d)
-        return vd_fail(E_INVALIDARG, "vidalloc_close: not a device handle");
     HRESULT hr = S_OK;
-    if (!d->c.dead) {
+    if (d->hdev && !d->c.dead) {
         vd_wire_device_req req = {.hDevice = d->hdev};
         vd_wire_status_rsp rsp;
         size_t len;
         hr = vd_client_call(&d->c, VD_MSG_CLOSE_DEVICE, &req, sizeof req, &rsp, sizeof rsp, &len);
         if (SUCCEEDED(hr))
             hr = rsp_hr((const uint8_t *)&rsp, len);
+        if (FAILED(hr))
+            vd_fail(hr, "CLOSE_DEVICE: %s", vidalloc_hresult_name(hr));
     }
-    d->t.ops->close(&d->t);
     while (d->nallocs)
         drop_alloc(d, &d->allocs[0]);
+    vd_free_contexts(d);
+    d->hdev = 0;
+    d->info.hDevice = 0;
+    d->fenced = 0;
+    d->last_fence = 0;
+    return hr;
+}
+
+HRESULT vidalloc_close(HANDLE hDevice)
+{
+    vd_clear_error();
+    vd_device *d = dev_of(hDevice);
+    if (!d)
+        return vd_fail(E_INVALIDARG, "vidalloc_close: not a device handle");
+    HRESULT hr = close_device(d);
+    d->t.ops->close(&d->t);
     free(d->allocs);
     d->magic = 0;
     free(d);
     return hr;
+}
+
+HRESULT vidalloc_reopen(HANDLE hDevice)
+{
+    vd_clear_error();
+    vd_device *d = dev_of(hDevice);
+    if (!d)
+        return vd_fail(E_INVALIDARG, "vidalloc_reopen: not a device handle");
+    if (d->c.dead)
+        return vd_fail(D3DDDIERR_DEVICEREMOVED, "vidalloc_reopen: the link to the board is lost");
+    HRESULT closed = close_device(d);
+    vd_wire_open_device_rsp orsp;
+    size_t len;
+    HRESULT hr = vd_client_call(&d->c, VD_MSG_OPEN_DEVICE, NULL, 0, &orsp, sizeof orsp, &len);
+    if (SUCCEEDED(hr))
+        hr = rsp_hr((const uint8_t *)&orsp, len);
+    if (SUCCEEDED(hr) && (len < sizeof orsp || !orsp.hDevice))
+        hr = E_FAIL;
+    if (FAILED(hr))
+        return vd_fail(hr, "vidalloc_reopen: OPEN_DEVICE: %s%s", vidalloc_hresult_name(hr),
+                       hr == D3DDDIERR_DEVICEREMOVED ? " (the adapter is removed until the "
+                       "board is reset)" : "");
+    d->hdev = orsp.hDevice;
+    d->info.hDevice = orsp.hDevice;
+    (void)closed; /* the old device is gone either way; the new one is what counts */
+    return S_OK;
+}
+
+void vd_device_set_gpu_wait(vd_device *d, uint32_t tdr_delay_cycles)
+{
+    /* The firmware waits at most about 2 TdrDelay + 4 cycles per VRAM byte (its backstop)
+     * for a submission before it recovers; then the request is answered. Plus a second. */
+    uint64_t clk = d->info.clk_hz ? d->info.clk_hz : 12000000u;
+    uint64_t delay = tdr_delay_cycles ? tdr_delay_cycles : (uint64_t)VD_TDR_DELAY_SECONDS * clk;
+    uint64_t cycles = 2u * delay + 4u * (uint64_t)d->info.vram_size;
+    uint64_t us = cycles * 1000000u / clk + 1000000u;
+    d->c.gpu_wait_us = us * (d->t.slowdown ? d->t.slowdown : 1u);
 }
 
 HRESULT vidalloc_get_info(HANDLE hDevice, vidalloc_info *info)
@@ -280,9 +338,10 @@ static int alloc_done(void *ctx, unsigned i, const uint8_t *rsp, size_t len)
 HRESULT vidalloc_allocate_batch(HANDLE hDevice, D3DDDICB_ALLOCATE *calls, UINT count,
                                 HRESULT *results)
 {
-    vd_device *d = dev_of(hDevice);
+    HRESULT dhr;
+    vd_device *d = live_dev(hDevice, "pfnAllocateCb", &dhr);
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnAllocateCb: hDevice is not a vidalloc device");
+        return dhr;
     if (!calls && count)
         return vd_fail(E_INVALIDARG, "vidalloc_allocate_batch: calls is NULL");
     HRESULT local = S_OK;
@@ -319,8 +378,9 @@ HRESULT vidalloc_allocate_batch(HANDLE hDevice, D3DDDICB_ALLOCATE *calls, UINT c
 HRESULT APIENTRY vidalloc_allocate_cb(HANDLE hDevice, D3DDDICB_ALLOCATE *pData)
 {
     vd_clear_error();
-    if (!dev_of(hDevice))
-        return vd_fail(E_INVALIDARG, "pfnAllocateCb: hDevice is not a vidalloc device");
+    HRESULT dhr;
+    if (!live_dev(hDevice, "pfnAllocateCb", &dhr))
+        return dhr;
     if (!pData)
         return vd_fail(E_INVALIDARG, "pfnAllocateCb: pData is NULL");
     HRESULT hr = S_OK;
@@ -333,9 +393,10 @@ HRESULT APIENTRY vidalloc_allocate_cb(HANDLE hDevice, D3DDDICB_ALLOCATE *pData)
 HRESULT APIENTRY vidalloc_deallocate_cb(HANDLE hDevice, const D3DDDICB_DEALLOCATE *pData)
 {
     vd_clear_error();
-    vd_device *d = dev_of(hDevice);
+    HRESULT dhr;
+    vd_device *d = live_dev(hDevice, "pfnDeallocateCb", &dhr);
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnDeallocateCb: hDevice is not a vidalloc device");
+        return dhr;
     size_t len;
     HRESULT hr = vd_check_deallocate(pData, &len);
     if (FAILED(hr))
@@ -465,9 +526,10 @@ static HRESULT send_unlock(vd_device *d, D3DKMT_HANDLE h)
 HRESULT APIENTRY vidalloc_lock_cb(HANDLE hDevice, D3DDDICB_LOCK *pData)
 {
     vd_clear_error();
-    vd_device *d = dev_of(hDevice);
+    HRESULT dhr;
+    vd_device *d = live_dev(hDevice, "pfnLockCb", &dhr);
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnLockCb: hDevice is not a vidalloc device");
+        return dhr;
     HRESULT hr = vd_check_lock(pData);
     if (FAILED(hr))
         return hr;
@@ -547,9 +609,10 @@ HRESULT APIENTRY vidalloc_lock_cb(HANDLE hDevice, D3DDDICB_LOCK *pData)
 HRESULT APIENTRY vidalloc_unlock_cb(HANDLE hDevice, const D3DDDICB_UNLOCK *pData)
 {
     vd_clear_error();
-    vd_device *d = dev_of(hDevice);
+    HRESULT dhr;
+    vd_device *d = live_dev(hDevice, "pfnUnlockCb", &dhr);
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnUnlockCb: hDevice is not a vidalloc device");
+        return dhr;
     HRESULT hr = vd_check_unlock(pData);
     if (FAILED(hr))
         return hr;

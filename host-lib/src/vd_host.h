@@ -92,6 +92,9 @@ typedef struct vd_client {
     vd_slot  slots[VD_WIRE_WINDOW];  /* ring of outstanding requests, oldest at base */
     unsigned base, count;
     uint64_t proc_us;                /* firmware processing allowance per timeout */
+    uint64_t gpu_wait_us;            /* how long a request that waits for the GPU (RENDER,
+                                        LOCK, DEALLOCATE, CLOSE_DEVICE) may take in the
+                                        firmware: the link is not declared lost sooner */
     unsigned max_retries;
     int verbose;
     int dead;                        /* link lost: every call fails */
@@ -121,8 +124,14 @@ HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build,
 /* One request, one response copied into rsp (cap bytes); *rsp_len = its length. */
 HRESULT vd_client_call(vd_client *c, uint8_t type, const void *req, size_t req_len, void *rsp,
                        size_t cap, size_t *rsp_len);
+/* Let us of transport time pass (a pause between polls), decoding whatever arrives (late
+ * replays are dropped as usual). 0, or -1 when the link failed. */
+int vd_client_idle(vd_client *c, uint64_t us);
 /* Read and decode bytes until a 0x00 arrives (the banner's end) or timeout_us passes. */
 int vd_client_wait_banner(vd_client *c, uint64_t timeout_us);
+/* 1 for the request types the firmware may hold until the GPU's submission completes or
+ * the watchdog fires (docs/host-lib.md "Waiting for the GPU"). */
+int vd_type_waits_for_gpu(uint8_t type);
 /* Retransmission timeout (transport µs) for `bytes` in flight. */
 uint64_t vd_client_rto(const vd_client *c, size_t bytes);
 
@@ -134,6 +143,102 @@ size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCAT
 HRESULT vd_check_deallocate(const D3DDDICB_DEALLOCATE *p, size_t *payload_len);
 HRESULT vd_check_lock(const D3DDDICB_LOCK *p);
 HRESULT vd_check_unlock(const D3DDDICB_UNLOCK *p);
+
+/* ---- pfnRenderCb: validation, splitting, the RENDER encoding (render.c, no link) ---- */
+
+/* A context's buffers as pfnRenderCb reads them. */
+typedef struct vd_render_src {
+    const uint8_t *cmd;
+    UINT cmd_size;                           /* bytes */
+    const D3DDDI_ALLOCATIONLIST *alloc;
+    UINT alloc_size;                         /* entries */
+    const D3DDDI_PATCHLOCATIONLIST *patch;
+    UINT patch_size;                         /* entries */
+} vd_render_src;
+
+/* D3DDDICB_RENDERFLAGS host-lib accepts (the Resize* ones are done on the host). */
+#define VD_RENDER_FLAGS_SUPPORTED                                                          \
+    (D3DDDICB_RENDERFLAGS_RESIZECOMMANDBUFFER | D3DDDICB_RENDERFLAGS_RESIZEALLOCATIONLIST | \
+     D3DDDICB_RENDERFLAGS_RESIZEPATCHLOCATIONLIST | D3DDDICB_RENDERFLAGS_NULLRENDERING)
+
+/* E_INVALIDARG (with a sentence) or S_OK. */
+HRESULT vd_check_render(const D3DDDICB_RENDER *p, const vd_render_src *s);
+
+/* One RENDER of a submission: commands [begin, end) of the buffer and the npatch patch
+ * entries whose PatchOffset lies in that span. */
+typedef struct vd_render_chunk {
+    uint32_t begin, end, npatch;
+} vd_render_chunk;
+
+/* The RENDER request's size for these parts. */
+size_t vd_render_request_size(uint32_t nalloc, uint32_t cmd_bytes, uint32_t npatch);
+/* Split a validated submission at 16-byte command boundaries, greedily, so that each chunk
+ * carries at most max_cmd_bytes of commands (0 = no limit but the frame's; rounded down to
+ * 16, at least 16) and each request fits VD_WIRE_MAX_PAYLOAD. *out (malloc'd, caller frees)
+ * receives the chunks; returns their number, or -1 after vd_fail (E_INVALIDARG when a single
+ * command has more patch entries than a frame carries, E_OUTOFMEMORY). */
+int vd_render_split(const D3DDDICB_RENDER *p, const vd_render_src *s, uint32_t max_cmd_bytes,
+                    vd_render_chunk **out);
+/* The RENDER request (vd_wire.h layout) of one chunk into buf (VD_WIRE_MAX_PAYLOAD bytes):
+ * the chunk's commands, the whole allocation list, its patch entries in list order with
+ * PatchOffset unchanged (relative to the buffer's start). Returns its length. */
+size_t vd_encode_render(uint8_t *buf, uint32_t hDevice, uint32_t wire_flags,
+                        const D3DDDICB_RENDER *p, const vd_render_src *s,
+                        const vd_render_chunk *ch);
+
+/* ---- devices and contexts (device.c, context.c) ---- */
+
+/* What the host keeps per allocation it created: system memory and lock state. */
+typedef struct vd_halloc {
+    D3DKMT_HANDLE h;
+    HANDLE hResource;
+    const void *pSystemMem;
+    int locked;
+    UINT lock_flags;
+    uint8_t *buf;            /* host copy while locked (video memory allocations) */
+    struct vd_range *ranges; /* what the lock covers */
+    int nranges;
+} vd_halloc;
+
+/* A context (pfnCreateContextCb): host buffers only; the firmware has no contexts. */
+typedef struct vd_context {
+    struct vd_context *next;
+    uint8_t *cmd;
+    UINT cmd_size;
+    D3DDDI_ALLOCATIONLIST *alloc;
+    UINT alloc_size;
+    D3DDDI_PATCHLOCATIONLIST *patch;
+    UINT patch_size;
+    UINT null_rendering;     /* D3DDDI_CREATECONTEXTFLAGS.NullRendering */
+    UINT last_fence;
+    int fenced;              /* last_fence is valid */
+} vd_context;
+
+#define VD_DEVICE_MAGIC 0x56444556u /* "VDEV" */
+
+typedef struct vd_device {
+    uint32_t magic;
+    vd_transport t;
+    vd_client c;
+    vidalloc_info info;
+    uint32_t hdev;           /* firmware device handle; 0 after a failed vidalloc_reopen */
+    vd_halloc *allocs;
+    size_t nallocs, cap;
+    vd_context *contexts;    /* list */
+    uint32_t ring_cap;       /* command bytes per RENDER the ring takes (0 = unknown) */
+    UINT last_fence;
+    int fenced;
+} vd_device;
+
+/* The device behind a handle, or NULL. */
+vd_device *vd_dev_of(HANDLE h);
+/* The client's patience for requests that wait for the GPU, from the board's TdrDelay
+ * (cycles; 0 = the default) and clock (docs/host-lib.md "Waiting for the GPU"). */
+void vd_device_set_gpu_wait(vd_device *d, uint32_t tdr_delay_cycles);
+/* Forget every context of the device (close, reopen). */
+void vd_free_contexts(vd_device *d);
+/* The response payload's HRESULT. */
+HRESULT vd_rsp_hr(const uint8_t *rsp, size_t len);
 
 /* Byte ranges a lock covers: the whole allocation (NumPages 0) or its listed 4 KiB pages,
  * sorted, merged, clipped to size. out has room for max(NumPages, 1) ranges.

@@ -5,7 +5,7 @@
  *
  *     hr = m_d3dCallbacks.pfnAllocateCb(m_hD3D, &allocCB);
  *
- * Only what the allocation, deallocation and lock callbacks use is declared. The HRESULT
+ * Only what the allocation, deallocation, lock, context and render callbacks use is declared. The HRESULT
  * codes come from vd_status.h (shared with the firmware). The device behind hDevice is
  * opened with vidalloc_open() (vidalloc.h).
  */
@@ -181,6 +181,12 @@ typedef struct _D3DDDI_ALLOCATIONLIST {
     };
 } D3DDDI_ALLOCATIONLIST;
 
+/* vidalloc: D3DDDI_ALLOCATIONLIST.Value bits. */
+#define D3DDDI_ALLOCATIONLIST_WRITEOPERATION      0x1u
+#define D3DDDI_ALLOCATIONLIST_DONOTRETIREINSTANCE 0x2u
+#define D3DDDI_ALLOCATIONLIST_OFFERPRIORITY_MASK  0x1Cu
+#define D3DDDI_ALLOCATIONLIST_RESERVED            0xFFFFFFE0u /* must be 0 */
+
 /* One entry of a context's patch-location list (DxgkDdiPatch writes
  * address(allocation[AllocationIndex]) + AllocationOffset at PatchOffset). */
 typedef struct _D3DDDI_PATCHLOCATIONLIST {
@@ -198,6 +204,10 @@ typedef struct _D3DDDI_PATCHLOCATIONLIST {
     UINT SplitOffset;
 } D3DDDI_PATCHLOCATIONLIST;
 
+/* vidalloc: D3DDDI_PATCHLOCATIONLIST.Value bits. */
+#define D3DDDI_PATCHLOCATIONLIST_SLOTID_MASK 0x00FFFFFFu
+#define D3DDDI_PATCHLOCATIONLIST_RESERVED    0xFF000000u /* must be 0 */
+
 typedef struct _D3DDDICB_RENDERFLAGS {
     union {
         struct {
@@ -213,6 +223,16 @@ typedef struct _D3DDDICB_RENDERFLAGS {
         UINT Value;
     };
 } D3DDDICB_RENDERFLAGS;
+
+/* vidalloc: D3DDDICB_RENDERFLAGS.Value bits. */
+#define D3DDDICB_RENDERFLAGS_RESIZECOMMANDBUFFER     0x01u
+#define D3DDDICB_RENDERFLAGS_RESIZEALLOCATIONLIST    0x02u
+#define D3DDDICB_RENDERFLAGS_RESIZEPATCHLOCATIONLIST 0x04u
+#define D3DDDICB_RENDERFLAGS_NULLRENDERING           0x08u
+#define D3DDDICB_RENDERFLAGS_PRESENTREDIRECTED       0x10u
+#define D3DDDICB_RENDERFLAGS_RENDERKM                0x20u
+#define D3DDDICB_RENDERFLAGS_RENDERKMREADBACK        0x40u
+#define D3DDDICB_RENDERFLAGS_RESERVED                0xFFFFFF80u
 
 /* The members of the WDK's D3DDDICB_RENDER that vidalloc implements, by the same names
  * (broadcast, marker and API-sequence members are not part of this subset). */
@@ -240,6 +260,10 @@ typedef struct _D3DDDI_CREATECONTEXTFLAGS {
         UINT Value;
     };
 } D3DDDI_CREATECONTEXTFLAGS;
+
+/* vidalloc: D3DDDI_CREATECONTEXTFLAGS.Value bits. */
+#define D3DDDI_CREATECONTEXTFLAGS_NULLRENDERING 0x1u
+#define D3DDDI_CREATECONTEXTFLAGS_RESERVED      0xFFFFFFFEu
 
 typedef struct _D3DDDICB_CREATECONTEXT {
     UINT NodeOrdinal;               /* in: 0 (one engine) */

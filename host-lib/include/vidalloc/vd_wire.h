@@ -298,9 +298,10 @@ typedef struct vd_wire_fence_rsp {
 
 /* ---- ESCAPE: driver-private controls for tests and tools (DxgkDdiEscape) ---- */
 enum vd_wire_escape {
-    VD_ESCAPE_SET_TDR   = 1, /* arg0 = TdrDelay in cycles (0 = default, 2 s), arg1 = TdrDdiDelay
-                                window for the "more than VD_TDR_LIMIT timeouts" rule in cycles
-                                (0 = default, 60 s); the response's values are the settings now */
+    VD_ESCAPE_SET_TDR   = 1, /* arg0 = TdrDelay in cycles (0 = default, 2 s), arg1 = TdrLimitTime:
+                                the window of the "more than VD_TDR_LIMIT (TdrLimitCount)
+                                timeouts" rule in cycles (0 = default, 60 s); the response's
+                                values are the settings now */
     VD_ESCAPE_GPU_STATE = 2, /* values = vd_wire_gpu_state fields in order (see below) */
 };
 

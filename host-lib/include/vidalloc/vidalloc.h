@@ -20,6 +20,12 @@
  *                        the simulator linked into this process (libvidalloc_sim.a), stepped
  *                        only while the library waits: deterministic; timeouts count cycles
  *
+ * Submission: pfnCreateContextCb gives a context with a host command buffer, allocation list
+ * and patch-location list; pfnRenderCb sends them (RENDER) and vidalloc_last_fence /
+ * vidalloc_wait_fence follow the GPU (FENCE). After any call returns D3DDDIERR_DEVICEREMOVED
+ * (GPU timeout or fault: the board reset its GPU and purged every allocation) the device is
+ * dead: close it (vidalloc_close, or vidalloc_reopen for a new device on the same link).
+ *
  * Threading: one device is used by one thread at a time. Every call returns an HRESULT;
  * vidalloc_last_error() gives a sentence about the last failure of this thread.
  */
@@ -49,21 +55,38 @@ typedef struct vidalloc_open_options {
 /*
  * Open the board at uri, check the wire version (HELLO), open a device on it
  * (OPEN_DEVICE). *phDevice receives the device handle for the callbacks; pCallbacks (may be
- * NULL) is filled with pfnAllocateCb, pfnDeallocateCb, pfnLockCb, pfnUnlockCb.
+ * NULL) is filled with pfnAllocateCb, pfnDeallocateCb, pfnRenderCb, pfnLockCb, pfnUnlockCb,
+ * pfnCreateContextCb, pfnDestroyContextCb.
  * E_INVALIDARG for a malformed URI, E_FAIL when the board cannot be reached or speaks
  * another wire version, E_OUTOFMEMORY, or the firmware's OPEN_DEVICE status.
  */
 HRESULT vidalloc_open(const char *uri, const vidalloc_open_options *options, HANDLE *phDevice,
                       D3DDDI_DEVICECALLBACKS *pCallbacks);
 
-/* Close the device (CLOSE_DEVICE frees all it owns), the transport, and a spawned simulator. */
+/* Close the device (CLOSE_DEVICE frees all it owns), the transport, and a spawned simulator.
+ * Works on a removed device too (the firmware still frees what it owned); the handle and
+ * every context of it are invalid afterwards. Returns CLOSE_DEVICE's status. */
 HRESULT vidalloc_close(HANDLE hDevice);
+
+/*
+ * Close the device and open a new one on the same link, keeping hDevice (and the board:
+ * no HELLO, a spawned simulator keeps running). CLOSE_DEVICE frees what the old device owned;
+ * host-lib forgets its allocations, locks and contexts (their handles are invalid). This is
+ * "destroy and re-create the device" after D3DDDIERR_DEVICEREMOVED. Returns OPEN_DEVICE's
+ * status: D3DDDIERR_DEVICEREMOVED when the adapter is removed (more than VD_TDR_LIMIT
+ * timeouts inside the window); the handle then only serves vidalloc_close, vidalloc_reopen,
+ * escapes, queries and info, and every device call returns D3DDDIERR_DEVICEREMOVED.
+ */
+HRESULT vidalloc_reopen(HANDLE hDevice);
 
 /* The callbacks (also reachable through the table). */
 HRESULT APIENTRY vidalloc_allocate_cb(HANDLE hDevice, D3DDDICB_ALLOCATE *pData);
 HRESULT APIENTRY vidalloc_deallocate_cb(HANDLE hDevice, const D3DDDICB_DEALLOCATE *pData);
 HRESULT APIENTRY vidalloc_lock_cb(HANDLE hDevice, D3DDDICB_LOCK *pData);
 HRESULT APIENTRY vidalloc_unlock_cb(HANDLE hDevice, const D3DDDICB_UNLOCK *pData);
+HRESULT APIENTRY vidalloc_render_cb(HANDLE hDevice, D3DDDICB_RENDER *pData);
+HRESULT APIENTRY vidalloc_create_context_cb(HANDLE hDevice, D3DDDICB_CREATECONTEXT *pData);
+HRESULT APIENTRY vidalloc_destroy_context_cb(HANDLE hDevice, const D3DDDICB_DESTROYCONTEXT *pData);
 
 /*
  * Many pfnAllocateCb calls at once, pipelined: up to the wire window of requests is kept in
@@ -72,6 +95,71 @@ HRESULT APIENTRY vidalloc_unlock_cb(HANDLE hDevice, const D3DDDICB_UNLOCK *pData
  */
 HRESULT vidalloc_allocate_batch(HANDLE hDevice, D3DDDICB_ALLOCATE *calls, UINT count,
                                 HRESULT *results);
+
+/* ---- submission: contexts, pfnRenderCb, fences ----
+ *
+ * pfnCreateContextCb (host-side only; NodeOrdinal 0, EngineAffinity 0 or 1, Flags
+ * NullRendering or 0; private data accepted and ignored) returns the context's buffers:
+ * a VIDALLOC_CONTEXT_COMMAND_BYTES command buffer, a VIDALLOC_CONTEXT_ALLOCATIONS-entry
+ * allocation list and a VIDALLOC_CONTEXT_PATCHES-entry patch-location list. The UMD writes
+ * 16-byte GPU commands (docs/gpu.md; vidalloc_cmd_* below) and lists into them and calls
+ * pfnRenderCb, which validates everything on the host (E_INVALIDARG), sends RENDER (split at
+ * command boundaries into several when the commands exceed one frame or the ring), and hands
+ * the same buffers back, zeroed, in pNewCommandBuffer / pNewAllocationList /
+ * pNewPatchLocationList with their sizes. Resize* flags reallocate a buffer to the New*Size
+ * asked (command buffer: multiple of 16 up to VIDALLOC_MAX_COMMAND_BYTES; allocation list up
+ * to VD_WIRE_MAX_RENDER_ALLOCS; patch list up to VIDALLOC_MAX_PATCHES). Contexts are freed by
+ * pfnDestroyContextCb or with their device (vidalloc_close, vidalloc_reopen).
+ */
+#define VIDALLOC_CONTEXT_COMMAND_BYTES 4096u
+#define VIDALLOC_CONTEXT_ALLOCATIONS   VD_WIRE_MAX_RENDER_ALLOCS
+#define VIDALLOC_CONTEXT_PATCHES       64u
+#define VIDALLOC_MAX_COMMAND_BYTES     (1u << 20)
+#define VIDALLOC_MAX_PATCHES           4096u
+
+/* The submission fence (SubmissionFenceId) of the last successful pfnRenderCb of hContext,
+ * or of the device when hContext is NULL. Fence ids are per adapter and increase with every
+ * RENDER. E_INVALIDARG for a bad handle; D3DERR_NOTAVAILABLE when nothing was submitted yet. */
+HRESULT vidalloc_last_fence(HANDLE hDevice, HANDLE hContext, UINT *pFence);
+
+/* One FENCE request: S_OK when fence has completed, D3DERR_WASSTILLDRAWING when not yet,
+ * D3DDDIERR_DEVICEREMOVED after a timeout or fault. pCompleted / pSubmitted (may be NULL)
+ * receive the GPU's last completed and last submitted fence ids. */
+HRESULT vidalloc_query_fence(HANDLE hDevice, UINT fence, UINT *pCompleted, UINT *pSubmitted);
+
+/* Wait until fence completes: FENCE is asked again, with a growing pause (0.2 ms doubling up
+ * to 20 ms of board time) between requests, until S_OK, D3DDDIERR_DEVICEREMOVED (a timeout
+ * or a fault), another failure, or timeout_ms of board time (wall clock on uart, x the
+ * simulator's slowdown on sim, simulated cycles on inproc) → D3DERR_WASSTILLDRAWING.
+ * timeout_ms 0 asks once; VIDALLOC_WAIT_INFINITE never times out (a hung GPU still ends in
+ * D3DDDIERR_DEVICEREMOVED after the TDR delay). */
+#define VIDALLOC_WAIT_INFINITE 0xFFFFFFFFu
+HRESULT vidalloc_wait_fence(HANDLE hDevice, UINT fence, UINT timeout_ms);
+
+/* ---- escapes (VD_MSG_ESCAPE, DxgkDdiEscape): work on any device, even a removed one ---- */
+
+/* VD_ESCAPE_SET_TDR: the watchdog's TdrDelay and the window of the "more than VD_TDR_LIMIT
+ * timeouts" rule, in board cycles (0 = the defaults: 2 s and 60 s). *pDelay / *pWindow (may
+ * be NULL) receive the settings now in force. */
+HRESULT vidalloc_escape_set_tdr(HANDLE hDevice, UINT delay_cycles, UINT window_cycles,
+                                UINT *pDelay, UINT *pWindow);
+/* VD_ESCAPE_GPU_STATE: engine state, fences, TDR and fault counters, ring space. */
+HRESULT vidalloc_escape_gpu_state(HANDLE hDevice, vd_wire_gpu_state *state);
+/* "IDLE", "FETCH", ... for vd_wire_gpu_state.engine_state ("?" when unknown). */
+const char *vidalloc_gpu_state_name(UINT engine_state);
+
+/* ---- GPU commands (docs/gpu.md): each writes one 16-byte command at cmd and returns
+ * VIDALLOC_CMD_BYTES. Offsets are VRAM byte offsets; in a command buffer they are normally 0
+ * and filled in by a patch-location entry whose PatchOffset is the command's offset +
+ * VIDALLOC_CMD_DST_OFFSET (FILL, COPY destination) or + VIDALLOC_CMD_SRC_OFFSET (COPY
+ * source). ---- */
+#define VIDALLOC_CMD_BYTES      16u
+#define VIDALLOC_CMD_DST_OFFSET 4u   /* byte offset of the DST word in a command */
+#define VIDALLOC_CMD_SRC_OFFSET 8u   /* byte offset of COPY's source (the ARG word) */
+UINT vidalloc_cmd_nop(void *cmd);
+UINT vidalloc_cmd_fill(void *cmd, UINT dst, UINT pattern, UINT bytes);
+UINT vidalloc_cmd_copy(void *cmd, UINT dst, UINT src, UINT bytes);
+UINT vidalloc_cmd_hang(void *cmd);
 
 /* ---- what the board and the link are ---- */
 typedef struct vidalloc_info {
@@ -140,6 +228,13 @@ enum vidalloc_fault {
 /* Arm a fault for the nth frame (0 = the next one) sent (TX) or received (RX) from now,
  * counting retransmissions too. One fault at a time; VIDALLOC_FAULT_NONE disarms. */
 HRESULT vidalloc_debug_fault(HANDLE hDevice, enum vidalloc_fault fault, UINT nth);
+
+/* Test hook: send one request of any type as is (no host validation; e.g. a RENDER the host
+ * would reject, to test the firmware's own checks) and copy the response payload into rsp
+ * (cap bytes; *pRspLen = its length, may be NULL). Returns the response's HRESULT, or the
+ * link's failure. The firmware device handle is vidalloc_info.hDevice. */
+HRESULT vidalloc_debug_request(HANDLE hDevice, UINT type, const void *req, UINT req_len,
+                               void *rsp, UINT cap, UINT *pRspLen);
 
 #ifdef __cplusplus
 }
