@@ -251,6 +251,8 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         a.HandleList = s_handles;
     }
     vd_render_wait_device(q.hDevice); /* nothing is freed under the GPU */
+    if (removed(q.hDevice)) /* the wait ended in a timeout recovery */
+        return status_rsp(rsp, D3DDDIERR_DEVICEREMOVED);
     return status_rsp(rsp, vd_status_to_hresult(vd_kernel_deallocate(q.hDevice, &a)));
 }
 
@@ -313,6 +315,11 @@ static uint32_t do_lock(const uint8_t *req, uint32_t len, uint8_t *rsp, int unlo
     /* The GPU may be using it: wait for that submission, or say so with DonotWait. */
     if (vd_render_wait_allocation(q.hAllocation, (q.Flags & D3DDDILOCK_DONOTWAIT) != 0)) {
         r.hr = D3DERR_WASSTILLDRAWING;
+        goto out;
+    }
+    /* The wait may have ended in a timeout recovery that removed this device. */
+    if (removed(q.hDevice)) {
+        r.hr = D3DDDIERR_DEVICEREMOVED;
         goto out;
     }
     s->locked = 1; /* a second lock replaces the flags; one unlock releases */

@@ -63,14 +63,7 @@
 #define VD_GPU_RING_BYTES 1024
 #endif
 
-/* TDR defaults (WDDM: TdrDelay 2 s; more than VD_TDR_LIMIT timeouts in 60 s removes the
- * adapter), in seconds; converted to cycles with the clock rate. VD_ESCAPE_SET_TDR changes them. */
-#ifndef VD_TDR_DELAY_SECONDS
-#define VD_TDR_DELAY_SECONDS 2
-#endif
-#ifndef VD_TDR_WINDOW_SECONDS
-#define VD_TDR_WINDOW_SECONDS 60
-#endif
+/* TDR defaults: VD_TDR_DELAY_SECONDS / VD_TDR_WINDOW_SECONDS in vd_wire.h (the contract). */
 
 /* Largest segment the TLSF index covers: 2^N bytes (64 MiB: ULX3S SDRAM fits). */
 #ifndef VD_TLSF_SEGMENT_MAX_LOG2

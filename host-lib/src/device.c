@@ -8,10 +8,6 @@
 #include <time.h>
 
 #include "vd_host.h"
-#include "vd_config.h" /* VD_TDR_DELAY_SECONDS */
-#ifndef VD_TDR_DELAY_SECONDS
-#define VD_TDR_DELAY_SECONDS 2 /* TdrDelay default (WDDM-FACTS §4) */
-#endif
 
 vd_device *vd_dev_of(HANDLE h)
 {

@@ -39,6 +39,17 @@
  *   a device opened afterwards works. After more than VD_TDR_LIMIT timeouts inside the
  *   window the adapter is removed: OPEN_DEVICE too returns D3DDDIERR_DEVICEREMOVED until
  *   the board is reset. HELLO, QUERY and ESCAPE always work.
+ *   A submission the memory controller stopped (an access outside its windows) or that
+ *   held a bad command is not a timeout: the engine is reset and restarted, only the
+ *   submitting device is removed, nothing is purged (the access never reached VRAM) and it
+ *   does not count toward VD_TDR_LIMIT.
+ *
+ * Requests that wait for the GPU
+ *   The firmware runs one submission at a time. RENDER, LOCK (of an allocation the running
+ *   submission lists, unless DonotWait), DEALLOCATE and CLOSE_DEVICE are answered only when
+ *   that submission has completed or the watchdog has ended it: at most about
+ *   2 x TdrDelay + 4 cycles per VRAM byte. A host's response timeout for them must be
+ *   longer than that (the link is otherwise idle meanwhile; HELLO aborts the engine).
  */
 #ifndef VIDALLOC_VD_WIRE_H
 #define VIDALLOC_VD_WIRE_H
@@ -245,8 +256,14 @@ typedef struct vd_wire_describe {
  * [CommandOffset, CommandLength - 4]. A command buffer larger than one frame or than the
  * ring is split by host-lib at command boundaries into several RENDERs.
  *
- * The firmware validates everything (D3DDDIERR_INVALIDHANDLE for an allocation handle that
- * is not a live allocation of hDevice; E_INVALIDARG for the rest), makes the allocations
+ * The firmware validates everything: D3DDDIERR_INVALIDHANDLE for an allocation-list handle
+ * that is not a live allocation of hDevice (0 is allowed only at entry 0); E_INVALIDARG for
+ * the rest, among them: a listed system-memory allocation (no VRAM address), a patch whose
+ * AllocationIndex names entry 0 or lies past the list, whose PatchOffset is not a multiple
+ * of 4, outside [CommandOffset, CommandLength - 4] or on a command's opcode word, or whose
+ * AllocationOffset is not below the allocation's size; an unknown opcode, reserved opcode
+ * bits, or a FENCE (only the kernel fences). CommandLength is an end offset, as in the WDK.
+ * Then it makes the allocations
  * resident, patches (writes the allocation's VRAM byte offset + AllocationOffset at each
  * PatchOffset), loads the GPU windows (slot k = allocation-list entry k, WRITE from
  * WriteOperation; entry 0 is the NULL allocation and may be 0), appends a FENCE with the
@@ -330,7 +347,10 @@ typedef struct vd_wire_gpu_state {
     uint32_t ring_free;             /* command bytes one RENDER can carry now (ring space) */
 } vd_wire_gpu_state;
 
-#define VD_TDR_LIMIT 5u               /* more timeouts than this in the window: adapter removed */
+/* TDR defaults (WDDM-FACTS §4; VD_ESCAPE_SET_TDR with 0 selects them). */
+#define VD_TDR_LIMIT          5u  /* TdrLimitCount: more timeouts in the window remove the adapter */
+#define VD_TDR_DELAY_SECONDS  2u  /* TdrDelay */
+#define VD_TDR_WINDOW_SECONDS 60u /* TdrLimitTime */
 
 /* Transport counters since boot (VD_QUERY_FW_STATS); cycles are TIMER.MTIME cycles. */
 typedef struct vd_wire_fw_stats {
