@@ -4,11 +4,6 @@
 #include "vd_mmio.h"
 #include "vd_regs.h"
 
-uint32_t vd_timer_now(void)
-{
-    return vd_mmio_read32(VD_TIMER_BASE + VD_TIMER_MTIME);
-}
-
 void vd_timer_delay_cycles(uint32_t cycles)
 {
     uint32_t start = vd_timer_now();

@@ -4,6 +4,7 @@
 
 #include "vd_mmio.h"
 #include "vd_regs.h"
+#include "vd_timer.h"
 
 #define REG(r) (VD_UART_BASE + VD_UART_##r)
 #define RX_LEVEL_MASK (VD_UART_LEVEL_RX_MASK >> VD_UART_LEVEL_RX_LSB)
@@ -17,11 +18,6 @@ static volatile uint32_t rx_tail; /* reader only: next read index */
 static volatile uint32_t rx_out;  /* reader only: bytes ever taken */
 static volatile uint32_t rx_overflows;
 static vd_uart_rx_stats rx_stats;
-
-static inline uint32_t mtime(void)
-{
-    return vd_mmio_read32(VD_TIMER_BASE + VD_TIMER_MTIME);
-}
 
 uint32_t vd_uart_div_for_baud(uint32_t baud)
 {
@@ -109,7 +105,7 @@ void vd_uart_write_burst(const void *buf, size_t len)
  */
 void vd_uart_irq_handler(void)
 {
-    uint32_t t0 = mtime();
+    uint32_t t0 = vd_timer_now();
     uint32_t head = rx_head;
     uint32_t in = rx_in;
     uint32_t room = VD_UART_RX_RING_SIZE - (in - rx_out);
@@ -161,7 +157,7 @@ void vd_uart_irq_handler(void)
     rx_in = in;
     rx_stats.irqs++;
     rx_stats.bytes += in - start;
-    rx_stats.cycles += mtime() - t0;
+    rx_stats.cycles += vd_timer_now() - t0;
 }
 
 size_t vd_uart_rx_span(const uint8_t **p)

@@ -5,11 +5,19 @@
 
 #include <stdint.h>
 
+#include "vd_mmio.h"
+#include "vd_regs.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-uint32_t vd_timer_now(void);
+/* Inline: the profiling counters read it around hot paths. */
+static inline uint32_t vd_timer_now(void)
+{
+    return vd_mmio_read32(VD_TIMER_BASE + VD_TIMER_MTIME);
+}
+
 /* Busy-wait; wrap-safe for waits below 2^31 cycles. */
 void vd_timer_delay_cycles(uint32_t cycles);
 void vd_timer_delay_us(uint32_t us);

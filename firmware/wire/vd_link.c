@@ -6,6 +6,7 @@
 #include "vd_mmio.h"
 #include "vd_regs.h"
 #include "vd_session.h"
+#include "vd_timer.h"
 #include "vd_uart.h"
 
 /* A host keeping to its window never makes the ring overflow (vd_wire.h, Flow control):
@@ -18,11 +19,8 @@ static uint32_t s_rx_frames;
 static uint32_t s_uart_errors;
 static uint32_t s_decode_cycles;
 static uint32_t s_decode_bytes;
-
-static inline uint32_t mtime(void)
-{
-    return vd_mmio_read32(VD_TIMER_BASE + VD_TIMER_MTIME);
-}
+static uint32_t s_tx_cycles;
+static uint32_t s_idle_cycles;
 
 /*
  * Feed one contiguous span of the ring through the decoder (vd_frame_feed_span: block
@@ -32,9 +30,9 @@ static inline uint32_t mtime(void)
  */
 static size_t feed(const uint8_t *p, size_t n, const vd_wire_hdr **hdr, const uint8_t **payload)
 {
-    uint32_t t0 = mtime();
+    uint32_t t0 = vd_timer_now();
     size_t used = vd_frame_feed_span(&s_dec, p, n, hdr, payload);
-    s_decode_cycles += mtime() - t0;
+    s_decode_cycles += vd_timer_now() - t0;
     s_decode_bytes += (uint32_t)used;
     return used;
 }
@@ -56,8 +54,11 @@ _Noreturn void vd_link_run(const vd_link_idle *idle)
             (void)idle->poll(); /* e.g. a GPU timeout: recover before the next request */
 
         uint32_t mask = vd_irq_save();
-        if (vd_uart_rx_available() == 0 && (idle == NULL || idle->pending == NULL || !idle->pending()))
+        if (vd_uart_rx_available() == 0 && (idle == NULL || idle->pending == NULL || !idle->pending())) {
+            uint32_t t0 = vd_timer_now();
             vd_irq_wait(); /* any line wakes us even while masked (UART, GPU, MEMCTL) */
+            s_idle_cycles += vd_timer_now() - t0;
+        }
         vd_irq_restore(mask); /* the handlers run here */
 
         while ((n = vd_uart_rx_span(&p)) != 0) {
@@ -70,8 +71,11 @@ _Noreturn void vd_link_run(const vd_link_idle *idle)
                 size_t len;
                 s_rx_frames++;
                 len = vd_sess_on_frame(hdr, payload, &out);
-                if (len != 0)
+                if (len != 0) {
+                    uint32_t t0 = vd_timer_now();
                     vd_uart_write_burst(out, len);
+                    s_tx_cycles += vd_timer_now() - t0;
+                }
             }
         }
         s_uart_errors |= vd_uart_take_errors();
@@ -98,4 +102,8 @@ void vd_link_get_stats(vd_wire_fw_stats *out)
     out->drain_irqs = us.irqs;
     out->decode_cycles = s_decode_cycles;
     out->decode_bytes = s_decode_bytes;
+    out->exec_cycles = ss.exec_cycles;
+    out->encode_cycles = ss.encode_cycles;
+    out->tx_cycles = s_tx_cycles;
+    out->idle_cycles = s_idle_cycles;
 }

@@ -5,6 +5,9 @@
 
 #include "vd_dispatch.h"
 #include "vd_frame.h"
+#include "vd_mmio.h"
+#include "vd_regs.h"
+#include "vd_timer.h"
 
 /* One cached response, kept encoded: a replay is a plain resend. */
 typedef struct sess_slot {
@@ -66,7 +69,9 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
         memcpy(s_rsp, &hr, sizeof hr);
         n = sizeof hr;
     } else {
+        uint32_t t0 = vd_timer_now();
         n = vd_disp_execute(type, payload, hdr->len, (uint8_t *)s_rsp);
+        s_stats.exec_cycles += vd_timer_now() - t0;
     }
     s_expected = (uint16_t)(seq + 1u);
     s_stats.executed++;
@@ -75,8 +80,10 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
     s_next = (s_next + 1u == VD_WIRE_WINDOW) ? 0u : s_next + 1u;
     slot->seq = seq;
     slot->type = type;
+    uint32_t t1 = vd_timer_now();
     slot->len = (uint32_t)vd_frame_encode(slot->frame, (uint8_t)(type | VD_WIRE_RESPONSE), seq,
                                           s_rsp, (uint16_t)n);
+    s_stats.encode_cycles += vd_timer_now() - t1;
     *out = slot->frame;
     return slot->len;
 drop:

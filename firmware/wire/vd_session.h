@@ -28,6 +28,8 @@ typedef struct vd_sess_stats {
     uint32_t executed;
     uint32_t replayed;
     uint32_t dropped; /* unexpected seq, no session yet, or a response frame */
+    uint32_t exec_cycles;   /* in the dispatcher */
+    uint32_t encode_cycles; /* encoding responses */
 } vd_sess_stats;
 
 /* Forget the session (no HELLO seen) and the cache. The dispatcher is set up separately. */

@@ -367,6 +367,11 @@ typedef struct vd_wire_fw_stats {
     uint32_t drain_irqs;      /* times it ran */
     uint32_t decode_cycles;   /* cycles feeding ring bytes through the frame decoder */
     uint32_t decode_bytes;    /* bytes fed (rx_bytes, counted where the cycles are) */
+    uint32_t exec_cycles;     /* cycles executing requests (dispatcher, kernel, miniport) */
+    uint32_t encode_cycles;   /* cycles encoding responses (COBS + CRC) */
+    uint32_t tx_cycles;       /* cycles handing encoded responses to the UART TX FIFO */
+    uint32_t idle_cycles;     /* cycles asleep waiting for an interrupt: total - idle is the
+                                 firmware's own time (IRQ handlers included) */
 } vd_wire_fw_stats;
 
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hdr) == VD_WIRE_HDR_SIZE, "wire header size");
@@ -387,7 +392,7 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_rsp) == 16, "query rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_segment_stats) == 32, "segment stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_describe) == 24, "describe");
-VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 52, "fw stats");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 68, "fw stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_render_req) == 24, "render req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_alloc_list) == 8, "alloc list");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_patch_location) == 24, "patch location");

@@ -205,6 +205,10 @@ HRESULT vidalloc_query_segment_stats(HANDLE hDevice, vd_wire_segment_stats *stat
 HRESULT vidalloc_describe_allocation(HANDLE hDevice, D3DKMT_HANDLE hAllocation,
                                      vd_wire_describe *desc);
 
+/* The firmware's transport and timing counters since boot (VD_QUERY_FW_STATS). An older
+ * firmware fills only the fields it knows; the rest read 0. */
+HRESULT vidalloc_query_fw_stats(HANDLE hDevice, vd_wire_fw_stats *stats);
+
 /* ---- helpers ---- */
 
 /* "E_INVALIDARG", ..., or "HRESULT" for an unknown value. */
