@@ -26,6 +26,7 @@
 #include "vd_kernel.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
+#include "vd_timer.h"
 #include "vd_tlsf.h"
 #include "vd_uart.h"
 
@@ -39,7 +40,7 @@
 #define BENCH_SEGMENT (16u << 20)
 
 /* A volatile load straight from the register: the cheapest possible timestamp. */
-#define NOW() (*(volatile uint32_t *)(uintptr_t)(VD_TIMER_BASE + VD_TIMER_MTIME))
+#define NOW() vd_timer_now()
 
 static vd_tlsf s_tlsf;
 static vd_tlsf_block s_blocks[2 * VD_BENCH_MAX_LIVE + 2];

@@ -24,9 +24,10 @@
 #include "vd_frame.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
+#include "vd_timer.h"
 #include "vd_uart.h"
 
-#define NOW() (*(volatile uint32_t *)(uintptr_t)(VD_TIMER_BASE + VD_TIMER_MTIME))
+#define NOW() vd_timer_now()
 
 static uint32_t s_overhead;
 static uint32_t s_rng = 0x2545F491u;

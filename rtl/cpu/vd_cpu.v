@@ -3,13 +3,15 @@
 //   RV32I, no MUL/DIV, no compressed ISA, no cycle/instret counters (TIMER.MTIME is the
 //   cycle counter), two-stage shifter, dual-port register file (in EBR), misalignment and
 //   illegal-instruction traps on, PicoRV32 IRQs without q-registers (return address in x3,
-//   pending mask in x4) and without its internal timer.
+//   pending mask in x4) and without its internal timer. Interrupt lines no source drives
+//   (IRQ_USED clear) are masked for good: their pending/mask flip-flops fold away.
 // Swapping in another core (VexRiscv) means replacing this file only.
 `default_nettype none
 
 module vd_cpu #(
     parameter [31:0] RESET_ADDR = 32'h0000_0000,
-    parameter [31:0] IRQ_ADDR   = 32'h0000_0010
+    parameter [31:0] IRQ_ADDR   = 32'h0000_0010,
+    parameter [31:0] IRQ_USED   = 32'hffff_ffff   // lines with a source (incl. the core's own)
 ) (
     input  wire        clk_i,
     input  wire        rst_i,
@@ -51,7 +53,7 @@ module vd_cpu #(
         .ENABLE_IRQ_TIMER    (1'b0),
         .ENABLE_TRACE        (1'b0),
         .REGS_INIT_ZERO      (1'b0),
-        .MASKED_IRQ          (32'h0000_0000),
+        .MASKED_IRQ          (~IRQ_USED),
         .LATCHED_IRQ         (32'hffff_ffff),
         .PROGADDR_RESET      (RESET_ADDR),
         .PROGADDR_IRQ        (IRQ_ADDR),

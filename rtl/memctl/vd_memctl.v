@@ -317,8 +317,10 @@ module vd_memctl #(
             wire [UW:0] f_off = {1'b0, ram_addr_o[AW-1:GS]} - {1'b0, g_slot[gs].base_q};
             assign f_in_rw[gs] = valid_q[gs] && wrok_q[gs]
                               && ram_addr_o[AW-1:GS] >= g_slot[gs].base_q && f_off < f_size;
+            // Base and end have no reset, so this holds only once the slot was loaded; a
+            // valid slot always was (valid_q is set by a load, which also sets these).
             always @(*)
-                if (f_past_valid && !rst_i) begin
+                if (f_past_valid && !rst_i && valid_q[gs]) begin
                     // induction helpers: end tracks base + size, size fits in VRAM
                     assert (f_size <= {1'b1, {UW{1'b0}}});
                     assert (g_slot[gs].end_q == {1'b0, g_slot[gs].base_q} + f_size);

