@@ -139,10 +139,11 @@ def test_protocol_exchange(sim_booted):
     assert (t, s, struct.unpack("<i", p)[0]) == (MSG["DEALLOCATE"] | RESPONSE, 118, S_OK)
     p = w.call(MSG["QUERY"], 119, query(QUERY_FW_STATS))
     hr, _, length, _ = struct.unpack_from("<iIII", p)
-    assert hr == S_OK and length == 52
-    st = dict(zip("rx_bytes rx_frames rx_dropped rx_overflows uart_errors executed replayed "
-                  "seq_dropped drain_cycles drain_bytes drain_irqs decode_cycles "
-                  "decode_bytes".split(), struct.unpack_from("<13I", p, 16)))
+    names = ("rx_bytes rx_frames rx_dropped rx_overflows uart_errors executed replayed "
+             "seq_dropped drain_cycles drain_bytes drain_irqs decode_cycles decode_bytes "
+             "exec_cycles encode_cycles tx_cycles idle_cycles").split()
+    assert hr == S_OK and length == 4 * len(names)            # sizeof(vd_wire_fw_stats)
+    st = dict(zip(names, struct.unpack_from(f"<{len(names)}I", p, 16)))
     assert st["rx_dropped"] == 1 and st["rx_overflows"] == 0 and st["replayed"] == 1, st
     assert st["uart_errors"] == 0 and st["executed"] == 19, st   # 100..118 (119 counts after)
     print(f"\nRX cost: drain {st['drain_cycles'] / st['drain_bytes']:.1f} cycles/byte "
