@@ -40,7 +40,7 @@ help:
 	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim)"
 	@echo "  test       regs check, lint, unit, RTL, formal, co-simulation, fuzz smoke, UP5K fit"
 	@echo "  lint       verilator --lint-only -Wall over the SoC"
-	@echo "  bench      simulator speed (cycles/s), then bench-alloc"
+	@echo "  bench      all figures: sim speed, bench-alloc, bench-host, GPU FILL/COPY throughput"
 	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
 	@echo "  bitstream  BOARD=icebreaker: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"

@@ -27,7 +27,7 @@ BENCH_CYCLES   ?= 3000000000
 
 BENCH_SRCS := firmware/start/start.S firmware/bench/bench_alloc.c \
               firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
-              firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/syscalls.c firmware/lib/version.c \
+              firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/string.c firmware/lib/syscalls.c firmware/lib/version.c \
               $(sort $(wildcard firmware/kernel/*.c)) firmware/wire/vd_frame_fw.c
 BENCH_OBJS := $(patsubst firmware/%,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SRCS)))
 # FW_CFLAGS is complete by the time recipes run; the pools are sized for the bench.
@@ -91,7 +91,7 @@ CODEC_BENCH_BUILD := $(BUILD)/codec-bench
 CODEC_BENCH_IMG   := $(CODEC_BENCH_BUILD)/bench-codec.img
 CODEC_BENCH_SRCS  := firmware/start/start.S firmware/bench/bench_codec.c \
                      firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
-                     firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/syscalls.c firmware/lib/version.c \
+                     firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/string.c firmware/lib/syscalls.c firmware/lib/version.c \
                      firmware/wire/vd_frame_fw.c
 CODEC_BENCH_OBJS  := $(patsubst firmware/%,$(CODEC_BENCH_BUILD)/obj/%.o,$(basename $(CODEC_BENCH_SRCS)))
 
