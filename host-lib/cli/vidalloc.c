@@ -1015,6 +1015,8 @@ int main(int argc, char **argv)
 {
     const char *script = NULL;
     int i = 1;
+    /* Line-buffered even into a pipe, so results and error messages keep their order. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         if (!strcmp(argv[i], "--dev") && i + 1 < argc) {
             g_uri = argv[++i];
