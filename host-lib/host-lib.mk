@@ -71,12 +71,12 @@ $(HL_DEMO): host-lib/examples/demo.c $(HL_LIB) $(SIM_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
 
-$(HL_E2E): tests/cosim/host/host_e2e.c $(HL_LIB) $(SIM_LIB)
+$(HL_E2E): tests/cosim/host/host_e2e.c tests/cosim/host/e2e_check.h $(HL_LIB) $(SIM_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -Iproto -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
 
 # pfnRenderCb end to end (GPU, faults, TDR): tests/cosim/host/test_render_e2e.py runs it.
-$(HL_RENDER_E2E): tests/cosim/host/render_e2e.c $(HL_LIB) $(SIM_LIB)
+$(HL_RENDER_E2E): tests/cosim/host/render_e2e.c tests/cosim/host/e2e_check.h $(HL_LIB) $(SIM_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
 

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "disp_exec.h"
 #include "vd_dispatch.h"
 #include "vd_kernel.h"
 
@@ -17,37 +18,11 @@
 
 static uint8_t vram[VRAM_SIZE];
 static vd_disp_platform plat;
-static uint32_t rsp32[VD_WIRE_MAX_PAYLOAD / 4];
-static uint8_t *const rsp = (uint8_t *)rsp32;
-static uint8_t req[VD_WIRE_MAX_PAYLOAD + 64];
-static uint32_t rlen;
 static uint32_t hdev;
 
 static void fake_stats(vd_wire_fw_stats *s)
 {
     s->rx_frames = 42;
-}
-
-static uint32_t u32(uint32_t off)
-{
-    uint32_t v;
-    memcpy(&v, rsp + off, 4);
-    return v;
-}
-
-static int32_t hr(void)
-{
-    return (int32_t)u32(0);
-}
-
-static uint32_t exec(uint8_t type, const void *p, uint32_t len)
-{
-    if (p != req && len)
-        memcpy(req, p, len);
-    memset(rsp32, 0xA5, sizeof rsp32);
-    rlen = vd_disp_execute(type, req, len, rsp);
-    assert_true(rlen >= 4 && rlen <= VD_WIRE_MAX_PAYLOAD && rlen % 4 == 0);
-    return rlen;
 }
 
 static int setup(void **state)

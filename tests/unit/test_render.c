@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "disp_exec.h"
 #include "gpu_model_mock.h"
 #include "mock_mmio.h"
 #include "vd_dispatch.h"
@@ -27,37 +28,13 @@
 
 static uint8_t vram[VRAM_SIZE];
 static vd_disp_platform plat;
-static uint32_t rsp32[VD_WIRE_MAX_PAYLOAD / 4];
-static uint8_t *const rsp = (uint8_t *)rsp32;
-static uint32_t req32[(VD_WIRE_MAX_PAYLOAD + 64) / 4];
-static uint8_t *const req = (uint8_t *)req32;
-static uint32_t rlen;
 static uint32_t hdev;
-
-static uint32_t u32(uint32_t off)
-{
-    uint32_t v;
-    memcpy(&v, rsp + off, 4);
-    return v;
-}
-
-static int32_t hr(void) { return (int32_t)u32(0); }
 
 static uint32_t vram32(uint32_t off)
 {
     uint32_t v;
     memcpy(&v, vram + off, 4);
     return v;
-}
-
-static uint32_t exec(uint8_t type, const void *p, uint32_t len)
-{
-    if (p != req && len)
-        memcpy(req, p, len);
-    memset(rsp32, 0xA5, sizeof rsp32);
-    rlen = vd_disp_execute(type, req, len, rsp);
-    assert_true(rlen >= 4 && rlen <= VD_WIRE_MAX_PAYLOAD && rlen % 4 == 0);
-    return rlen;
 }
 
 static uint32_t open_device(void)

@@ -20,36 +20,13 @@
 
 #include "vidalloc/vidalloc.h"
 
+#include "e2e_check.h"
+
 static const char *uri = "inproc";
 static HANDLE dev;
 static D3DDDI_DEVICECALLBACKS cb;
 static D3DDDICB_CREATECONTEXT ctx;
-static int n_checks, n_failed;
 
-#define CHECK(cond, ...)                                                                    \
-    do {                                                                                    \
-        n_checks++;                                                                         \
-        if (cond) {                                                                         \
-            printf("ok %d - ", n_checks);                                                   \
-        } else {                                                                            \
-            n_failed++;                                                                     \
-            printf("not ok %d - %s:%d: ", n_checks, __FILE__, __LINE__);                   \
-        }                                                                                   \
-        printf(__VA_ARGS__);                                                                \
-        printf("\n");                                                                       \
-    } while (0)
-
-#define CHECK_HR(expr, expected, ...)                                                       \
-    do {                                                                                    \
-        HRESULT hr_ = (expr);                                                               \
-        CHECK(hr_ == (expected), "%s (want %s) %s", vidalloc_hresult_name(hr_),             \
-              vidalloc_hresult_name(expected), hr_ == (expected) ? "" : vidalloc_last_error()); \
-        printf("#   ^ ");                                                                   \
-        printf(__VA_ARGS__);                                                                \
-        printf("\n");                                                                       \
-    } while (0)
-
-static const uint32_t CPU_RW = VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE;
 #define TDR_SHORT 200000u /* cycles: 16.7 ms at 12 MHz */
 
 /* ------------------------------------------------------------------ helpers */
