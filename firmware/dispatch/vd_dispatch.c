@@ -6,6 +6,7 @@
 
 #include "vd_handle.h"
 #include "vd_kernel.h"
+#include "vd_memctl.h"
 #include "vd_regs.h"
 #include "vd_render.h"
 
@@ -548,6 +549,16 @@ static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
             s_plat->fw_stats(&fs);
         memcpy(data, &fs, sizeof fs);
         r.length = sizeof fs;
+        r.hr = HR_OK;
+        break;
+    }
+    case VD_QUERY_MEMCTL_STATS: {
+        uint32_t c[sizeof(vd_wire_memctl_stats) / 4];
+        if (q.handle != 0 || q.arg != 0)
+            break;
+        vd_memctl_counters(c);
+        memcpy(data, c, sizeof c);
+        r.length = sizeof c;
         r.hr = HR_OK;
         break;
     }

@@ -37,6 +37,13 @@ uint32_t vd_memctl_win_state(void)
     return vd_mmio_read32(REG(WIN_STATE));
 }
 
+void vd_memctl_counters(uint32_t out[8])
+{
+    /* CNT_<PORT>_REQ / _STALL pairs are consecutive words from CNT_CPU_REQ on. */
+    for (uint32_t i = 0; i < 8u; i++)
+        out[i] = vd_mmio_read32(REG(CNT_CPU_REQ) + 4u * i);
+}
+
 int vd_memctl_fault(uint32_t *addr, uint32_t *info)
 {
     if (!(vd_mmio_read32(REG(STATUS)) & VD_MEMCTL_STATUS_FAULT_MASK))

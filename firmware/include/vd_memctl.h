@@ -21,6 +21,9 @@ void vd_memctl_win_clear(void);
 void vd_memctl_win_load(uint32_t slot, uint32_t base, uint32_t size, int write);
 uint32_t vd_memctl_win_state(void); /* WIN_STATE: VALID bits 7:0, WRITE bits 15:8 */
 
+/* The per-master access and stall counters, in vd_wire_memctl_stats order. */
+void vd_memctl_counters(uint32_t out[8]);
+
 /* 1 if STATUS.FAULT is set; then *addr / *info are FAULT_ADDR / FAULT_INFO (may be NULL). */
 int vd_memctl_fault(uint32_t *addr, uint32_t *info);
 /* Clear STATUS.FAULT (releases the capture) and re-enable the fault interrupt. */

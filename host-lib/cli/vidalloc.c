@@ -790,6 +790,13 @@ static int cmd_gpu_state(int argc, char **argv)
     printf("faults       %u (last at 0x%08X, info 0x%08X); bad commands %u\n", st.faults,
            st.last_fault_addr, st.last_fault_info, st.errors);
     printf("ring         %u bytes free\n", st.ring_free);
+    vd_wire_memctl_stats ms;
+    hr = vidalloc_query_memctl_stats(g_dev, &ms);
+    if (FAILED(hr))
+        return fail("gpu-state", hr);
+    printf("VRAM port    accesses / stall cycles since the engine started: CPU %u / %u, "
+           "GPU %u / %u, DMA %u / %u, scanout %u / %u\n", ms.cpu_req, ms.cpu_stall,
+           ms.gpu_req, ms.gpu_stall, ms.dma_req, ms.dma_stall, ms.scan_req, ms.scan_stall);
     return 0;
 }
 

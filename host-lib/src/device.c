@@ -728,6 +728,15 @@ HRESULT vidalloc_describe_allocation(HANDLE hDevice, D3DKMT_HANDLE hAllocation,
     return query(d, VD_QUERY_DESCRIBE, hAllocation, 0, NULL, desc, sizeof *desc, NULL);
 }
 
+HRESULT vidalloc_query_memctl_stats(HANDLE hDevice, vd_wire_memctl_stats *stats)
+{
+    vd_device *d = dev_of(hDevice);
+    if (!d || !stats)
+        return vd_fail(E_INVALIDARG, "vidalloc_query_memctl_stats: bad arguments");
+    memset(stats, 0, sizeof *stats);
+    return query(d, VD_QUERY_MEMCTL_STATS, 0, 0, NULL, stats, sizeof *stats, NULL);
+}
+
 HRESULT vidalloc_query_fw_stats(HANDLE hDevice, vd_wire_fw_stats *stats)
 {
     vd_device *d = dev_of(hDevice);

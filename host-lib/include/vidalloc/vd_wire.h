@@ -208,6 +208,8 @@ enum vd_wire_query {
     VD_QUERY_DESCRIBE      = 6, /* DxgkDdiDescribeAllocation: data = vd_wire_describe */
     VD_QUERY_FW_STATS      = 7, /* firmware transport counters: data = vd_wire_fw_stats
                                    (handle and arg 0); added in version 1, compatible */
+    VD_QUERY_MEMCTL_STATS  = 8, /* memory controller's per-master counters: data =
+                                   vd_wire_memctl_stats (handle and arg 0) */
 };
 
 typedef struct vd_wire_query_req {
@@ -352,6 +354,15 @@ typedef struct vd_wire_gpu_state {
 #define VD_TDR_DELAY_SECONDS  2u  /* TdrDelay */
 #define VD_TDR_WINDOW_SECONDS 60u /* TdrLimitTime */
 
+/* The memory controller's counters (MEMCTL CNT_*: CNT_BITS wide, wrapping), zeroed when
+ * the GPU engine is (re)started: the first RENDER and every recovery. */
+typedef struct vd_wire_memctl_stats {
+    uint32_t cpu_req, cpu_stall;    /* accesses granted, cycles waited */
+    uint32_t gpu_req, gpu_stall;    /* GPU command block (fetches included) */
+    uint32_t dma_req, dma_stall;    /* host DMA port (tied off until PCIe) */
+    uint32_t scan_req, scan_stall;  /* scanout port (tied off) */
+} vd_wire_memctl_stats;
+
 /* Transport counters since boot (VD_QUERY_FW_STATS); cycles are TIMER.MTIME cycles. */
 typedef struct vd_wire_fw_stats {
     uint32_t rx_bytes;        /* bytes taken from the receive ring by the frame decoder */
@@ -393,6 +404,7 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_segment_stats) == 32, "segment stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_describe) == 24, "describe");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 68, "fw stats");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_memctl_stats) == 32, "memctl stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_render_req) == 24, "render req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_alloc_list) == 8, "alloc list");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_patch_location) == 24, "patch location");

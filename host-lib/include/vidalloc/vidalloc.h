@@ -208,6 +208,8 @@ HRESULT vidalloc_describe_allocation(HANDLE hDevice, D3DKMT_HANDLE hAllocation,
 /* The firmware's transport and timing counters since boot (VD_QUERY_FW_STATS). An older
  * firmware fills only the fields it knows; the rest read 0. */
 HRESULT vidalloc_query_fw_stats(HANDLE hDevice, vd_wire_fw_stats *stats);
+/* The memory controller's per-master access and stall counters (VD_QUERY_MEMCTL_STATS). */
+HRESULT vidalloc_query_memctl_stats(HANDLE hDevice, vd_wire_memctl_stats *stats);
 
 /* ---- helpers ---- */
 

@@ -78,6 +78,14 @@ static vd_wire_gpu_state gpu(void)
     return g;
 }
 
+static vd_wire_memctl_stats memctl(void)
+{
+    vd_wire_memctl_stats m;
+    if (FAILED(vidalloc_query_memctl_stats(dev, &m)))
+        memset(&m, 0xFF, sizeof m);
+    return m;
+}
+
 /* Read n bytes of h into out (a ReadOnly lock). */
 static HRESULT read_back(D3DKMT_HANDLE h, uint8_t *out, uint32_t n)
 {
@@ -260,6 +268,12 @@ static void group_render(void)
     CHECK_HR(gpu_fill(a, 16, 512, 0xA1B2C3D4u, 0, &f1), S_OK, "GPU FILL A[16,528)");
     CHECK(f1 != 0, "fence %u", f1);
     CHECK_HR(wait(f1), S_OK, "wait fence %u", f1);
+    /* The hardware's own count (the engine started at this first RENDER, zeroing it):
+     * 128 word writes, and 4 fetch reads for each of FILL and the kernel's FENCE. */
+    vd_wire_memctl_stats m1 = memctl();
+    CHECK(m1.gpu_req == 512 / 4 + 2 * 4 && m1.dma_req == 0 && m1.scan_req == 0,
+          "MEMCTL counters: GPU %u accesses (want 136), DMA %u, scanout %u", m1.gpu_req,
+          m1.dma_req, m1.scan_req);
     uint8_t buf[4096];
     CHECK_HR(read_back(a, buf, 1024), S_OK, "read A");
     CHECK(all_bytes(buf, 16, 0) && all_words(buf + 16, 512, 0xA1B2C3D4u) &&
@@ -271,6 +285,9 @@ static void group_render(void)
     CHECK_HR(gpu_copy(b, 64, a, 16, 512, &f2), S_OK, "GPU COPY A[16,528) -> B[64,576)");
     CHECK(f2 > f1, "fences increase (%u > %u)", f2, f1);
     CHECK_HR(wait(f2), S_OK, "wait fence %u", f2);
+    vd_wire_memctl_stats m2 = memctl();
+    CHECK(m2.gpu_req - m1.gpu_req == 2 * 512 / 4 + 2 * 4, "COPY: %u GPU accesses (want 264: "
+          "128 reads, 128 writes, 8 fetches)", m2.gpu_req - m1.gpu_req);
     CHECK_HR(read_back(b, buf, 1024), S_OK, "read B");
     CHECK(all_bytes(buf, 64, 0) && all_words(buf + 64, 512, 0xA1B2C3D4u) &&
           all_bytes(buf + 576, 1024 - 576, 0), "B: the copy, exactly");
