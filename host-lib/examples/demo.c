@@ -1,8 +1,11 @@
 /*
  * demo - the pfnAllocateCb scenario of the WDK page, end to end on the simulated board:
  * a flipping chain tied to one resource, device allocations, a system-memory allocation,
- * a lock round trip, an E_INVALIDARG and a D3DERR_OUTOFVIDEOMEMORY, then everything freed
- * and the segment back at zero. Every call and its result is printed.
+ * a lock round trip, an E_INVALIDARG and a D3DERR_OUTOFVIDEOMEMORY, GPU work through
+ * pfnRenderCb (a FILL and a COPY patched onto the allocations, read back through
+ * pfnLockCb), everything freed and the segment back at zero; then a GPU hang: timeout
+ * detection and recovery, D3DDDIERR_DEVICEREMOVED, and a reopened device that works.
+ * Every call and its result is printed.
  *
  *   demo [--dev URI]   (default sim; inproc or uart:/dev/ttyUSB1?baud=3000000)
  *   demo --bench       protocol figures (inproc: exact cycles)
@@ -209,8 +212,77 @@ static int demo(const char *uri)
     show("too big", g_cb.pfnAllocateCb(g_dev, &cb), D3DERR_OUTOFVIDEOMEMORY);
     stats("before freeing");
 
-    /* 6. Free everything. */
-    printf("\n6. pfnDeallocateCb(hResource 0x1001)  [the chain and its resource]\n");
+    /* 6. GPU work on the two device allocations: FILL the texture, COPY part of the buffer
+     * into it. The commands carry offset 0; patch entries put the allocations' addresses in
+     * (DxgkDdiPatch), and the allocation list gives the GPU its windows: the texture
+     * writable, the buffer read-only. */
+    D3DKMT_HANDLE tex = dev_allocs[1].hAllocation, buf = dev_allocs[0].hAllocation;
+    D3DDDICB_CREATECONTEXT cc;
+    memset(&cc, 0, sizeof cc);
+    printf("\n6. GPU: pfnCreateContextCb\n");
+    hr = g_cb.pfnCreateContextCb(g_dev, &cc);
+    show("create context", hr, S_OK);
+    if (SUCCEEDED(hr)) {
+        uint8_t *cmd = cc.pCommandBuffer;
+        UINT n = vidalloc_cmd_fill(cmd, 0, 0x5A5A5A5Au, 1024);
+        n += vidalloc_cmd_copy(cmd + n, 0, 0, 256);
+        D3DDDI_ALLOCATIONLIST *al = cc.pAllocationList;
+        al[0].hAllocation = 0; /* entry 0: the NULL allocation */
+        al[1].hAllocation = tex;
+        al[1].WriteOperation = 1;
+        al[2].hAllocation = buf;
+        D3DDDI_PATCHLOCATIONLIST *pl = cc.pPatchLocationList;
+        pl[0].AllocationIndex = 1; /* FILL destination: texture + 0 */
+        pl[0].PatchOffset = VIDALLOC_CMD_DST_OFFSET;
+        pl[1].AllocationIndex = 1; /* COPY destination: texture + 256 */
+        pl[1].AllocationOffset = 256;
+        pl[1].PatchOffset = VIDALLOC_CMD_BYTES + VIDALLOC_CMD_DST_OFFSET;
+        pl[2].AllocationIndex = 2; /* COPY source: buffer + 0 */
+        pl[2].PatchOffset = VIDALLOC_CMD_BYTES + VIDALLOC_CMD_SRC_OFFSET;
+        D3DDDICB_RENDER rd;
+        memset(&rd, 0, sizeof rd);
+        rd.hContext = cc.hContext;
+        rd.CommandLength = n;
+        rd.NumAllocations = 3;
+        rd.NumPatchLocations = 3;
+        printf("   pfnRenderCb(FILL texture[0,1024) = 0x5A5A5A5A; COPY buffer[0,256) -> "
+               "texture[256,512); 3 allocation-list entries, 3 patch locations)\n");
+        hr = g_cb.pfnRenderCb(g_dev, &rd);
+        show("render", hr, S_OK);
+        UINT fence = 0;
+        vidalloc_last_fence(g_dev, cc.hContext, &fence);
+        printf("   vidalloc_wait_fence(%u)\n", fence);
+        show("wait fence", vidalloc_wait_fence(g_dev, fence, 10000), S_OK);
+        memset(&lk, 0, sizeof lk);
+        lk.hAllocation = tex;
+        lk.Flags.ReadOnly = 1;
+        printf("   pfnLockCb(texture, ReadOnly) and check what the GPU wrote\n");
+        hr = g_cb.pfnLockCb(g_dev, &lk);
+        show("lock", hr, S_OK);
+        if (SUCCEEDED(hr)) {
+            const uint8_t *t = lk.pData;
+            int same = 1;
+            for (int i = 0; i < 1024; i++)
+                same &= t[i] == (i >= 256 && i < 512 ? (uint8_t)((i - 256) * 7 + 1) : 0x5A);
+            printf("     texture: 0x5A x 256, the buffer's first 256 bytes, 0x5A x 512: %s\n",
+                   same ? "exactly" : "DIFFERENT");
+            if (!same)
+                g_unexpected++;
+            D3DDDICB_UNLOCK ul = {1, &tex};
+            printf("   pfnUnlockCb\n");
+            show("unlock", g_cb.pfnUnlockCb(g_dev, &ul), S_OK);
+        }
+        vd_wire_memctl_stats ms;
+        if (SUCCEEDED(vidalloc_query_memctl_stats(g_dev, &ms)))
+            printf("     memory controller: GPU %u VRAM accesses (%u stall cycles), CPU %u (%u)\n",
+                   ms.gpu_req, ms.gpu_stall, ms.cpu_req, ms.cpu_stall);
+        D3DDDICB_DESTROYCONTEXT dc = {cc.hContext};
+        printf("   pfnDestroyContextCb\n");
+        show("destroy context", g_cb.pfnDestroyContextCb(g_dev, &dc), S_OK);
+    }
+
+    /* 7. Free everything. */
+    printf("\n7. pfnDeallocateCb(hResource 0x1001)  [the chain and its resource]\n");
     D3DDDICB_DEALLOCATE d;
     memset(&d, 0, sizeof d);
     d.hResource = (HANDLE)(uintptr_t)0x1001;
@@ -228,6 +300,45 @@ static int demo(const char *uri)
         printf("  segment NOT back at zero\n");
         g_unexpected++;
     }
+
+    /* 8. A hung GPU: timeout detection and recovery. A short TdrDelay (the default is 2 s)
+     * keeps the simulation quick. */
+    printf("\n8. TDR: vidalloc_escape_set_tdr(TdrDelay 200000 cycles)\n");
+    show("set TdrDelay", vidalloc_escape_set_tdr(g_dev, 200000, 0, NULL, NULL), S_OK);
+    memset(&cb, 0, sizeof cb);
+    cb.NumAllocations = 1;
+    cb.pAllocationInfo = &dev_allocs[0];
+    printf("   pfnAllocateCb(3000-byte buffer)\n");
+    show("allocate", g_cb.pfnAllocateCb(g_dev, &cb), S_OK);
+    memset(&cc, 0, sizeof cc);
+    printf("   pfnCreateContextCb\n");
+    hr = g_cb.pfnCreateContextCb(g_dev, &cc);
+    show("create context", hr, S_OK);
+    if (SUCCEEDED(hr)) {
+        D3DDDICB_RENDER rd;
+        memset(&rd, 0, sizeof rd);
+        rd.hContext = cc.hContext;
+        rd.CommandLength = vidalloc_cmd_hang(cc.pCommandBuffer);
+        printf("   pfnRenderCb(HANG)  [fault injection: the GPU stops making progress]\n");
+        show("render HANG", g_cb.pfnRenderCb(g_dev, &rd), S_OK);
+        UINT fence = 0;
+        vidalloc_last_fence(g_dev, cc.hContext, &fence);
+        printf("   vidalloc_wait_fence(%u)  [the watchdog fires, the firmware resets the engine]\n",
+               fence);
+        show("wait fence", vidalloc_wait_fence(g_dev, fence, 10000), D3DDDIERR_DEVICEREMOVED);
+    }
+    printf("   pfnAllocateCb on the removed device\n");
+    show("allocate", g_cb.pfnAllocateCb(g_dev, &cb), D3DDDIERR_DEVICEREMOVED);
+    printf("   vidalloc_reopen  [CLOSE_DEVICE frees what it owned, OPEN_DEVICE]\n");
+    show("reopen", vidalloc_reopen(g_dev), S_OK);
+    stats("after the reopen");
+    vidalloc_query_segment_stats(g_dev, &s);
+    if (s.used || s.allocations) {
+        printf("  VRAM leaked across the recovery\n");
+        g_unexpected++;
+    }
+    printf("   pfnAllocateCb on the new device\n");
+    show("allocate", g_cb.pfnAllocateCb(g_dev, &cb), S_OK);
 
     vidalloc_get_info(g_dev, &in);
     printf("\nlink: %llu frames sent, %llu received, %llu retransmissions",

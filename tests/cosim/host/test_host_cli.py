@@ -83,6 +83,10 @@ def test_demo(dev):
     assert "UNEXPECTED" not in out
     assert "D3DERR_OUTOFVIDEOMEMORY (0x8876017C)" in out and "E_INVALIDARG (0x80070057)" in out
     assert "segment stats at the end: VRAM used 0 of" in out and "0 allocations, 0 resources" in out
+    # GPU work checked through a lock, then a hang: removed, reopened, nothing leaked.
+    assert "0x5A x 512: exactly" in out
+    assert "D3DDDIERR_DEVICEREMOVED (0x88760870)" in out
+    assert "segment stats after the reopen: VRAM used 0 of" in out
 
 
 def test_seed_example():
@@ -100,4 +104,5 @@ def test_bench_figures():
                        timeout=240)
     assert p.returncode == 0, p.stderr
     assert re.search(r"round trip of one allocation: \d+ cycles", p.stdout)
+    assert re.search(r"firmware's own cycles per round trip: \d+", p.stdout)
     assert "wire limit" in p.stdout
