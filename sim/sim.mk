@@ -28,10 +28,14 @@ SIM_VFLAGS := --cc --exe --build -j $(JOBS) -O3 --x-assign fast --x-initial fast
 sim: $(SIM_BIN) $(FW_IMG)
 sim-lib: $(SIM_LIB)
 
+# Verilator's --build runs its own `make -j $(JOBS)`: it must not see this make's jobserver
+# flags (under `make -jN` the sub-make would warn, and the build log is checked for warnings).
+VERILATOR_BUILD := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(VERILATOR)
+
 $(SIM_BIN): $(RTL_DEPS) $(SIM_SRCS) $(SIM_HDRS) $(GEN)/vd_regs.h $(BOOTROM_HEX)
 	@echo "  VERILATE vidalloc-sim"
 	@mkdir -p $(@D)
-	$(Q)$(VERILATOR) $(SIM_VFLAGS) $(RTL_WAIVERS) $(RTL_SIM_SRCS) $(abspath $(SIM_SRCS)) > $(BUILD)/sim/build.log 2>&1 \
+	$(Q)$(VERILATOR_BUILD) $(SIM_VFLAGS) $(RTL_WAIVERS) $(RTL_SIM_SRCS) $(abspath $(SIM_SRCS)) > $(BUILD)/sim/build.log 2>&1 \
 	  || { tail -n 40 $(BUILD)/sim/build.log; exit 1; }
 	$(Q)cp $(SIM_OBJ)/vidalloc-sim $@
 	$(Q)if grep -q -i "warning" $(BUILD)/sim/build.log; then grep -i -A3 warning $(BUILD)/sim/build.log; exit 1; fi

@@ -70,7 +70,7 @@ $(BENCH_IMG): $(BENCH_BIN) tools/mkfwimg.py $(GEN)/vd_regs.h
 $(BENCH_SIM): $(RTL_DEPS) $(wildcard sim/*.cpp sim/*.h) $(GEN)/vd_regs.h $(BOOTROM_HEX)
 	@echo "  VERILATE vidalloc-sim (bench: FW_RAM $(BENCH_FW_RAM) bytes)"
 	@mkdir -p $(@D)
-	$(Q)$(VERILATOR) $(subst $(BUILD)/sim/obj,$(BENCH_SIM_OBJ),$(SIM_VFLAGS)) \
+	$(Q)$(VERILATOR_BUILD) $(subst $(BUILD)/sim/obj,$(BENCH_SIM_OBJ),$(SIM_VFLAGS)) \
 	  -GFW_RAM_BYTES=$(BENCH_FW_RAM) $(RTL_WAIVERS) $(RTL_SIM_SRCS) $(abspath $(SIM_SRCS)) \
 	  > $(BUILD)/sim-bench/build.log 2>&1 || { tail -n 40 $(BUILD)/sim-bench/build.log; exit 1; }
 	$(Q)cp $(BENCH_SIM_OBJ)/vidalloc-sim $@
