@@ -1,5 +1,6 @@
-/* vd_uart: the UART block (spec/regs/uart.toml). Polled transmit, interrupt-driven receive
- * into a software ring (the IRQ handler drains the RX FIFO; the main loop reads the ring). */
+/* vd_uart: the UART block (spec/regs/uart.toml). Polled transmit; receive into a software
+ * ring, filled by the IRQ handler and by the reader's own calls (which drain the RX FIFO
+ * first), read by the main loop. */
 #ifndef VD_UART_H
 #define VD_UART_H
 
@@ -14,10 +15,22 @@ extern "C" {
  * hardware FIFO, plus slack for the host's resync delimiters; any size works (no mask). */
 #define VD_UART_RX_RING_SIZE 2112u
 
+/* RX interrupt trigger that vd_uart_init() programs (RX_IRQ, docs/uart.md, measured there).
+ * While the ring is empty THRESH is 1: the first byte of a request wakes the CPU at once.
+ * While the reader has bytes to work through, THRESH is VD_UART_RX_THRESH: the reader collects
+ * what arrives meanwhile itself (vd_uart_rx_span and vd_uart_getc drain the FIFO), so a
+ * frame costs one interrupt instead of one per burst; the interrupt only keeps the 512-byte
+ * FIFO from overflowing while the reader is busy elsewhere. The idle timeout is off (0): the
+ * reader never sleeps with bytes in the FIFO (it sleeps after one of those calls found none,
+ * which set THRESH 1), and a timeout would only interrupt a reader that is still decoding. */
+#define VD_UART_RX_THRESH 128u
+#define VD_UART_RX_TIMEOUT 0u
+
 /* DIV for a baud rate: VD_CLK_HZ / baud rounded to nearest; 0 if out of DIV's range. */
 uint32_t vd_uart_div_for_baud(uint32_t baud);
 
-/* Program the divider, clear errors and the RX ring, disable interrupts.
+/* Program the divider and the RX interrupt trigger (VD_UART_RX_THRESH, VD_UART_RX_TIMEOUT),
+ * clear errors and the RX ring, disable interrupts.
  * Returns 0, or -1 (nothing changed) if the baud rate cannot be reached. */
 int vd_uart_init(uint32_t baud);
 
@@ -30,27 +43,38 @@ void vd_uart_flush(void);
 
 /* RX interrupt (CTRL.RX_IRQ_EN); the IRQ line itself is unmasked with vd_irq_enable(). */
 void vd_uart_rx_irq_enable(int on);
-/* IRQ handler: drain the RX FIFO into the ring (LEVEL.RX bytes per burst, then DATA until
- * EMPTY); bytes that find the ring full are read, dropped and counted. */
+/* RX interrupt trigger while the reader has work: at thresh bytes waiting (0 acts as 1), or
+ * after timeout_bits bit periods of idle line with fewer waiting (0: off). While the ring is
+ * empty the driver keeps THRESH at 1. Values are clipped to the RX_IRQ fields. */
+void vd_uart_rx_irq_config(uint32_t thresh, uint32_t timeout_bits);
+/* IRQ handler: drain the RX FIFO into the ring (LEVEL.RX bytes per burst, again while the
+ * FIFO is still at the trigger level, so the level interrupt is low on return; DATA until
+ * EMPTY if LEVEL reads 0); bytes that find the ring full are read, dropped and counted. */
 void vd_uart_irq_handler(void);
 
 /* Queue len bytes, filling the TX FIFO in bursts: one LEVEL read per burst instead of a
  * STATUS read per byte. Blocks until the last byte is queued. */
 void vd_uart_write_burst(const void *buf, size_t len);
 
-/* Zero-copy receive: *p = the oldest unread byte, returns how many follow it contiguously
- * in the ring (0 when empty); vd_uart_rx_consume(n) then releases n of them. */
+/* Zero-copy receive: first moves what waits in the RX FIFO into the ring (IRQs masked for
+ * that), then *p = the oldest unread byte, returns how many follow it contiguously in the
+ * ring (0 when empty); vd_uart_rx_consume(n) then releases n of them. Sleep for input only
+ * after this or vd_uart_getc() reported nothing: that call set THRESH to 1, so the next byte
+ * raises the interrupt (after one that returned bytes, bytes below VD_UART_RX_THRESH would
+ * wait in the FIFO). Not from IRQ context. */
 size_t vd_uart_rx_span(const uint8_t **p);
 void vd_uart_rx_consume(size_t n);
 
-/* RX interrupt cost: handler runs, bytes moved, cycles spent (TIMER.MTIME), since init. */
+/* RX cost since init: handler runs, bytes moved from the FIFO to the ring and cycles spent
+ * doing it (TIMER.MTIME; the handler's whole body, and the reader's own drains). */
 typedef struct vd_uart_rx_stats {
     uint32_t irqs, bytes, cycles;
 } vd_uart_rx_stats;
 void vd_uart_get_rx_stats(vd_uart_rx_stats *s);
 
-/* Next received byte, or -1 if the ring is empty. Never blocks. */
+/* Next received byte, or -1 if none. Never blocks. */
 int vd_uart_getc(void);
+/* Bytes waiting in the ring (the RX FIFO not counted). */
 size_t vd_uart_rx_available(void);
 /* Bytes lost because the ring was full. */
 uint32_t vd_uart_rx_overflows(void);

@@ -1,6 +1,6 @@
 `default_nettype none
 // vd_uart: 8N1 UART with RX and TX FIFOs (block RAM), a clocks-per-bit divider and a
-// level interrupt. Registers: spec/regs/uart.toml; every offset and bit position here
+// level interrupt with an RX trigger level and character timeout. Registers: spec/regs/uart.toml; every offset and bit position here
 // comes from the generated vd_regs.vh. Behaviour and limits: docs/uart.md.
 //
 // TX: a byte leaves the FIFO when the shifter is idle or in the last clock of a stop
@@ -11,6 +11,9 @@
 //     bit are sampled DIV clocks apart, i.e. mid-bit. A stop bit of 0 sets ERR.FRAMING
 //     and drops the byte; a byte arriving with the RX FIFO full sets ERR.RX_OVERRUN and
 //     is dropped. The receiver is idle again from mid-stop-bit, ready for the next edge.
+// IRQ: RX raises it at LEVEL.RX >= RX_IRQ.THRESH, or with bytes below THRESH once the
+//     line has been idle for RX_IRQ.TIMEOUT bit periods. While idle, the RX bit timer
+//     keeps counting bit periods for that timeout (it is re-timed by every start edge).
 
 `include "vd_regs.vh"
 
@@ -42,7 +45,11 @@ module vd_uart #(
     localparam [DW-1:0] DIV_LOW    = DIV_LOW_I[DW-1:0];         // the bits of values < DIV_MIN
     localparam [DW-1:0] DIV_RST    = (DIV_RESET < DIV_MIN_I) ? DIV_MIN : DIV_RESET[DW-1:0];
     localparam [31:0]   CTRL_RST   = `VD_UART_CTRL_RESET;
+    localparam [31:0]   RXI_RST    = `VD_UART_RX_IRQ_RESET;
+    localparam integer  TW         = `VD_UART_RX_IRQ_TIMEOUT_WIDTH;  // idle timeout width
     localparam [DW-1:0] CNT_ONE    = {{(DW-1){1'b0}}, 1'b1};
+    localparam [DW-1:0] CNT_THREE  = {{(DW-2){1'b0}}, 2'b11};
+    localparam [TW-1:0] RX_STOP_BIT = FRAME_I[TW-1:0] - 1'b1;  // rx_bits_q at the stop bit
 
     // ------------------------------------------------------------ bus decode
     wire rd = req_i & ~we_i;
@@ -52,7 +59,9 @@ module vd_uart #(
     wire a_ctrl = (addr_i == `VD_UART_CTRL);
     wire a_div  = (addr_i == `VD_UART_DIV);
     wire a_err  = (addr_i == `VD_UART_ERR);
+    wire a_rxi  = (addr_i == `VD_UART_RX_IRQ);
     wire div_wr = wr & a_div;  // also restarts both bit timers (no overshoot past DIV)
+    wire rxi_wr = wr & a_rxi;  // also restarts the idle-line count
 
     reg [DW-1:0] div_q;
     reg          rx_irq_en_q;
@@ -60,6 +69,8 @@ module vd_uart #(
     reg          err_overrun_q;
     reg          err_framing_q;
     reg          err_txovf_q;
+    reg [LW-1:0] rx_thresh_q;  // RX_IRQ.THRESH: LW bits fit LEVEL.RX (FIFO_DEPTH <= 32768)
+    reg [TW-1:0] rx_tmo_q;
 
     // ------------------------------------------------------------ FIFOs
     wire [BW-1:0] tx_head;
@@ -138,7 +149,8 @@ module vd_uart #(
     // ------------------------------------------------------------ receiver
     wire          rx_s;       // synchronised rx_i
     reg           rx_s_q;     // rx_s one clock earlier, for the start edge
-    reg  [3:0]    rx_bits_q;  // 0 = start bit (and idle), 1..BW = data, BW+1 = stop
+    reg  [TW-1:0] rx_bits_q;  // busy: 0 = start bit, 1..BW = data, BW+1 = stop;
+                              // idle: bit periods of idle line, up to RX_IRQ.TIMEOUT
     reg  [DW-1:0] rx_cnt_q;
     reg           rx_busy_q;
 
@@ -149,40 +161,54 @@ module vd_uart #(
         .q_o  (rx_s)
     );
 
-    // The bit timer holds 1 while idle. From the start edge on it counts 3, 5, 7 ...,
-    // so the start bit is sampled when bits [DW-1:1] reach DIV/2, DIV/2 clocks after the
-    // edge; then it counts 1..DIV for each later bit.
-    wire rx_start   = ~rx_busy_q & rx_s_q & ~rx_s;
-    wire rx_half    = (rx_bits_q == 4'd0);
-    wire rx_tick    = rx_busy_q & (rx_cnt_q[DW-1:1] == div_q[DW-1:1])
-                    & (rx_half | (rx_cnt_q[0] == div_q[0]));
-    wire rx_stop    = rx_tick & (rx_bits_q == FRAME_BITS - 4'd1);
-    wire rx_glitch  = rx_tick & rx_half & rx_s;
-    wire rx_framing = rx_stop & ~rx_s;
-    wire rx_overrun = rx_stop & rx_s & rx_full;
-    assign rx_push  = rx_stop & rx_s;  // the FIFO drops it when full
+    // The bit timer is loaded with 3 at the start edge and counts 5, 7 ..., so the start
+    // bit is sampled when bits [DW-1:1] reach DIV/2, DIV/2 clocks after the edge; then it
+    // counts 1..DIV for each later bit. While idle it counts 1..DIV too: each wrap is one
+    // bit period of idle line, counted in rx_bits_q for the RX interrupt timeout.
+    wire rx_start    = ~rx_busy_q & rx_s_q & ~rx_s;
+    wire rx_half     = (rx_bits_q == {TW{1'b0}});
+    wire rx_cnt_hi   = (rx_cnt_q[DW-1:1] == div_q[DW-1:1]);
+    wire rx_cnt_lo   = (rx_cnt_q[0] == div_q[0]);
+    wire rx_tick     = rx_busy_q & rx_cnt_hi & (rx_half | rx_cnt_lo);
+    wire rx_idle_bit = ~rx_busy_q & rx_cnt_hi & rx_cnt_lo;  // a bit period of idle line
+    wire rx_step2    = rx_busy_q & rx_half;                 // start bit: count by two
+    wire rx_stop     = rx_tick & (rx_bits_q == RX_STOP_BIT);
+    wire rx_glitch   = rx_tick & rx_half & rx_s;
+    wire rx_framing  = rx_stop & ~rx_s;
+    wire rx_overrun  = rx_stop & rx_s & rx_full;
+    assign rx_push   = rx_stop & rx_s;  // the FIFO drops it when full
+
+    // Idle line: the count stops at TIMEOUT (0: at once, and the timeout is off). A write
+    // to RX_IRQ restarts it, so a new TIMEOUT below the count is never skipped.
+    wire rx_idle_hit = (rx_bits_q == rx_tmo_q);
+    wire rx_timeout  = ~rx_busy_q & rx_idle_hit & (rx_tmo_q != {TW{1'b0}});
 
     always @(posedge clk_i) begin
         if (rst_i) begin
             rx_s_q    <= 1'b1;
-            rx_bits_q <= 4'd0;
+            rx_bits_q <= {TW{1'b0}};
             rx_busy_q <= 1'b0;
         end else begin
             rx_s_q <= rx_s;
             if (rx_start) begin
                 rx_busy_q <= 1'b1;
+                rx_bits_q <= {TW{1'b0}};
             end else if (rx_stop || rx_glitch) begin
                 rx_busy_q <= 1'b0;
-                rx_bits_q <= 4'd0;
-            end else if (rx_tick) begin
-                rx_bits_q <= rx_bits_q + 4'd1;
+                rx_bits_q <= {TW{1'b0}};
+            end else if (rx_busy_q ? rx_tick : (rx_idle_bit & ~rx_idle_hit)) begin
+                rx_bits_q <= rx_bits_q + 1'b1;
+            end else if (!rx_busy_q && rxi_wr) begin
+                rx_bits_q <= {TW{1'b0}};
             end
         end
     end
 
     always @(posedge clk_i) begin
-        if ((!rx_busy_q && !rx_start) || rx_tick || div_wr) rx_cnt_q <= CNT_ONE;
-        else rx_cnt_q <= rx_cnt_q + {{(DW-2){1'b0}}, rx_half, ~rx_half};
+        if (rst_i || rx_tick || div_wr) rx_cnt_q <= CNT_ONE;
+        else if (rx_start)              rx_cnt_q <= CNT_THREE;  // the edge clock counts as 1
+        else if (rx_idle_bit)           rx_cnt_q <= CNT_ONE;
+        else rx_cnt_q <= rx_cnt_q + {{(DW-2){1'b0}}, rx_step2, ~rx_step2};
     end
 
     // Data bits arrive LSB first. The start and stop samples shift through harmlessly:
@@ -200,7 +226,10 @@ module vd_uart #(
     localparam [31:0] WR_FIELDS = `VD_UART_DATA_BYTE_MASK | `VD_UART_CTRL_RX_IRQ_EN_MASK
                                 | `VD_UART_CTRL_TX_IRQ_EN_MASK | `VD_UART_DIV_CLKS_MASK
                                 | `VD_UART_ERR_RX_OVERRUN_MASK | `VD_UART_ERR_FRAMING_MASK
-                                | `VD_UART_ERR_TX_OVERFLOW_MASK;
+                                | `VD_UART_ERR_TX_OVERFLOW_MASK
+                                | (`VD_UART_RX_IRQ_THRESH_MASK
+                                   & (((32'd1 << LW) - 32'd1) << `VD_UART_RX_IRQ_THRESH_LSB))
+                                | `VD_UART_RX_IRQ_TIMEOUT_MASK;
     wire unused_wdata = ^(wdata_i & ~WR_FIELDS);
 
     always @(posedge clk_i) begin
@@ -211,10 +240,16 @@ module vd_uart #(
             err_overrun_q <= 1'b0;
             err_framing_q <= 1'b0;
             err_txovf_q   <= 1'b0;
+            rx_thresh_q   <= RXI_RST[`VD_UART_RX_IRQ_THRESH_LSB +: LW];
+            rx_tmo_q      <= RXI_RST[`VD_UART_RX_IRQ_TIMEOUT_LSB +: TW];
         end else begin
             if (wr && a_ctrl) begin
                 rx_irq_en_q <= wdata_i[`VD_UART_CTRL_RX_IRQ_EN_LSB];
                 tx_irq_en_q <= wdata_i[`VD_UART_CTRL_TX_IRQ_EN_LSB];
+            end
+            if (rxi_wr) begin
+                rx_thresh_q <= wdata_i[`VD_UART_RX_IRQ_THRESH_LSB +: LW];
+                rx_tmo_q    <= wdata_i[`VD_UART_RX_IRQ_TIMEOUT_LSB +: TW];
             end
             // Below DIV_MIN every bit above DIV_LOW is 0 already: clear DIV_LOW, set DIV_MIN.
             if (div_wr) div_q <= (wdata_div & ~({DW{div_clamp}} & DIV_LOW))
@@ -262,6 +297,10 @@ module vd_uart #(
                 rdata_d[`VD_UART_ERR_FRAMING_LSB]     = err_framing_q;
                 rdata_d[`VD_UART_ERR_TX_OVERFLOW_LSB] = err_txovf_q;
             end
+            `VD_UART_RX_IRQ: begin
+                rdata_d[`VD_UART_RX_IRQ_THRESH_LSB +: LW] = rx_thresh_q;
+                rdata_d[`VD_UART_RX_IRQ_TIMEOUT_LSB +: TW] = rx_tmo_q;
+            end
             default: ;
         endcase
     end
@@ -276,7 +315,11 @@ module vd_uart #(
         end
     end
 
-    assign irq_o = (rx_irq_en_q & ~rx_empty) | (tx_irq_en_q & tx_none);
+    // THRESH = 0 acts as 1: the interrupt also needs a byte at the FIFO head.
+    // LEVEL.RX >= THRESH is the carry out of LEVEL.RX + ~THRESH + 1: one carry chain.
+    wire [LW:0] rx_ge = {1'b0, rx_level} + {1'b0, ~rx_thresh_q} + {{LW{1'b0}}, 1'b1};
+    wire        rx_trig = rx_ge[LW] | rx_timeout;
+    assign irq_o = (rx_irq_en_q & ~rx_empty & rx_trig) | (tx_irq_en_q & tx_none);
 
 endmodule
 

@@ -32,6 +32,8 @@ module tb_vd_uart;
     localparam [11:0] R_DIV    = `VD_UART_DIV;
     localparam [11:0] R_LEVEL  = `VD_UART_LEVEL;
     localparam [11:0] R_ERR    = `VD_UART_ERR;
+    localparam [11:0] R_RX_IRQ = `VD_UART_RX_IRQ;
+    localparam [11:0] R_UNMAP  = 12'h01C;  // first offset after the last register
 
     localparam [31:0] M_EMPTY    = `VD_UART_DATA_EMPTY_MASK;
     localparam [31:0] M_BYTE     = `VD_UART_DATA_BYTE_MASK;
@@ -49,6 +51,11 @@ module tb_vd_uart;
     localparam integer LVL_TX_LSB = `VD_UART_LEVEL_TX_LSB;
     localparam [31:0]  LVL_RX_MSK = `VD_UART_LEVEL_RX_MASK;
     localparam [31:0]  LVL_TX_MSK = `VD_UART_LEVEL_TX_MASK;
+    localparam [31:0]  RXI_RESET  = `VD_UART_RX_IRQ_RESET;
+    localparam integer THRESH_LSB = `VD_UART_RX_IRQ_THRESH_LSB;
+    localparam [31:0]  THRESH_MSK = `VD_UART_RX_IRQ_THRESH_MASK;
+    localparam integer TMO_LSB    = `VD_UART_RX_IRQ_TIMEOUT_LSB;
+    localparam [31:0]  TMO_MSK    = `VD_UART_RX_IRQ_TIMEOUT_MASK;
 
     // ------------------------------------------------------------ clock, reset, DUTs
     reg clk = 1'b0;
@@ -418,16 +425,18 @@ module tb_vd_uart;
             expect_reg(R_LEVEL, 32'd0, "LEVEL after reset");
             expect_reg(R_ERR, 32'd0, "ERR after reset");
             expect_reg(R_DATA, M_EMPTY, "DATA read with RX empty");
-            expect_reg(12'h018, 32'd0, "unmapped 0x018 reads 0");
+            expect_reg(R_RX_IRQ, RXI_RESET, "RX_IRQ reset value (THRESH 1, TIMEOUT off)");
+            expect_reg(R_UNMAP, 32'd0, "unmapped offset after the last register reads 0");
             expect_reg(12'hFFC, 32'd0, "unmapped 0xFFC reads 0");
             expect_reg(R_DIV | 12'h100, 32'd0, "DIV alias at +0x100 reads 0");
             expect_reg(R_DIV | 12'h001, 32'd0, "misaligned DIV offset reads 0");
-            bus_write(12'h018, 32'hFFFF_FFFF);
+            bus_write(R_UNMAP, 32'hFFFF_FFFF);
             bus_write(R_DIV | 12'h100, 32'd7);
             bus_write(R_CTRL | 12'h800, 32'hFFFF_FFFF);
             bus_write(R_DATA | 12'h040, 32'h0000_0041);
             expect_reg(R_DIV, DIV_RESET, "DIV unchanged by unmapped writes");
             expect_reg(R_CTRL, `VD_UART_CTRL_RESET, "CTRL unchanged by unmapped writes");
+            expect_reg(R_RX_IRQ, RXI_RESET, "RX_IRQ unchanged by unmapped writes");
             expect_reg(R_LEVEL, 32'd0, "nothing queued by an unmapped write");
             wait_cycles(DIV_RESET * 2);
             check(mon_count == 0 && txl === 1'b1, "no frame sent by an unmapped write");
@@ -737,6 +746,193 @@ module tb_vd_uart;
         end
     endtask
 
+    // ------------------------------------------------------------ RX trigger level, timeout
+    function [31:0] rxi(input integer thresh, input integer tmo);
+        rxi = ((thresh << THRESH_LSB) & THRESH_MSK) | ((tmo << TMO_LSB) & TMO_MSK);
+    endfunction
+
+    // Clocks until irq is high (checked at every edge), or -1 after max_cycles.
+    integer irq_dt;
+    task automatic wait_irq(input integer max_cycles);
+        integer t0;
+        begin
+            t0 = cyc;
+            while (irq !== 1'b1 && cyc - t0 < max_cycles) @(posedge clk);
+            irq_dt = (irq === 1'b1) ? cyc - t0 : -1;
+        end
+    endtask
+
+    // Counts the edges at which irq is not low over the next n clocks.
+    integer irq_high;
+    task automatic irq_watch(input integer n);
+        begin
+            irq_high = 0;
+            repeat (n) begin
+                @(posedge clk);
+                if (irq !== 1'b0) irq_high = irq_high + 1;
+            end
+        end
+    endtask
+
+    task automatic test_rx_irq_reg(input integer depth);
+        begin
+            group_begin(depth == SMALL_DEPTH ? "RX_IRQ register (depth 16)" : "RX_IRQ register (default depth)");
+            bus_write(R_RX_IRQ, rxi(7, 20));
+            expect_reg(R_RX_IRQ, rxi(7, 20), "THRESH and TIMEOUT read back");
+            bus_write(R_RX_IRQ, 32'hFFFF_FFFF);
+            expect_reg(R_RX_IRQ, rxi(2 * depth - 1, 32'hFF),
+                       "all ones: THRESH keeps log2(depth)+1 bits, other bits ignored");
+            bus_write(R_RX_IRQ, RXI_RESET);
+            expect_reg(R_RX_IRQ, RXI_RESET, "back to the reset value");
+            group_end;
+        end
+    endtask
+
+    // Trigger level at DIV=4 on the small instance, timeout off.
+    task automatic test_rx_thresh;
+        begin
+            group_begin("RX interrupt trigger level (THRESH)");
+            set_div(4);
+            rx_clean;
+            fill_pattern(SMALL_DEPTH);
+            bus_write(R_RX_IRQ, rxi(4, 0));
+            bus_write(R_CTRL, M_RX_IRQ);
+            check(irq === 1'b0, "RX empty: irq low");
+            @(posedge clk); #3;
+            for (i = 0; i < 3; i = i + 1) rx_send(pattern[i], 4 * CLK_NS, 1'b1);
+            irq_watch(100 * 4);
+            check(irq_high == 0, "3 bytes below THRESH 4, TIMEOUT off: low for 100 bit periods");
+            expect_reg(R_LEVEL, lvl(3, 0), "LEVEL.RX = 3");
+            rx_send(pattern[3], 4 * CLK_NS, 1'b1);
+            wait_irq(10);
+            check(irq_dt >= 0, "4th byte: irq high at THRESH");
+            bus_write(R_CTRL, 32'd0);
+            check(irq === 1'b0, "RX_IRQ_EN cleared: irq low at THRESH");
+            bus_write(R_CTRL, M_RX_IRQ);
+            expect_reg(R_DATA, pattern[0], "read one byte");
+            check(irq === 1'b0, "one byte read, LEVEL.RX 3 < THRESH: irq low");
+            @(posedge clk); #3;
+            rx_send(pattern[4], 4 * CLK_NS, 1'b1);
+            wait_irq(10);
+            check(irq_dt >= 0, "THRESH reached again: irq high");
+            cpu_read_bytes(1, 4, 100);
+            check(got_n == 4 && got_bad == 0, "bytes in order");
+            check(irq === 1'b0, "drained: irq low");
+            // THRESH 0 acts as 1.
+            bus_write(R_RX_IRQ, rxi(0, 0));
+            expect_reg(R_RX_IRQ, rxi(0, 0), "THRESH 0 reads 0");
+            check(irq === 1'b0, "THRESH 0, RX empty: irq low");
+            @(posedge clk); #3;
+            rx_send(pattern[5], 4 * CLK_NS, 1'b1);
+            wait_irq(10);
+            check(irq_dt >= 0, "THRESH 0, one byte: irq high");
+            expect_reg(R_DATA, pattern[5], "read it");
+            check(irq === 1'b0, "THRESH 0, drained: irq low");
+            // THRESH = depth: raised when the FIFO is full; above depth: never.
+            bus_write(R_RX_IRQ, rxi(SMALL_DEPTH, 0));
+            @(posedge clk); #3;
+            fork
+                rx_send_burst(0, SMALL_DEPTH - 1, 4, 1.0);
+                irq_watch((SMALL_DEPTH - 1) * 40);
+            join
+            irq_watch(40);
+            check(irq_high == 0, "THRESH = depth: low with depth - 1 bytes");
+            rx_send(pattern[SMALL_DEPTH - 1], 4 * CLK_NS, 1'b1);
+            wait_irq(10);
+            check(irq_dt >= 0, "THRESH = depth: high when full");
+            bus_write(R_RX_IRQ, rxi(SMALL_DEPTH + 1, 0));
+            check(irq === 1'b0, "THRESH above depth, TIMEOUT off: low when full");
+            cpu_read_bytes(0, SMALL_DEPTH, 100);
+            check(got_n == SMALL_DEPTH && got_bad == 0, "bytes in order");
+            expect_reg(R_ERR, 32'd0, "no error flags");
+            bus_write(R_CTRL, 32'd0);
+            bus_write(R_RX_IRQ, RXI_RESET);
+            group_end;
+        end
+    endtask
+
+    // Character timeout: t bit periods of idle line after the stop bit, at divider d.
+    task automatic test_rx_timeout(input integer d, input integer t);
+        integer dt1, dt2;
+        begin
+            group_begin("RX interrupt timeout (TIMEOUT)");
+            set_div(d);
+            rx_clean;
+            fill_pattern(8);
+            bus_write(R_RX_IRQ, rxi(8, t));
+            bus_write(R_CTRL, M_RX_IRQ);
+            @(posedge clk); #3;
+            // The stop bit is sampled half a bit before rx_send returns (plus the two
+            // synchroniser clocks); the timeout follows t bit periods after that sample.
+            rx_send(pattern[0], d * CLK_NS, 1'b1);
+            wait_irq(t * d + 2 * d);
+            dt1 = irq_dt;
+            check(dt1 >= t * d - d / 2 - 2 && dt1 <= t * d - d / 2 + 4,
+                  "1 byte below THRESH: irq high TIMEOUT bit periods after its stop bit, not before");
+            bus_write(R_RX_IRQ, rxi(8, t));
+            check(irq === 1'b0, "a write to RX_IRQ restarts the idle count: irq low");
+            wait_irq(t * d + 2 * d);
+            dt2 = irq_dt;
+            check(dt2 >= t * d - d && dt2 <= t * d + 2, "and high again TIMEOUT bit periods later");
+            // A new frame re-arms the timeout: low from its start edge to TIMEOUT after it.
+            @(posedge clk); #3;
+            fork
+                rx_send(pattern[1], d * CLK_NS, 1'b1);
+                begin
+                    wait_cycles(4);
+                    irq_watch(8 * d);
+                end
+            join
+            check(irq_high == 0, "a start bit re-arms the timeout: irq low during the frame");
+            wait_irq(t * d + 2 * d);
+            check(irq_dt >= t * d - d / 2 - 2 && irq_dt <= t * d - d / 2 + 4,
+                  "high again TIMEOUT after the new stop bit");
+            cpu_read_bytes(0, 2, 100);
+            check(got_n == 2 && got_bad == 0, "bytes in order");
+            check(irq === 1'b0, "drained: irq low");
+            irq_watch((t + 4) * d);
+            check(irq_high == 0, "RX empty: the expired timeout raises nothing");
+            // TIMEOUT off: nothing below THRESH.
+            bus_write(R_RX_IRQ, rxi(8, 0));
+            @(posedge clk); #3;
+            rx_send(pattern[2], d * CLK_NS, 1'b1);
+            irq_watch((t + 40) * d);
+            check(irq_high == 0, "TIMEOUT 0: 1 byte below THRESH never raises irq");
+            expect_reg(R_DATA, pattern[2], "read it");
+            $sformat(g_note, "; DIV=%0d, TIMEOUT=%0d: irq +%0d / +%0d clocks", d, t, dt1, dt2);
+            bus_write(R_CTRL, 32'd0);
+            bus_write(R_RX_IRQ, RXI_RESET);
+            group_end;
+        end
+    endtask
+
+    // Back-to-back bytes leave the line idle for half a bit between stop and start: even
+    // a short TIMEOUT must not fire inside a burst.
+    task automatic test_rx_timeout_burst;
+        begin
+            group_begin("RX timeout: not inside a back-to-back burst");
+            set_div(4);
+            rx_clean;
+            fill_pattern(12);
+            bus_write(R_RX_IRQ, rxi(SMALL_DEPTH, 2));
+            bus_write(R_CTRL, M_RX_IRQ);
+            @(posedge clk); #3;
+            fork
+                rx_send_burst(0, 12, 4, 1.0);
+                irq_watch(12 * 40 - 4);
+            join
+            check(irq_high == 0, "TIMEOUT 2: irq low through 12 back-to-back bytes");
+            wait_irq(4 * 4);
+            check(irq_dt >= 0, "and high 2 bit periods after the last");
+            cpu_read_bytes(0, 12, 200);
+            check(got_n == 12 && got_bad == 0, "bytes in order");
+            check(irq === 1'b0, "drained: irq low");
+            bus_write(R_CTRL, 32'd0);
+            bus_write(R_RX_IRQ, RXI_RESET);
+            group_end;
+        end
+    endtask
+
     // Empties RX and clears the error flags, so one failure does not cascade.
     task automatic rx_clean;
         begin
@@ -829,6 +1025,7 @@ module tb_vd_uart;
             group_end;
             test_rx_overrun(DFLT_DEPTH);
             test_tx_overflow(DFLT_DEPTH, 400);
+            test_rx_irq_reg(DFLT_DEPTH);
             sel = 1'b0;
             wait_cycles(2);
         end
@@ -855,6 +1052,11 @@ module tb_vd_uart;
         test_tx_overflow(SMALL_DEPTH, 200);
         test_framing;
         test_irq;
+        test_rx_irq_reg(SMALL_DEPTH);
+        test_rx_thresh;
+        test_rx_timeout(4, 20);
+        test_rx_timeout(104, 3);
+        test_rx_timeout_burst;
         test_full_duplex(100);
         test_tolerance(104, -2.5, 40);
         test_tolerance(104, 2.5, 40);
@@ -868,8 +1070,10 @@ module tb_vd_uart;
         mon_en = 1'b0;
         bus_write(R_DATA, 32'h12);
         bus_write(R_DATA, 32'h34);
+        bus_write(R_RX_IRQ, rxi(9, 5));
         wait_cycles(300);
         do_reset;
+        expect_reg(R_RX_IRQ, RXI_RESET, "RX_IRQ back to its reset value");
         expect_reg(R_LEVEL, 32'd0, "LEVEL = 0 after reset");
         expect_reg(R_STATUS, M_TX_EMPTY | M_TX_IDLE | M_RX_EMPTY, "STATUS after reset");
         check(txl === 1'b1, "tx_o high after reset, mid-frame");
