@@ -615,6 +615,19 @@ static uint32_t do_render(const uint8_t *req, uint32_t len, uint8_t *rsp)
     a.patch_list = a.alloc_list + q.NumAllocations * sizeof(vd_wire_alloc_list);
     a.NumPatchLocations = q.NumPatchLocations;
     a.Flags = q.Flags;
+    /* WDDM: an allocation the CPU holds locked cannot be rendered. The locks are the
+     * dispatcher's; everything else about the lists is checked by vd_render_submit. */
+    for (uint32_t k = 0; k < q.NumAllocations; k++) {
+        vd_wire_alloc_list e;
+        vd_kernel_allocation_query aq;
+        disp_shadow *s;
+        memcpy(&e, a.alloc_list + k * sizeof e, sizeof e);
+        s = e.hAllocation ? owned_allocation(q.hDevice, e.hAllocation, &aq) : NULL;
+        if (s != NULL && s->locked) {
+            r.hr = D3DDDIERR_CANTRENDERLOCKEDALLOCATION;
+            goto out;
+        }
+    }
     r.hr = vd_render_submit(&a, &r.fence);
 out:
     memcpy(rsp, &r, sizeof r);

@@ -259,6 +259,24 @@ static void test_fill_patch_windows(void **state)
     assert_int_equal(ks.vidmm.vram.total_bytes, RING_BASE);
 }
 
+/* WDDM: pfnRenderCb cannot list an allocation the CPU holds locked. */
+static void test_locked_allocation_not_rendered(void **state)
+{
+    (void)state;
+    uint32_t h = alloc_buf(256), fence = 0;
+    vd_wire_lock_req lk = {hdev, h, 0, 0};
+
+    exec(VD_MSG_LOCK, &lk, sizeof lk);
+    assert_int_equal(hr(), S_OK);
+    assert_int_equal(fill(hdev, h, 0, 0x12345678, 64, &fence), D3DDDIERR_CANTRENDERLOCKEDALLOCATION);
+    assert_int_equal(gpu_model_doorbells(), 0); /* nothing reached the GPU */
+    assert_int_equal(vram32(offset_of(h)), 0);
+    exec(VD_MSG_UNLOCK, &lk, sizeof lk);
+    assert_int_equal(hr(), S_OK);
+    assert_int_equal(fill(hdev, h, 0, 0x12345678, 64, &fence), S_OK);
+    assert_int_equal(vram32(offset_of(h)), 0x12345678);
+}
+
 static void test_copy_with_command_offset(void **state)
 {
     (void)state;
@@ -819,6 +837,12 @@ static void test_free_and_lock_wait_for_gpu(void **state)
     exec(VD_MSG_LOCK, &l, sizeof l);
     assert_int_equal(hr(), S_OK);
     assert_int_equal(fence_q(hdev, f, NULL, NULL), S_OK);
+    /* Locked allocations cannot be rendered: release both. */
+    exec(VD_MSG_UNLOCK, &l, sizeof l);
+    assert_int_equal(hr(), S_OK);
+    l.hAllocation = b;
+    exec(VD_MSG_UNLOCK, &l, sizeof l);
+    assert_int_equal(hr(), S_OK);
 
     /* DEALLOCATE while the GPU writes it: waits, then frees. */
     assert_int_equal(fill(hdev, a, 0, 10, 1024, &f), S_OK);
@@ -862,6 +886,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_fill_patch_windows, setup),
         cmocka_unit_test_setup(test_copy_with_command_offset, setup),
+        cmocka_unit_test_setup(test_locked_allocation_not_rendered, setup),
         cmocka_unit_test_setup(test_render_validation, setup),
         cmocka_unit_test_setup(test_ring_wrap, setup),
         cmocka_unit_test_setup(test_fence_progress_and_one_at_a_time, setup),

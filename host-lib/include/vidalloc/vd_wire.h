@@ -264,7 +264,9 @@ typedef struct vd_wire_describe {
  * AllocationIndex names entry 0 or lies past the list, whose PatchOffset is not a multiple
  * of 4, outside [CommandOffset, CommandLength - 4] or on a command's opcode word, or whose
  * AllocationOffset is not below the allocation's size; an unknown opcode, reserved opcode
- * bits, or a FENCE (only the kernel fences). CommandLength is an end offset, as in the WDK.
+ * bits, or a FENCE (only the kernel fences); D3DDDIERR_CANTRENDERLOCKEDALLOCATION when a
+ * listed allocation is locked (LOCK without UNLOCK). CommandLength is an end offset, as in
+ * the WDK.
  * Then it makes the allocations
  * resident, patches (writes the allocation's VRAM byte offset + AllocationOffset at each
  * PatchOffset), loads the GPU windows (slot k = allocation-list entry k, WRITE from

@@ -516,6 +516,14 @@ static void group_validate(void)
         r.NewCommandBufferSize = 100);
     vidalloc_get_info(dev, &i1);
     CHECK(i1.frames_sent == i0.frames_sent, "none of that reached the wire");
+    /* The firmware's rule: an allocation the CPU holds locked cannot be rendered. */
+    D3DDDICB_LOCK lk;
+    memset(&lk, 0, sizeof lk);
+    lk.hAllocation = a;
+    CHECK_HR(cb.pfnLockCb(dev, &lk), S_OK, "lock A");
+    BAD(D3DDDIERR_CANTRENDERLOCKEDALLOCATION, "A is locked", (void)0);
+    D3DDDICB_UNLOCK ul = {1, &a};
+    CHECK_HR(cb.pfnUnlockCb(dev, &ul), S_OK, "unlock A");
     UINT f;
     BAD(S_OK, "the same submission, valid", f = 0);
     vidalloc_last_fence(dev, NULL, &f);
