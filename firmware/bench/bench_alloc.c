@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench_util.h"
 #include "vd_frame.h"
 #include "vd_kernel.h"
 #include "vd_mmio.h"
@@ -39,9 +40,6 @@
 #define BENCH_SAMPLES 2000u
 #define BENCH_SEGMENT (16u << 20)
 
-/* A volatile load straight from the register: the cheapest possible timestamp. */
-#define NOW() vd_timer_now()
-
 static vd_tlsf s_tlsf;
 static vd_tlsf_block s_blocks[2 * VD_BENCH_MAX_LIVE + 2];
 static uint32_t s_live_a[VD_BENCH_MAX_LIVE]; /* TLSF: block id; kernel: handle */
@@ -52,17 +50,6 @@ static uint8_t s_alloc_kind[BENCH_SAMPLES]; /* bit 0 aligned, bit 1 FromEnd */
 static uint8_t s_free_kind[BENCH_SAMPLES];
 static uint8_t s_live_kind[VD_BENCH_MAX_LIVE];
 static uint32_t s_tmp[BENCH_SAMPLES];
-static uint32_t s_overhead;
-static uint32_t s_rng = 0x2545F491u;
-
-static uint32_t rnd(void)
-{
-    uint32_t x = s_rng;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return s_rng = x;
-}
 
 /* Uniform-enough index below n (n <= 65536) without a divide. */
 static uint32_t rnd_below(uint32_t n)
@@ -82,18 +69,6 @@ static req rnd_req(void)
     q.align = ((r >> 10) & 3u) == 0 ? 256u : 16u;
     q.flags = ((r >> 12) & 7u) == 0 ? VD_TLSF_FROM_END : 0u;
     return q;
-}
-
-static void measure_overhead(void)
-{
-    uint32_t best = 0xFFFFFFFFu;
-    for (int i = 0; i < 32; i++) {
-        uint32_t t0 = NOW();
-        uint32_t t1 = NOW();
-        if (t1 - t0 < best)
-            best = t1 - t0;
-    }
-    s_overhead = best;
 }
 
 static void sort(uint32_t *a, uint32_t n)
@@ -139,12 +114,6 @@ static void report_kinds(uint32_t live, const uint32_t *cyc, const uint8_t *kind
         printf("|   %-11s %5" PRIu32 "x | %6" PRIu32 " | %5" PRIu32 " | %5" PRIu32 " | %6" PRIu32
                " |\n", names[k], n, live, s_tmp[n / 2], s_tmp[(n * 99u) / 100u], s_tmp[n - 1]);
     }
-}
-
-static uint32_t timed(uint32_t t0, uint32_t t1)
-{
-    uint32_t d = t1 - t0;
-    return d > s_overhead ? d - s_overhead : 0;
 }
 
 static int bench_tlsf(uint32_t live)
@@ -194,12 +163,8 @@ static vd_ntstatus_t kernel_alloc(uint32_t dev, uint32_t *h)
     static vd_kernel_allocinfo ai;
     static vd_kernel_allocate_args a;
     uint32_t r = rnd();
-    memset(&d, 0, sizeof d);
-    d.Version = VD_SURFACE_DESC_VERSION;
-    d.Size = sizeof d;
-    d.Format = D3DDDIFMT_UNKNOWN;
-    d.ByteSize = 16u + (r & 1023u);
-    d.Usage = ((r >> 10) & 3u) == 0 ? VD_SURFACE_USAGE_RENDERTARGET : VD_SURFACE_USAGE_CPU_WRITE;
+    d = vd_surface_buffer(16u + (r & 1023u), ((r >> 10) & 3u) == 0 ? VD_SURFACE_USAGE_RENDERTARGET
+                                                                    : VD_SURFACE_USAGE_CPU_WRITE);
     memset(&ai, 0, sizeof ai);
     ai.pPrivateDriverData = &d;
     ai.PrivateDriverDataSize = sizeof d;

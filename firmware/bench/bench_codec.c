@@ -21,48 +21,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench_util.h"
 #include "vd_frame.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
 #include "vd_timer.h"
 #include "vd_uart.h"
 
-#define NOW() vd_timer_now()
-
-static uint32_t s_overhead;
-static uint32_t s_rng = 0x2545F491u;
 static uint32_t s_payload[VD_WIRE_MAX_PAYLOAD / 4]; /* aligned, as vd_session's s_rsp */
 static uint8_t s_frame[VD_WIRE_MAX_FRAME];
 static uint8_t s_out[VD_WIRE_MAX_FRAME];
 static vd_frame_decoder s_dec;
 static int s_failed;
-
-static uint32_t rnd(void)
-{
-    uint32_t x = s_rng;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return s_rng = x;
-}
-
-static void measure_overhead(void)
-{
-    uint32_t best = 0xFFFFFFFFu;
-    for (int i = 0; i < 32; i++) {
-        uint32_t t0 = NOW();
-        uint32_t t1 = NOW();
-        if (t1 - t0 < best)
-            best = t1 - t0;
-    }
-    s_overhead = best;
-}
-
-static uint32_t timed(uint32_t t0, uint32_t t1)
-{
-    uint32_t d = t1 - t0;
-    return d > s_overhead ? d - s_overhead : 0;
-}
 
 /* "12.3" for c / n. */
 static void per_byte(char *buf, uint32_t c, uint32_t n)

@@ -30,7 +30,7 @@ uint64_t vd_client_rto(const vd_client *c, size_t bytes)
 {
     /* Everything in flight goes out, the largest response comes back, plus processing. */
     uint64_t line_bits = ((uint64_t)bytes + VD_WIRE_MAX_FRAME) * 10u;
-    uint64_t wire_us = line_bits * 1000000u / (c->t->baud ? c->t->baud : 3000000u);
+    uint64_t wire_us = line_bits * 1000000u / (c->t->baud ? c->t->baud : VD_DEFAULT_BAUD);
     return (wire_us + c->proc_us) * (c->t->slowdown ? c->t->slowdown : 1u);
 }
 

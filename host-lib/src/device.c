@@ -699,49 +699,45 @@ HRESULT vidalloc_query_parent(HANDLE hDevice, D3DKMT_HANDLE hAllocation, D3DKMT_
     return query(d, VD_QUERY_PARENT, hAllocation, 0, phParent, NULL, 0, NULL);
 }
 
+/* A query whose answer is one fixed struct (zeroed first, so a short answer leaves 0s). */
+static HRESULT query_struct(HANDLE hDevice, const char *fn, uint32_t what, uint32_t handle,
+                            void *out, size_t size)
+{
+    vd_device *d = dev_of(hDevice);
+    if (!d || !out)
+        return vd_fail(E_INVALIDARG, "%s: bad arguments", fn);
+    memset(out, 0, size);
+    return query(d, what, handle, 0, NULL, out, (uint32_t)size, NULL);
+}
+
 HRESULT vidalloc_query_allocation(HANDLE hDevice, D3DKMT_HANDLE hAllocation,
                                   vd_wire_allocation_info *info)
 {
-    vd_device *d = dev_of(hDevice);
-    if (!d || !info)
-        return vd_fail(E_INVALIDARG, "vidalloc_query_allocation: bad arguments");
-    memset(info, 0, sizeof *info);
-    return query(d, VD_QUERY_ALLOCATION, hAllocation, 0, NULL, info, sizeof *info, NULL);
+    return query_struct(hDevice, __func__, VD_QUERY_ALLOCATION, hAllocation, info,
+                        sizeof *info);
 }
 
 HRESULT vidalloc_query_segment_stats(HANDLE hDevice, vd_wire_segment_stats *stats)
 {
-    vd_device *d = dev_of(hDevice);
-    if (!d || !stats)
-        return vd_fail(E_INVALIDARG, "vidalloc_query_segment_stats: bad arguments");
-    memset(stats, 0, sizeof *stats);
-    return query(d, VD_QUERY_SEGMENT_STATS, 0, 0, NULL, stats, sizeof *stats, NULL);
+    return query_struct(hDevice, __func__, VD_QUERY_SEGMENT_STATS, 0, stats,
+                        sizeof *stats);
 }
 
 HRESULT vidalloc_describe_allocation(HANDLE hDevice, D3DKMT_HANDLE hAllocation,
                                      vd_wire_describe *desc)
 {
-    vd_device *d = dev_of(hDevice);
-    if (!d || !desc)
-        return vd_fail(E_INVALIDARG, "vidalloc_describe_allocation: bad arguments");
-    memset(desc, 0, sizeof *desc);
-    return query(d, VD_QUERY_DESCRIBE, hAllocation, 0, NULL, desc, sizeof *desc, NULL);
+    return query_struct(hDevice, __func__, VD_QUERY_DESCRIBE, hAllocation, desc,
+                        sizeof *desc);
 }
 
 HRESULT vidalloc_query_memctl_stats(HANDLE hDevice, vd_wire_memctl_stats *stats)
 {
-    vd_device *d = dev_of(hDevice);
-    if (!d || !stats)
-        return vd_fail(E_INVALIDARG, "vidalloc_query_memctl_stats: bad arguments");
-    memset(stats, 0, sizeof *stats);
-    return query(d, VD_QUERY_MEMCTL_STATS, 0, 0, NULL, stats, sizeof *stats, NULL);
+    return query_struct(hDevice, __func__, VD_QUERY_MEMCTL_STATS, 0, stats,
+                        sizeof *stats);
 }
 
 HRESULT vidalloc_query_fw_stats(HANDLE hDevice, vd_wire_fw_stats *stats)
 {
-    vd_device *d = dev_of(hDevice);
-    if (!d || !stats)
-        return vd_fail(E_INVALIDARG, "vidalloc_query_fw_stats: bad arguments");
-    memset(stats, 0, sizeof *stats);
-    return query(d, VD_QUERY_FW_STATS, 0, 0, NULL, stats, sizeof *stats, NULL);
+    return query_struct(hDevice, __func__, VD_QUERY_FW_STATS, 0, stats,
+                        sizeof *stats);
 }

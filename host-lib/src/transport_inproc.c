@@ -20,10 +20,6 @@
 #pragma weak vd_sim_clk_hz
 #pragma weak vd_sim_trapped
 
-#ifndef VD_DEFAULT_FW_IMG
-#define VD_DEFAULT_FW_IMG "build/firmware/vidalloc-fw.img"
-#endif
-
 typedef struct inproc_priv {
     vd_sim *sim;
     uint32_t clk_hz;
@@ -45,18 +41,14 @@ static int inproc_open(vd_transport *t, const vd_uri *u)
 {
     static const char *const keys[] = {"fw", "baud", "trace", NULL};
     uint32_t baud;
-    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", 3000000u, &baud))
+    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
         return -1;
     if (!vd_sim_create) {
         vd_fail(E_FAIL, "inproc: this program was linked without the simulator library "
                 "(libvidalloc_sim.a, see docs/host-lib.md)");
         return -1;
     }
-    const char *fw = vd_uri_get(u, "fw");
-    if (!fw)
-        fw = getenv("VIDALLOC_FW_IMG");
-    if (!fw || !*fw)
-        fw = VD_DEFAULT_FW_IMG;
+    const char *fw = vd_uri_get_or_env(u, "fw", "VIDALLOC_FW_IMG", VD_DEFAULT_FW_IMG);
     inproc_priv *p = calloc(1, sizeof *p);
     if (!p) {
         vd_fail(E_OUTOFMEMORY, "out of memory");

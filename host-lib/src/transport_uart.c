@@ -18,13 +18,6 @@
 
 #include "vd_host.h"
 
-#ifndef VD_DEFAULT_SIM_BIN
-#define VD_DEFAULT_SIM_BIN "build/sim/vidalloc-sim"
-#endif
-#ifndef VD_DEFAULT_FW_IMG
-#define VD_DEFAULT_FW_IMG "build/firmware/vidalloc-fw.img"
-#endif
-#define VD_DEFAULT_BAUD 3000000u
 /* The simulator runs the 12 MHz board at a few M cycles/s and shares the CPU with us. */
 #define VD_SIM_SLOWDOWN 20u
 
@@ -207,16 +200,8 @@ static int sim_open(vd_transport *t, const vd_uri *u)
     uint32_t baud;
     if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
         return -1;
-    const char *sim = vd_uri_get(u, "sim");
-    if (!sim)
-        sim = getenv("VIDALLOC_SIM");
-    if (!sim || !*sim)
-        sim = VD_DEFAULT_SIM_BIN;
-    const char *fw = vd_uri_get(u, "fw");
-    if (!fw)
-        fw = getenv("VIDALLOC_FW_IMG");
-    if (!fw || !*fw)
-        fw = VD_DEFAULT_FW_IMG;
+    const char *sim = vd_uri_get_or_env(u, "sim", "VIDALLOC_SIM", VD_DEFAULT_SIM_BIN);
+    const char *fw = vd_uri_get_or_env(u, "fw", "VIDALLOC_FW_IMG", VD_DEFAULT_FW_IMG);
     const char *trace = vd_uri_get(u, "trace");
     if (access(sim, X_OK) != 0) {
         vd_fail(E_FAIL, "sim: cannot run the simulator %s (%s); build it with `make sim` or set "

@@ -93,6 +93,15 @@ const char *vd_uri_get(const vd_uri *u, const char *key)
     return NULL;
 }
 
+const char *vd_uri_get_or_env(const vd_uri *u, const char *key, const char *env,
+                              const char *fallback)
+{
+    const char *v = vd_uri_get(u, key);
+    if (!v)
+        v = getenv(env);
+    return v && *v ? v : fallback;
+}
+
 int vd_uri_get_u32(const vd_uri *u, const char *key, uint32_t def, uint32_t *out)
 {
     const char *v = vd_uri_get(u, key);

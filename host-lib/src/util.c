@@ -48,22 +48,11 @@ const char *vidalloc_hresult_name(HRESULT hr)
 
 void vidalloc_buffer_desc(vd_surface_desc *desc, uint32_t byte_size, uint32_t usage)
 {
-    memset(desc, 0, sizeof *desc);
-    desc->Version = VD_SURFACE_DESC_VERSION;
-    desc->Size = sizeof *desc;
-    desc->Format = D3DDDIFMT_UNKNOWN;
-    desc->ByteSize = byte_size;
-    desc->Usage = usage;
+    *desc = vd_surface_buffer(byte_size, usage);
 }
 
 void vidalloc_surface_desc(vd_surface_desc *desc, uint32_t width, uint32_t height,
                            D3DDDIFORMAT format, uint32_t usage)
 {
-    memset(desc, 0, sizeof *desc);
-    desc->Version = VD_SURFACE_DESC_VERSION;
-    desc->Size = sizeof *desc;
-    desc->Format = (uint32_t)format;
-    desc->Width = width;
-    desc->Height = height;
-    desc->Usage = usage;
+    *desc = vd_surface_pixels((uint32_t)format, width, height, usage);
 }

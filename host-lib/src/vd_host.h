@@ -9,7 +9,18 @@
 #include <stdint.h>
 
 #include "vd_frame.h"
+#include "vd_regs.h"
 #include "vidalloc/vidalloc.h"
+
+/* Defaults of the device URIs. The paths are this build's (host-lib.mk passes them); the
+ * baud rate is the one the firmware sets after reset (spec/soc.toml uart_boot_baud). */
+#ifndef VD_DEFAULT_SIM_BIN
+#define VD_DEFAULT_SIM_BIN "build/sim/vidalloc-sim"
+#endif
+#ifndef VD_DEFAULT_FW_IMG
+#define VD_DEFAULT_FW_IMG "build/firmware/vidalloc-fw.img"
+#endif
+#define VD_DEFAULT_BAUD VD_UART_BOOT_BAUD
 
 /* ---- errors (vidalloc_last_error) ---- */
 #if defined(__GNUC__)
@@ -38,6 +49,9 @@ typedef struct vd_uri {
 /* 0 on success; -1 with a message (vd_fail, E_INVALIDARG) on a malformed URI. */
 int vd_uri_parse(const char *s, vd_uri *u);
 const char *vd_uri_get(const vd_uri *u, const char *key);
+/* key's value, else the environment variable env when set and not empty, else fallback. */
+const char *vd_uri_get_or_env(const vd_uri *u, const char *key, const char *env,
+                              const char *fallback);
 /* *out = the numeric value of key, or def when absent; -1 when present but not a number. */
 int vd_uri_get_u32(const vd_uri *u, const char *key, uint32_t def, uint32_t *out);
 /* -1 when the URI has a key that is not in the NULL-terminated list `known`. */

@@ -5,12 +5,12 @@
 RTL_MEMCTL_SRCS := $(wildcard rtl/memctl/*.v) rtl/mem/vd_spram32.v
 RTL_GPU_SRCS    := $(wildcard rtl/gpu/*.v) $(RTL_MEMCTL_SRCS)
 
-$(RTL_TEST_DIR)/tb_vd_memctl.vvp: tests/rtl/memctl/tb_vd_memctl.v $(RTL_MEMCTL_SRCS) $(GEN)/vd_regs.vh
+$(RTL_TEST_DIR)/tb_vd_memctl.vvp: tests/rtl/memctl/tb_vd_memctl.v tests/rtl/tb_checks.vh $(RTL_MEMCTL_SRCS) $(GEN)/vd_regs.vh
 	@mkdir -p $(@D)
 	@echo "  IVL     tb_vd_memctl"
 	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -s tb_vd_memctl -o $@ tests/rtl/memctl/tb_vd_memctl.v $(RTL_MEMCTL_SRCS)
 
-$(RTL_TEST_DIR)/tb_vd_gpu.vvp: tests/rtl/gpu/tb_vd_gpu.v $(RTL_GPU_SRCS) $(GEN)/vd_regs.vh
+$(RTL_TEST_DIR)/tb_vd_gpu.vvp: tests/rtl/gpu/tb_vd_gpu.v tests/rtl/tb_checks.vh $(RTL_GPU_SRCS) $(GEN)/vd_regs.vh
 	@mkdir -p $(@D)
 	@echo "  IVL     tb_vd_gpu"
 	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -s tb_vd_gpu -o $@ tests/rtl/gpu/tb_vd_gpu.v $(RTL_GPU_SRCS)

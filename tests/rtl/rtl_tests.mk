@@ -5,7 +5,7 @@
 # $(BUILD)/rtl-tests/<bench>.log; run the .vvp by hand with +vcd to get waves.
 
 RTL_TEST_DIR   := $(BUILD)/rtl-tests
-RTL_TEST_FLAGS := -g2012 -Wall -Wno-timescale -I$(GEN)
+RTL_TEST_FLAGS := -g2012 -Wall -Wno-timescale -I$(GEN) -Itests/rtl
 
 # Runs $(1).vvp in $(RTL_TEST_DIR), keeps the log, checks exit status and summary line.
 define rtl_test_run
@@ -19,7 +19,7 @@ endef
 RTL_UART_SRCS := rtl/uart/vd_uart.v rtl/common/vd_fifo.v rtl/common/vd_sync.v
 RTL_UART_TB   := tests/rtl/uart/tb_vd_uart.v
 
-$(RTL_TEST_DIR)/tb_vd_uart.vvp: $(RTL_UART_TB) $(RTL_UART_SRCS) $(GEN)/vd_regs.vh
+$(RTL_TEST_DIR)/tb_vd_uart.vvp: $(RTL_UART_TB) tests/rtl/tb_checks.vh $(RTL_UART_SRCS) $(GEN)/vd_regs.vh
 	@mkdir -p $(@D)
 	@echo "  IVL     tb_vd_uart"
 	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -s tb_vd_uart -o $@ $(RTL_UART_TB) $(RTL_UART_SRCS)

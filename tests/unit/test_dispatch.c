@@ -45,17 +45,6 @@ static int setup(void **state)
     return 0;
 }
 
-static vd_surface_desc buffer_desc(uint32_t bytes, uint32_t usage)
-{
-    vd_surface_desc d;
-    memset(&d, 0, sizeof d);
-    d.Version = VD_SURFACE_DESC_VERSION;
-    d.Size = sizeof d;
-    d.Format = D3DDDIFMT_UNKNOWN;
-    d.ByteSize = bytes;
-    d.Usage = usage;
-    return d;
-}
 
 /* Build an ALLOCATE request of n allocations of desc d; returns its length. */
 static uint32_t build_alloc(uint32_t dev, uint64_t hres, const void *rpriv, uint32_t rsize,
@@ -81,7 +70,7 @@ static uint32_t build_alloc(uint32_t dev, uint64_t hres, const void *rpriv, uint
 
 static uint32_t alloc_buffer(uint32_t bytes, uint32_t usage)
 {
-    vd_surface_desc d = buffer_desc(bytes, usage);
+    vd_surface_desc d = vd_surface_buffer(bytes, usage);
     exec(VD_MSG_ALLOCATE, req, build_alloc(hdev, 0, NULL, 0, &d, 1, 0));
     assert_int_equal(hr(), S_OK);
     assert_int_equal(rlen, 20);
@@ -186,7 +175,7 @@ static void test_devices(void **state)
 static void test_allocate_and_deallocate(void **state)
 {
     (void)state;
-    vd_surface_desc d = buffer_desc(1000, VD_SURFACE_USAGE_CPU_READ);
+    vd_surface_desc d = vd_surface_buffer(1000, VD_SURFACE_USAGE_CPU_READ);
     uint8_t rpriv[7] = {1, 2, 3, 4, 5, 6, 7};
     exec(VD_MSG_ALLOCATE, req, build_alloc(hdev, 0x1234567890ull, rpriv, 7, &d, 3, 0));
     assert_int_equal(hr(), S_OK);
@@ -234,7 +223,7 @@ static void test_allocate_and_deallocate(void **state)
 static void test_allocate_malformed(void **state)
 {
     (void)state;
-    vd_surface_desc d = buffer_desc(64, 0);
+    vd_surface_desc d = vd_surface_buffer(64, 0);
     uint32_t len = build_alloc(hdev, 0, NULL, 0, &d, 2, 0);
     static uint8_t good[VD_WIRE_MAX_PAYLOAD];
     memcpy(good, req, len);
@@ -310,7 +299,7 @@ static void test_allocate_malformed(void **state)
 static void test_allocate_out_of_video_memory(void **state)
 {
     (void)state;
-    vd_surface_desc d = buffer_desc(VRAM_SIZE + 16, 0);
+    vd_surface_desc d = vd_surface_buffer(VRAM_SIZE + 16, 0);
     exec(VD_MSG_ALLOCATE, req, build_alloc(hdev, 0, NULL, 0, &d, 1, 0));
     assert_int_equal(hr(), D3DERR_OUTOFVIDEOMEMORY);
     assert_int_equal(rlen, 16);
@@ -490,7 +479,7 @@ static void test_read_write(void **state)
 static void test_sysmem_allocation_has_no_vram(void **state)
 {
     (void)state;
-    vd_surface_desc d = buffer_desc(256, 0);
+    vd_surface_desc d = vd_surface_buffer(256, 0);
     exec(VD_MSG_ALLOCATE, req, build_alloc(hdev, 0, NULL, 0, &d, 1, 0x7fff00001000ull));
     assert_int_equal(hr(), S_OK);
     uint32_t h = u32(16);

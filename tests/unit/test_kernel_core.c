@@ -28,24 +28,10 @@ static int setup(void **state)
     return 0;
 }
 
-static vd_surface_desc surf(uint32_t fmt, uint32_t w, uint32_t h, uint32_t usage)
-{
-    vd_surface_desc d;
-    memset(&d, 0, sizeof(d));
-    d.Version = VD_SURFACE_DESC_VERSION;
-    d.Size = sizeof(d);
-    d.Format = fmt;
-    d.Width = w;
-    d.Height = h;
-    d.Usage = usage;
-    return d;
-}
 
 static vd_surface_desc buf(uint32_t bytes)
 {
-    vd_surface_desc d = surf(D3DDDIFMT_UNKNOWN, 0, 0, VD_SURFACE_USAGE_CPU_WRITE);
-    d.ByteSize = bytes;
-    return d;
+    return vd_surface_buffer(bytes, VD_SURFACE_USAGE_CPU_WRITE);
 }
 
 static void info_for(vd_kernel_allocinfo *ai, const vd_surface_desc *d)
@@ -155,7 +141,7 @@ static void test_init_queries_segment(void **state)
 
 static void test_device_allocation(void **state)
 {
-    vd_surface_desc d = surf(D3DDDIFMT_A8R8G8B8, 64, 32, VD_SURFACE_USAGE_CPU_READ);
+    vd_surface_desc d = vd_surface_pixels(D3DDDIFMT_A8R8G8B8, 64, 32, VD_SURFACE_USAGE_CPU_READ);
     vd_kernel_allocinfo ai;
     vd_kernel_allocation_query q;
     DXGKARG_DESCRIBEALLOCATION da;
@@ -298,7 +284,7 @@ static void test_resource_private_data_bounds(void **state)
 
 static void test_sysmem_and_primary(void **state)
 {
-    vd_surface_desc d = surf(D3DDDIFMT_X8R8G8B8, 100, 40, 0), s = buf(4096);
+    vd_surface_desc d = vd_surface_pixels(D3DDDIFMT_X8R8G8B8, 100, 40, 0), s = buf(4096);
     vd_kernel_allocinfo ai;
     vd_kernel_allocation_query q;
     vd_kernel_allocate_args a;
@@ -461,7 +447,7 @@ static void test_atomic_vram_exhaustion(void **state)
         assert_int_equal(((vd_mp_resource *)data_of(hk, DXGK_HANDLE_RESOURCE))->num_allocations, 2);
         /* and failing in the miniport (second description invalid) changes nothing either */
         {
-            vd_surface_desc bad = surf(999, 1, 1, 0);
+            vd_surface_desc bad = vd_surface_pixels(999, 1, 1, 0);
             vd_kernel_allocate_args a;
             info_for(&more[0], &small);
             info_for(&more[1], &bad);

@@ -32,17 +32,6 @@ static int setup(void **state)
     return 0;
 }
 
-static vd_surface_desc buf(uint32_t bytes, uint32_t usage)
-{
-    vd_surface_desc d;
-    memset(&d, 0, sizeof(d));
-    d.Version = VD_SURFACE_DESC_VERSION;
-    d.Size = sizeof(d);
-    d.Format = D3DDDIFMT_UNKNOWN;
-    d.ByteSize = bytes;
-    d.Usage = usage;
-    return d;
-}
 
 static vd_ntstatus_t alloc_n(uint64_t hres, const vd_surface_desc *d, uint32_t n, vd_kernel_allocinfo *ai,
                              uint32_t flags)
@@ -81,7 +70,7 @@ static vd_kernel_stats stats(void)
 
 static void test_allocation_pool(void **state)
 {
-    vd_surface_desc d = buf(100, 0);
+    vd_surface_desc d = vd_surface_buffer(100, 0);
     vd_kernel_allocinfo a[4], b[4], c[4];
     vd_kernel_stats full, now;
 
@@ -113,7 +102,7 @@ static void test_allocation_pool(void **state)
 
 static void test_resource_pool(void **state)
 {
-    vd_surface_desc d = buf(64, 0);
+    vd_surface_desc d = vd_surface_buffer(64, 0);
     vd_kernel_allocinfo a[4];
     vd_kernel_allocate_args args;
     vd_kernel_stats before, after;
@@ -155,7 +144,7 @@ static void test_device_pool(void **state)
 
 static void test_vram_exhaustion(void **state)
 {
-    vd_surface_desc big = buf(VRAM_SIZE / 2, 0), one = buf(16, 0);
+    vd_surface_desc big = vd_surface_buffer(VRAM_SIZE / 2, 0), one = vd_surface_buffer(16, 0);
     vd_kernel_allocinfo a[4];
     vd_kernel_stats before, after;
 
@@ -184,15 +173,9 @@ static void test_churn_at_limit(void **state)
         x = x * 1103515245u + 12345u;
         if (nlive == 0 || (x >> 16) % 3 != 0) {
             uint32_t r = x >> 8, n = 1 + (r % 4), k;
-            vd_surface_desc d = buf(16 + (r % 9000), (r & 0x100) ? VD_SURFACE_USAGE_RENDERTARGET : 0);
-            vd_surface_desc p;
+            vd_surface_desc d = vd_surface_buffer(16 + (r % 9000), (r & 0x100) ? VD_SURFACE_USAGE_RENDERTARGET : 0);
+            vd_surface_desc p = vd_surface_pixels(D3DDDIFMT_R5G6B5, 1 + (r % 97), 1 + ((r >> 4) % 41), 0);
             vd_ntstatus_t st;
-            memset(&p, 0, sizeof(p));
-            p.Version = VD_SURFACE_DESC_VERSION;
-            p.Size = sizeof(p);
-            p.Format = D3DDDIFMT_R5G6B5;
-            p.Width = 1 + (r % 97);
-            p.Height = 1 + ((r >> 4) % 41);
             if (r & 0x200)
                 st = alloc_n(0, &p, n, a, 0x1); /* primaries: 256-aligned, from the top */
             else
@@ -218,7 +201,7 @@ static void test_churn_at_limit(void **state)
 /* Handle generations through the kernel: unique until 2^14 reuses of every slot. */
 static void test_generation_wrap(void **state)
 {
-    vd_surface_desc d = buf(16, 0);
+    vd_surface_desc d = vd_surface_buffer(16, 0);
     vd_kernel_allocinfo a;
     uint32_t first, prev = 0, i, n = (1u << VD_HANDLE_GEN_BITS) * VD_MAX_ALLOCATIONS;
 

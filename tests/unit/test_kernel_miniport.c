@@ -23,25 +23,6 @@ static int setup(void **state)
     return 0;
 }
 
-static vd_surface_desc surf(uint32_t fmt, uint32_t w, uint32_t h, uint32_t usage)
-{
-    vd_surface_desc d;
-    memset(&d, 0, sizeof(d));
-    d.Version = VD_SURFACE_DESC_VERSION;
-    d.Size = sizeof(d);
-    d.Format = fmt;
-    d.Width = w;
-    d.Height = h;
-    d.Usage = usage;
-    return d;
-}
-
-static vd_surface_desc buffer(uint32_t bytes, uint32_t usage)
-{
-    vd_surface_desc d = surf(D3DDDIFMT_UNKNOWN, 0, 0, usage);
-    d.ByteSize = bytes;
-    return d;
-}
 
 /* One allocation through DxgkDdiCreateAllocation; the record stays alive. */
 static NTSTATUS create1(vd_surface_desc *d, uint32_t vdflags, uint32_t vidpn, uint64_t sysmem,
@@ -141,8 +122,8 @@ static void test_derivation_table(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-        vd_surface_desc d = c[i].fmt == D3DDDIFMT_UNKNOWN ? buffer(c[i].bytes, c[i].usage)
-                                                          : surf(c[i].fmt, c[i].w, c[i].h, c[i].usage);
+        vd_surface_desc d = c[i].fmt == D3DDDIFMT_UNKNOWN ? vd_surface_buffer(c[i].bytes, c[i].usage)
+                                                          : vd_surface_pixels(c[i].fmt, c[i].w, c[i].h, c[i].usage);
         DXGK_ALLOCATIONINFO ai;
         DXGKARG_DESCRIBEALLOCATION da;
         bool primary = (c[i].vdflags & 1u) != 0;
@@ -188,54 +169,54 @@ static void test_rejections(void **state)
 
     (void)state;
     /* formats */
-    assert_int_equal(try1(surf(20 /* D3DDDIFMT_R8G8B8 */, 4, 4, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(999, 4, 4, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(20 /* D3DDDIFMT_R8G8B8 */, 4, 4, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(999, 4, 4, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
     /* zero, too large and overflowing sizes */
-    assert_int_equal(try1(surf(D3DDDIFMT_A8R8G8B8, 0, 4, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8R8G8B8, 4, 0, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8R8G8B8, 65536, 1, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8R8G8B8, 1, 0x10000001u, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8R8G8B8, 65535, 65535, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_R5G6B5, 65535, 32769, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(buffer(0, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(buffer(0xFFFFFFF8u, 0), 0, 0, 0), STATUS_INVALID_PARAMETER); /* rounding */
-    assert_int_equal(try1(buffer(0xFFFFFFF0u, 0), 0, 0, 0), STATUS_SUCCESS);           /* exact */
-    d = buffer(64, 0);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8R8G8B8, 0, 4, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8R8G8B8, 4, 0, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8R8G8B8, 65536, 1, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8R8G8B8, 1, 0x10000001u, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8R8G8B8, 65535, 65535, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_R5G6B5, 65535, 32769, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_buffer(0, 0), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_buffer(0xFFFFFFF8u, 0), 0, 0, 0), STATUS_INVALID_PARAMETER); /* rounding */
+    assert_int_equal(try1(vd_surface_buffer(0xFFFFFFF0u, 0), 0, 0, 0), STATUS_SUCCESS);           /* exact */
+    d = vd_surface_buffer(64, 0);
     d.Width = 64; /* a buffer has no width */
     assert_int_equal(try1(d, 0, 0, 0), STATUS_INVALID_PARAMETER);
-    d = surf(D3DDDIFMT_A8, 8, 8, 0);
+    d = vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0);
     d.ByteSize = 64; /* a surface has no ByteSize */
     assert_int_equal(try1(d, 0, 0, 0), STATUS_INVALID_PARAMETER);
     /* D3DDDI_ALLOCATIONINFO flags */
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x2 /* Stereo alone */, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x4, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x80000000u, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x5, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x3, 0, 0), STATUS_SUCCESS); /* stereo primary */
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x2 /* Stereo alone */, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x4, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x80000000u, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x5, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x3, 0, 0), STATUS_SUCCESS); /* stereo primary */
     /* VidPnSourceId: the adapter has VD_NUM_VIDPN_SOURCES */
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x1, VD_NUM_VIDPN_SOURCES, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x1, 0xFFFFFFFFu, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 0x0, 7, 0), STATUS_SUCCESS); /* ignored */
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x1, VD_NUM_VIDPN_SOURCES, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x1, 0xFFFFFFFFu, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 0x0, 7, 0), STATUS_SUCCESS); /* ignored */
     /* primaries are pixel surfaces */
-    assert_int_equal(try1(buffer(4096, 0), 0x1, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_buffer(4096, 0), 0x1, 0, 0), STATUS_INVALID_PARAMETER);
     /* usage */
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0x40), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0x80000000u), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0x40), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0x80000000u), 0, 0, 0), STATUS_INVALID_PARAMETER);
     /* DXGK flag rules: PermanentSysMem and Cached need CpuVisible */
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_CPU_CACHED), 0, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_PERMANENT_SYSMEM | RT), 0, 0, 0),
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_CPU_CACHED), 0, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_PERMANENT_SYSMEM | RT), 0, 0, 0),
                      STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_CPU_CACHED), 0, 0, 0x1000), STATUS_SUCCESS);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_CPU_CACHED), 0, 0, 0x1000), STATUS_SUCCESS);
     /* a primary may not have PermanentSysMem, Cached, Protected or ExistingSysMem */
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, CPU | VD_SURFACE_USAGE_PERMANENT_SYSMEM), 1, 0, 0),
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, CPU | VD_SURFACE_USAGE_PERMANENT_SYSMEM), 1, 0, 0),
                      STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, CPU | VD_SURFACE_USAGE_CPU_CACHED), 1, 0, 0),
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, CPU | VD_SURFACE_USAGE_CPU_CACHED), 1, 0, 0),
                      STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_PROTECTED), 1, 0, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, 0), 1, 0, 0x1000), STATUS_INVALID_PARAMETER);
-    assert_int_equal(try1(surf(D3DDDIFMT_A8, 8, 8, CPU | RT), 1, 0, 0), STATUS_SUCCESS);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, VD_SURFACE_USAGE_PROTECTED), 1, 0, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), 1, 0, 0x1000), STATUS_INVALID_PARAMETER);
+    assert_int_equal(try1(vd_surface_pixels(D3DDDIFMT_A8, 8, 8, CPU | RT), 1, 0, 0), STATUS_SUCCESS);
     /* refresh rate: primaries only, denominator non-zero */
-    d = surf(D3DDDIFMT_A8, 8, 8, 0);
+    d = vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0);
     d.RefreshRateNumerator = 60;
     d.RefreshRateDenominator = 1;
     assert_int_equal(try1(d, 0, 0, 0), STATUS_INVALID_PARAMETER);
@@ -247,7 +228,7 @@ static void test_rejections(void **state)
 
 static void test_private_data_checks(void **state)
 {
-    vd_surface_desc d = surf(D3DDDIFMT_A8, 8, 8, 0);
+    vd_surface_desc d = vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0);
     uint8_t big[sizeof(vd_surface_desc) + 4];
     DXGK_ALLOCATIONINFO ai;
     DXGKARG_CREATEALLOCATION ca;
@@ -302,7 +283,7 @@ static void test_private_data_checks(void **state)
 
 static void test_multi_is_atomic(void **state)
 {
-    vd_surface_desc good = surf(D3DDDIFMT_A8, 8, 8, 0), bad = surf(999, 8, 8, 0);
+    vd_surface_desc good = vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0), bad = vd_surface_pixels(999, 8, 8, 0);
     DXGK_ALLOCATIONINFO ai[3];
     DXGKARG_CREATEALLOCATION ca;
     int i;
@@ -332,7 +313,7 @@ static void test_multi_is_atomic(void **state)
 
 static void test_resources_and_destroy(void **state)
 {
-    vd_surface_desc d = surf(D3DDDIFMT_A8, 8, 8, 0);
+    vd_surface_desc d = vd_surface_pixels(D3DDDIFMT_A8, 8, 8, 0);
     DXGK_ALLOCATIONINFO ai[2];
     DXGKARG_CREATEALLOCATION ca;
     DXGKARG_DESTROYALLOCATION da;
@@ -408,7 +389,7 @@ static void test_resources_and_destroy(void **state)
 
 static void test_pool_exhaustion(void **state)
 {
-    vd_surface_desc d = surf(D3DDDIFMT_A8, 1, 1, 0);
+    vd_surface_desc d = vd_surface_pixels(D3DDDIFMT_A8, 1, 1, 0);
     DXGK_ALLOCATIONINFO ai;
     uint32_t i;
 

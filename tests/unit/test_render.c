@@ -68,13 +68,8 @@ static uint32_t alloc_on(uint32_t dev, uint32_t bytes, uint64_t sysmem)
 {
     vd_wire_allocate_req a = {dev, 1, 0, 0, 0};
     vd_wire_allocinfo w = {sysmem, 0, 0, sizeof(vd_surface_desc), 0};
-    vd_surface_desc d;
-    memset(&d, 0, sizeof d);
-    d.Version = VD_SURFACE_DESC_VERSION;
-    d.Size = sizeof d;
-    d.Format = D3DDDIFMT_UNKNOWN;
-    d.ByteSize = bytes;
-    d.Usage = VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE;
+    vd_surface_desc d =
+        vd_surface_buffer(bytes, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
     memcpy(req, &a, sizeof a);
     memcpy(req + sizeof a, &w, sizeof w);
     memcpy(req + sizeof a + sizeof w, &d, sizeof d);

@@ -65,6 +65,23 @@ static_assert(sizeof(vd_surface_desc) == 32, "vd_surface_desc is 32 bytes on the
 _Static_assert(sizeof(vd_surface_desc) == 32, "vd_surface_desc is 32 bytes on the wire");
 #endif
 
+/* A raw buffer of byte_size bytes (D3DDDIFMT_UNKNOWN) / a width x height pixel surface:
+ * Version and Size set, no refresh rate. One builder for host-lib, tests and benches. */
+static inline vd_surface_desc vd_surface_buffer(uint32_t byte_size, uint32_t usage)
+{
+    vd_surface_desc d = {VD_SURFACE_DESC_VERSION, sizeof(vd_surface_desc), D3DDDIFMT_UNKNOWN,
+                         0, 0, byte_size, usage, 0, 0};
+    return d;
+}
+
+static inline vd_surface_desc vd_surface_pixels(uint32_t format, uint32_t width,
+                                                uint32_t height, uint32_t usage)
+{
+    vd_surface_desc d = {VD_SURFACE_DESC_VERSION, sizeof(vd_surface_desc), format,
+                         width, height, 0, usage, 0, 0};
+    return d;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,8 +15,6 @@
 
 #include "e2e_check.h"
 
-static HANDLE dev;
-static D3DDDI_DEVICECALLBACKS cb;
 
 
 /* One allocation info with its own surface description. */
@@ -552,38 +550,9 @@ static void group_retransmit(void)
 
 int main(int argc, char **argv)
 {
-    const char *uri = "inproc", *group = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--dev") && i + 1 < argc)
-            uri = argv[++i];
-        else
-            group = argv[i];
-    }
-    if (!group) {
-        fprintf(stderr, "usage: host_e2e [--dev URI] rules|dealloc|lock|vram|handles|retransmit\n");
-        return 2;
-    }
-    HRESULT hr = vidalloc_open(uri, NULL, &dev, &cb);
-    if (FAILED(hr)) {
-        printf("not ok 1 - vidalloc_open(%s): %s %s\n", uri, vidalloc_hresult_name(hr),
-               vidalloc_last_error());
-        return 1;
-    }
-    if (!strcmp(group, "rules")) group_rules();
-    else if (!strcmp(group, "dealloc")) group_dealloc();
-    else if (!strcmp(group, "lock")) group_lock();
-    else if (!strcmp(group, "vram")) group_vram();
-    else if (!strcmp(group, "handles")) group_handles();
-    else if (!strcmp(group, "retransmit")) group_retransmit();
-    else {
-        fprintf(stderr, "host_e2e: unknown group %s\n", group);
-        return 2;
-    }
-    vidalloc_info in;
-    vidalloc_get_info(dev, &in);
-    CHECK_HR(vidalloc_close(dev), S_OK, "close");
-    printf("# %s on %s: %d checks, %d failed; %llu frames, %llu retransmissions, %llu cycles\n",
-           group, uri, n_checks, n_failed, (unsigned long long)in.frames_sent,
-           (unsigned long long)in.retransmissions, (unsigned long long)in.sim_cycles);
-    return n_failed ? 1 : 0;
+    static const e2e_group groups[] = {
+        {"rules", group_rules},     {"dealloc", group_dealloc}, {"lock", group_lock},
+        {"vram", group_vram},       {"handles", group_handles}, {"retransmit", group_retransmit},
+    };
+    return e2e_main("host_e2e", argc, argv, groups, sizeof groups / sizeof groups[0]);
 }

@@ -22,9 +22,6 @@
 
 #include "e2e_check.h"
 
-static const char *uri = "inproc";
-static HANDLE dev;
-static D3DDDI_DEVICECALLBACKS cb;
 static D3DDDICB_CREATECONTEXT ctx;
 
 #define TDR_SHORT 200000u /* cycles: 16.7 ms at 12 MHz */
@@ -837,46 +834,10 @@ static void group_removal(void)
 
 int main(int argc, char **argv)
 {
-    const char *group = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--dev") && i + 1 < argc)
-            uri = argv[++i];
-        else
-            group = argv[i];
-    }
-    if (!group) {
-        fprintf(stderr, "usage: render_e2e [--dev URI] render|split|validate|firmware|fault|"
-                        "tdr|tdr-default|window|removal\n");
-        return 2;
-    }
-    HRESULT hr = vidalloc_open(uri, NULL, &dev, &cb);
-    if (FAILED(hr)) {
-        printf("not ok 1 - vidalloc_open(%s): %s %s\n", uri, vidalloc_hresult_name(hr),
-               vidalloc_last_error());
-        return 1;
-    }
-    if (!strcmp(group, "render")) group_render();
-    else if (!strcmp(group, "split")) group_split();
-    else if (!strcmp(group, "validate")) group_validate();
-    else if (!strcmp(group, "firmware")) group_firmware();
-    else if (!strcmp(group, "fault")) group_fault();
-    else if (!strcmp(group, "tdr")) group_tdr();
-    else if (!strcmp(group, "tdr-default")) group_tdr_default();
-    else if (!strcmp(group, "window")) group_window();
-    else if (!strcmp(group, "removal")) group_removal();
-    else {
-        fprintf(stderr, "render_e2e: unknown group %s\n", group);
-        vidalloc_close(dev);
-        return 2;
-    }
-    vidalloc_info in;
-    memset(&in, 0, sizeof in);
-    if (dev) {
-        vidalloc_get_info(dev, &in);
-        CHECK_HR(vidalloc_close(dev), S_OK, "close");
-    }
-    printf("# %s on %s: %d checks, %d failed; %llu frames, %llu retransmissions, %llu cycles\n",
-           group, uri, n_checks, n_failed, (unsigned long long)in.frames_sent,
-           (unsigned long long)in.retransmissions, (unsigned long long)in.sim_cycles);
-    return n_failed ? 1 : 0;
+    static const e2e_group groups[] = {
+        {"render", group_render},   {"split", group_split},   {"validate", group_validate},
+        {"firmware", group_firmware}, {"fault", group_fault}, {"tdr", group_tdr},
+        {"tdr-default", group_tdr_default}, {"window", group_window}, {"removal", group_removal},
+    };
+    return e2e_main("render_e2e", argc, argv, groups, sizeof groups / sizeof groups[0]);
 }

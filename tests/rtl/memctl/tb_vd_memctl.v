@@ -79,28 +79,7 @@ module tb_vd_memctl;
     );
 
     // ------------------------------------------------------------ checks
-    integer n_pass = 0, n_fail = 0, g_pass, g_fail;
-    reg [8*64-1:0] g_name;
-    task automatic group_begin(input [8*64-1:0] name);
-        begin g_name = name; g_pass = n_pass; g_fail = n_fail; end
-    endtask
-    task automatic group_end;
-        $display("%s %0s (%0d checks)", (n_fail == g_fail) ? "ok  " : "FAIL", g_name,
-                 n_pass - g_pass + n_fail - g_fail);
-    endtask
-    task automatic check(input cond, input [8*96-1:0] what);
-        if (cond) n_pass = n_pass + 1;
-        else begin n_fail = n_fail + 1; $display("    FAIL: %0s (cycle %0d)", what, cyc); end
-    endtask
-    task automatic check_eq(input [31:0] got, input [31:0] exp, input [8*64-1:0] what);
-        begin
-            if (got === exp) n_pass = n_pass + 1;
-            else begin
-                n_fail = n_fail + 1;
-                $display("    FAIL: %0s: got 0x%08x, expected 0x%08x (cycle %0d)", what, got, exp, cyc);
-            end
-        end
-    endtask
+    `include "tb_checks.vh"
 
     // ------------------------------------------------------------ register bus
     task automatic reg_wr(input [11:0] a, input [31:0] d);
