@@ -54,13 +54,15 @@ deps:
 
 # Generated register map (spec/ is the one source).
 REGMAP_SRC := tools/regmap.py spec/soc.toml $(wildcard spec/regs/*.toml)
-$(GEN)/vd_regs.vh $(GEN)/vd_regs.h &: $(REGMAP_SRC)
+$(GEN)/vd_regs.vh $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h &: $(REGMAP_SRC)
 	@echo "  GEN     register map"
-	$(Q)$(PYTHON) tools/regmap.py --verilog $(GEN)/vd_regs.vh --c $(GEN)/vd_regs.h
-	$(Q)touch $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
+	$(Q)$(PYTHON) tools/regmap.py --verilog $(GEN)/vd_regs.vh --c $(GEN)/vd_regs.h \
+	  --public-h $(GEN)/vidalloc/vd_soc.h
+	$(Q)touch $(GEN)/vd_regs.vh $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h
 regs: $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --md docs/registers.md
 
+include proto/proto.mk
 include rtl/rtl.mk
 include firmware/firmware.mk
 include sim/sim.mk

@@ -33,7 +33,7 @@ FW_LIBGCC      = $(shell $(FW_CC) $(FW_ARCHFLAGS) -print-libgcc-file-name)
 
 FW_SRCS := firmware/start/start.S firmware/main.c \
            $(sort $(wildcard firmware/drivers/*.c) $(wildcard firmware/lib/*.c))
-FW_INCLUDES := -Ifirmware/include -Ihost-lib/include -I$(GEN) -I$(FW_BUILD)/gen
+FW_INCLUDES := -Ifirmware/include $(PROTO_INCLUDES) -I$(GEN) -I$(FW_BUILD)/gen
 -include $(wildcard firmware/*/*.mk)
 
 FW_ARCHFLAGS := -march=$(FW_ARCH) -mabi=$(FW_ABI)
@@ -49,8 +49,8 @@ FW_LDFLAGS := $(FW_ARCHFLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no
 FW_LDS_CPP := $(FW_CC) -E -P -x c -undef -nostdinc -I$(FW_BUILD)/gen \
               -DVD_FW_STACK_SIZE=$(FW_STACK_SIZE)
 
-FW_OBJS = $(patsubst firmware/%,$(FW_BUILD)/obj/%.o,$(basename $(FW_SRCS)))
-BOOT_OBJS := $(FW_BUILD)/obj/boot/boot.o
+FW_OBJS = $(patsubst %,$(FW_BUILD)/obj/%.o,$(basename $(FW_SRCS)))
+BOOT_OBJS := $(FW_BUILD)/obj/firmware/boot/boot.o
 
 # Version: VD_SOC_VERSION_STRING "+" git describe; the header is rewritten only on change.
 FW_GIT_DESCRIBE := $(or $(shell git describe --always --dirty 2>/dev/null),unknown)
@@ -84,12 +84,12 @@ $(BOOT_LDS): firmware/boot/boot.ld.S $(FW_BUILD)/gen/vd_regs_ld.h
 
 FW_GEN_HDRS := $(GEN)/vd_regs.h $(FW_BUILD)/gen/vd_fw_version.h
 
-$(FW_BUILD)/obj/%.o: firmware/%.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+$(FW_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(FW_CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FW_BUILD)/obj/%.o: firmware/%.S | $(GEN)/vd_regs.h
+$(FW_BUILD)/obj/%.o: %.S | $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(FW_CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@

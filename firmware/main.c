@@ -102,6 +102,7 @@ int main(void)
     s_platform.soc_version = vd_sysctl_version();
     s_platform.clk_hz = vd_sysctl_clk_hz();
     s_platform.vram_size = vd_sysctl_vram_size();
+    s_platform.features = vd_sysctl_features();
     s_platform.vram_cpu_base = VD_VRAM_BASE;
     s_platform.vram = (uint8_t *)(uintptr_t)VD_VRAM_BASE;
     s_platform.fw_version = vd_fw_version;

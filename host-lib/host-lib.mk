@@ -18,26 +18,28 @@ HL_DEMO    := $(HL_BUILD)/demo
 HL_SEED    := $(HL_BUILD)/seed_example
 HL_E2E     := $(HL_BUILD)/host_e2e
 HL_RENDER_E2E := $(HL_BUILD)/render_e2e
-HL_VERSION := 0.1.0
 PREFIX     ?= /usr/local
 DEV        ?= sim
 
-HL_SRCS    := $(sort $(wildcard host-lib/src/*.c)) proto/vd_frame.c
+HL_SRCS    := $(sort $(wildcard host-lib/src/*.c)) $(PROTO_SRCS)
 HL_OBJS    := $(patsubst %.c,$(HL_BUILD)/obj/%.o,$(HL_SRCS))
-HL_PUBLIC_HDRS := $(wildcard host-lib/include/vidalloc/*.h)
+# The installed header set: host-lib's API, the contracts it includes (proto/), and the
+# version and feature bits generated from spec/.
+HL_PUBLIC_HDRS := $(wildcard host-lib/include/vidalloc/*.h) $(PROTO_PUBLIC_HDRS) \
+                  $(GEN)/vidalloc/vd_soc.h
+HL_INCLUDES := -Ihost-lib/include $(PROTO_INCLUDES) -I$(GEN)
 HL_WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CXX_NATIVE ?= c++
-# vd_config.h (firmware/kernel) holds the NumAllocations limit, written once for both sides.
 HL_CFLAGS  := -std=c11 -O2 -g -fPIC $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
-              -Ihost-lib/include -Ihost-lib/src -Iproto -Isim -Ifirmware/kernel -I$(GEN) \
+              $(HL_INCLUDES) -Ihost-lib/src -Isim \
               -DVD_DEFAULT_SIM_BIN='"$(abspath $(SIM_BIN))"' \
               -DVD_DEFAULT_FW_IMG='"$(abspath $(FW_IMG))"'
 # Programs that offer the inproc transport link the simulator library; --undefined pulls it
 # in (host-lib refers to it weakly, so programs without it still link).
 HL_INPROC_LIBS := -Wl,--undefined=vd_sim_create $(SIM_LIB) $(SIM_LIB_LIBS)
-HL_PROG_CFLAGS := -std=c11 -O2 -g $(HL_WARN) -D_POSIX_C_SOURCE=200809L -Ihost-lib/include
+HL_PROG_CFLAGS := -std=c11 -O2 -g $(HL_WARN) -D_POSIX_C_SOURCE=200809L $(HL_INCLUDES)
 
-.PHONY: host-lib install demo-alloc bench-host cosim-host cosim-render
+.PHONY: host-lib install install-check demo-alloc bench-host cosim-host cosim-render
 host-lib: $(HL_LIB) $(HL_SO) $(HL_CLI) $(HL_DEMO) $(HL_SEED) $(HL_E2E) $(HL_RENDER_E2E) \
           $(HL_BUILD)/cxx-headers.stamp
 
@@ -46,10 +48,10 @@ $(HL_BUILD)/cxx-headers.stamp: $(HL_PUBLIC_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CXX     public headers as C++"
 	$(Q)printf '#include "vidalloc/%s"\n' $(notdir $(HL_PUBLIC_HDRS)) | \
-	  $(CXX_NATIVE) -std=c++17 $(HL_WARN:-Wstrict-prototypes=) -Ihost-lib/include -fsyntax-only -x c++ -
+	  $(CXX_NATIVE) -std=c++17 $(HL_WARN:-Wstrict-prototypes=) $(HL_INCLUDES) -fsyntax-only -x c++ -
 	$(Q)touch $@
 
-$(HL_BUILD)/obj/%.o: %.c | $(GEN)/vd_regs.h
+$(HL_BUILD)/obj/%.o: %.c | $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC_NATIVE) $(HL_CFLAGS) -MMD -MP -c $< -o $@
@@ -73,7 +75,7 @@ $(HL_DEMO): host-lib/examples/demo.c $(HL_LIB) $(SIM_LIB)
 
 $(HL_E2E): tests/cosim/host/host_e2e.c tests/cosim/host/e2e_check.h $(HL_LIB) $(SIM_LIB)
 	@echo "  LD      $@"
-	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -Iproto -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
 
 # pfnRenderCb end to end (GPU, faults, TDR): tests/cosim/host/test_render_e2e.py runs it.
 $(HL_RENDER_E2E): tests/cosim/host/render_e2e.c tests/cosim/host/e2e_check.h $(HL_LIB) $(SIM_LIB)
@@ -114,5 +116,19 @@ install: $(HL_LIB) $(HL_SO) $(HL_CLI) $(SIM_LIB)
 	$(Q)install -m 755 $(HL_SO) $(DESTDIR)$(PREFIX)/lib/libvidalloc.so.0
 	$(Q)ln -sf libvidalloc.so.0 $(DESTDIR)$(PREFIX)/lib/libvidalloc.so
 	$(Q)install -m 755 $(HL_CLI) $(DESTDIR)$(PREFIX)/bin/
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(HL_VERSION)|' host-lib/vidalloc.pc.in \
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$($(PYTHON) tools/regmap.py --version)|" \
+	  host-lib/vidalloc.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vidalloc.pc
+
+# The installed header set is self-contained: the seed example builds and links against the
+# installed tree alone (pkg-config; no source directory on the include path).
+HL_INSTALL_CHECK := $(HL_BUILD)/install-check
+install-check: $(HL_LIB) $(HL_SO) $(HL_CLI) $(SIM_LIB)
+	$(Q)rm -rf $(HL_INSTALL_CHECK)
+	$(Q)$(MAKE) --no-print-directory install DESTDIR= PREFIX=$(abspath $(HL_INSTALL_CHECK)) >/dev/null
+	@echo "  CC      seed_example against $(HL_INSTALL_CHECK) (pkg-config vidalloc)"
+	$(Q)export PKG_CONFIG_PATH=$(abspath $(HL_INSTALL_CHECK))/lib/pkgconfig; \
+	  $(CC_NATIVE) -std=c11 $(HL_WARN) -Wno-int-conversion $$(pkg-config --cflags vidalloc) \
+	    -o $(HL_INSTALL_CHECK)/seed_example host-lib/examples/seed_example.c \
+	    $$(pkg-config --libs vidalloc) $$(pkg-config --variable=inproc_libs vidalloc) \
+	  && echo "  OK      the installed headers are self-contained (vidalloc $$(pkg-config --modversion vidalloc))"

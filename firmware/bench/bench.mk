@@ -28,23 +28,23 @@ BENCH_CYCLES   ?= 3000000000
 BENCH_SRCS := firmware/start/start.S firmware/bench/bench_alloc.c \
               firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
               firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/string.c firmware/lib/syscalls.c firmware/lib/version.c \
-              $(sort $(wildcard firmware/kernel/*.c)) firmware/wire/vd_frame_fw.c
-BENCH_OBJS := $(patsubst firmware/%,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SRCS)))
+              $(sort $(wildcard firmware/kernel/*.c)) $(PROTO_SRCS)
+BENCH_OBJS := $(patsubst %,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SRCS)))
 # FW_CFLAGS is complete by the time recipes run; the pools are sized for the bench.
 BENCH_CFLAGS = $(FW_CFLAGS) -DVD_MAX_ALLOCATIONS=$(shell echo $$(($(BENCH_MAX_LIVE) + 16))) \
                -DVD_MAX_RESOURCES=4 -DVD_BENCH_MAX_LIVE=$(BENCH_MAX_LIVE) \
-               -Ifirmware/kernel -Ifirmware/wire -Iproto \
+               -Ifirmware/kernel -Ifirmware/wire \
                $(if $(filter tlsf,$(BENCH_ONLY)),-DVD_BENCH_TLSF_ONLY=1)
 
 .PHONY: bench-alloc bench-alloc-image
 bench-alloc-image: $(BENCH_IMG)
 
-$(BENCH_BUILD)/obj/%.o: firmware/%.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+$(BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< [bench]"
 	$(Q)$(FW_CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BENCH_BUILD)/obj/%.o: firmware/%.S | $(GEN)/vd_regs.h
+$(BENCH_BUILD)/obj/%.o: %.S | $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
 	@echo "  AS      $< [bench]"
 	$(Q)$(FW_CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
@@ -92,16 +92,16 @@ CODEC_BENCH_IMG   := $(CODEC_BENCH_BUILD)/bench-codec.img
 CODEC_BENCH_SRCS  := firmware/start/start.S firmware/bench/bench_codec.c \
                      firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
                      firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/string.c firmware/lib/syscalls.c firmware/lib/version.c \
-                     firmware/wire/vd_frame_fw.c
-CODEC_BENCH_OBJS  := $(patsubst firmware/%,$(CODEC_BENCH_BUILD)/obj/%.o,$(basename $(CODEC_BENCH_SRCS)))
+                     $(PROTO_SRCS)
+CODEC_BENCH_OBJS  := $(patsubst %,$(CODEC_BENCH_BUILD)/obj/%.o,$(basename $(CODEC_BENCH_SRCS)))
 
 .PHONY: bench-codec
-$(CODEC_BENCH_BUILD)/obj/%.o: firmware/%.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+$(CODEC_BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< [bench-codec]"
-	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -Iproto -MMD -MP -c $< -o $@
+	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -MMD -MP -c $< -o $@
 
-$(CODEC_BENCH_BUILD)/obj/%.o: firmware/%.S | $(GEN)/vd_regs.h
+$(CODEC_BENCH_BUILD)/obj/%.o: %.S | $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
 	@echo "  AS      $< [bench-codec]"
 	$(Q)$(FW_CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@

@@ -111,6 +111,11 @@ static uint32_t do_hello(const uint8_t *req, uint32_t len, uint8_t *rsp)
     r.soc_version = s_plat->soc_version;
     r.clk_hz = s_plat->clk_hz;
     r.vram_size = s_plat->vram_size;
+    r.features = s_plat->features;
+    r.max_allocs_per_call = VD_MAX_ALLOCS_PER_CALL;
+    r.max_allocations = VD_MAX_ALLOCATIONS;
+    r.max_resources = VD_MAX_RESOURCES;
+    r.max_devices = VD_MAX_DEVICES;
     if (s_plat->fw_version != NULL) {
         size_t n = strlen(s_plat->fw_version);
         if (n > sizeof r.fw_version - 1)

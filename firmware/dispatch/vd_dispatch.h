@@ -29,6 +29,7 @@ typedef struct vd_disp_platform {
     uint32_t soc_version;     /* SYSCTL.VERSION */
     uint32_t clk_hz;          /* SYSCTL.CLK_HZ */
     uint32_t vram_size;       /* SYSCTL.VRAM_SIZE: bytes at `vram` */
+    uint32_t features;        /* SYSCTL.FEATURES: the blocks this SoC has */
     uint32_t vram_cpu_base;   /* VRAM's CPU address as the kernel reports it (segment descriptor) */
     uint8_t *vram;            /* where READ/WRITE reach VRAM */
     const char *fw_version;   /* copied (truncated) into HELLO's fw_version */

@@ -11,6 +11,7 @@ uint32_t vd_sysctl_version(void) { return vd_mmio_read32(REG(VERSION)); }
 uint32_t vd_sysctl_clk_hz(void) { return vd_mmio_read32(REG(CLK_HZ)); }
 uint32_t vd_sysctl_fw_ram_size(void) { return vd_mmio_read32(REG(FW_RAM_SIZE)); }
 uint32_t vd_sysctl_vram_size(void) { return vd_mmio_read32(REG(VRAM_SIZE)); }
+uint32_t vd_sysctl_features(void) { return vd_mmio_read32(REG(FEATURES)); }
 uint32_t vd_sysctl_scratch(void) { return vd_mmio_read32(REG(SCRATCH)); }
 void vd_sysctl_set_scratch(uint32_t v) { vd_mmio_write32(REG(SCRATCH), v); }
 

@@ -13,6 +13,8 @@ uint32_t vd_sysctl_version(void); /* MAJOR/MINOR/PATCH fields */
 uint32_t vd_sysctl_clk_hz(void);
 uint32_t vd_sysctl_fw_ram_size(void);
 uint32_t vd_sysctl_vram_size(void);
+/* The blocks this SoC has: VD_SYSCTL_FEATURES_*_MASK bits (its target in spec/targets/). */
+uint32_t vd_sysctl_features(void);
 uint32_t vd_sysctl_scratch(void);
 void vd_sysctl_set_scratch(uint32_t v);
 /* RESET_CAUSE bits (VD_SYSCTL_RESET_CAUSE_*_MASK) since they were last cleared; clears them. */

@@ -1,46 +1,39 @@
 /*
  * vd_config.h - build-time sizes of the graphics kernel, miniport and vidmm.
- * Every pool is static; override any value with -DNAME=value.
+ * Every pool is static. The limits come from spec/soc.toml [kernel] (through the generated
+ * vd_regs.h; HELLO reports them to the host); tests and benches override any of them with
+ * -DNAME=value (the allocation bench's 10,000 live allocations, the exhaustion tests' tiny
+ * pools). On the board (64 KiB of FW_RAM for code, wire buffers, heap and stack) 128
+ * allocations cost about 10 KiB, 32 resources about 2 KiB.
  */
 #ifndef VD_CONFIG_H
 #define VD_CONFIG_H
 
-/*
- * The board build (RV32 firmware in 64 KiB of FW_RAM with code, the wire buffers, heap and
- * stack) gets smaller pools than the native tests: 128 allocations cost about 10 KiB,
- * 32 resources about 2 KiB. Other RV32 images (the allocation bench) pass -D values.
- */
-#if defined(__riscv)
-#define VD_CONFIG_BOARD_ALLOCATIONS 128
-#define VD_CONFIG_BOARD_RESOURCES 32
-#else
-#define VD_CONFIG_BOARD_ALLOCATIONS 256
-#define VD_CONFIG_BOARD_RESOURCES 64
-#endif
+#include "vd_regs.h"
 
 /* Live allocations (handle table, miniport tracking, vidmm records). */
 #ifndef VD_MAX_ALLOCATIONS
-#define VD_MAX_ALLOCATIONS VD_CONFIG_BOARD_ALLOCATIONS
+#define VD_MAX_ALLOCATIONS VD_KERNEL_MAX_ALLOCATIONS
 #endif
 
 /* Live resources (parents of allocations). */
 #ifndef VD_MAX_RESOURCES
-#define VD_MAX_RESOURCES VD_CONFIG_BOARD_RESOURCES
+#define VD_MAX_RESOURCES VD_KERNEL_MAX_RESOURCES
 #endif
 
 /* Open devices. */
 #ifndef VD_MAX_DEVICES
-#define VD_MAX_DEVICES 4
+#define VD_MAX_DEVICES VD_KERNEL_MAX_DEVICES
 #endif
 
 /* Bytes of resource-level private driver data kept per resource. */
 #ifndef VD_MAX_RESOURCE_PRIVDATA
-#define VD_MAX_RESOURCE_PRIVDATA 32
+#define VD_MAX_RESOURCE_PRIVDATA VD_KERNEL_MAX_RESOURCE_PRIVDATA
 #endif
 
 /* NumAllocations limit of one create call (size of the kernel's DXGK_ALLOCATIONINFO scratch). */
 #ifndef VD_MAX_ALLOCS_PER_CALL
-#define VD_MAX_ALLOCS_PER_CALL 8
+#define VD_MAX_ALLOCS_PER_CALL VD_KERNEL_MAX_ALLOCS_PER_CALL
 #endif
 
 /* Video present sources of the adapter (VidPnSourceId 0 .. N-1). */

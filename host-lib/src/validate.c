@@ -3,11 +3,10 @@
 #include <string.h>
 
 #include "vd_host.h"
-/* The firmware's pool sizes (firmware/kernel/vd_config.h): the NumAllocations limit is
- * written once there. */
-#include "vd_config.h"
 
-UINT vidalloc_max_allocations_per_call(void) { return VD_MAX_ALLOCS_PER_CALL; }
+/* The NumAllocations limit of the firmware built from this tree (spec/soc.toml [kernel]);
+ * an open device uses the board's own, from HELLO. */
+UINT vidalloc_max_allocations_per_call(void) { return VD_KERNEL_MAX_ALLOCS_PER_CALL; }
 
 /* VD_WIRE_PAD4 masks with a 32-bit ~3u: it would wrap for sizes near 4 GiB. */
 static uint64_t pad4_64(uint64_t n) { return (n + 3u) & ~(uint64_t)3u; }

@@ -57,8 +57,10 @@ def test_protocol_exchange(sim_booted):
 
     # HELLO: version and identity fields straight from SYSCTL and the firmware.
     p = w.call(MSG["HELLO"], 100, struct.pack("<II", WIRE_VERSION, 0))
-    assert len(p) == 64
+    assert len(p) == 88  # version 1's 64 bytes, then features and the kernel's limits
     hr, ver, max_payload, window, soc_id, soc_ver, clk, vram = struct.unpack_from("<iIIIIIII", p)
+    max_allocs_per_call, max_allocations, max_resources, max_devices = struct.unpack_from("<4I", p, 68)
+    assert (max_allocs_per_call, max_allocations, max_resources, max_devices) == (8, 128, 32, 4)
     assert (hr, ver, max_payload, window) == (S_OK, WIRE_VERSION, 1024, 2)
     assert (soc_id, clk, vram) == (SOC_ID, CLK_HZ, 65536)
     assert soc_ver >> 16 == 0 and (soc_ver >> 8) & 0xFF == 1       # 0.1.x

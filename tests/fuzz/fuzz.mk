@@ -16,16 +16,16 @@ FUZZ_BINS          := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_SRCS := firmware/kernel/vd_handle.c firmware/kernel/vd_tlsf.c firmware/kernel/vd_vidmm.c \
              firmware/kernel/vd_miniport.c firmware/kernel/vd_kernel.c firmware/kernel/vd_render.c \
              firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/timer.c \
-             firmware/dispatch/vd_dispatch.c firmware/wire/vd_session.c proto/vd_frame.c \
+             firmware/dispatch/vd_dispatch.c firmware/wire/vd_session.c $(PROTO_SRCS) \
              tests/unit/gpu_model.c tests/fuzz/fuzz_mmio.c
-FUZZ_INCLUDES := -Ifirmware/kernel -Ifirmware/dispatch -Ifirmware/wire -Iproto -Ihost-lib/include \
+FUZZ_INCLUDES := -Ifirmware/kernel -Ifirmware/dispatch -Ifirmware/wire $(PROTO_INCLUDES) \
                  -Ifirmware/include -I$(GEN) -Itests/unit -Itests/fuzz -DVD_MMIO_MOCK
 FUZZ_WFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 FUZZ_CFLAGS := -g -O1 $(FUZZ_WFLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=undefined $(FUZZ_INCLUDES)
 FUZZ_HDRS   := $(wildcard tests/fuzz/*.h firmware/kernel/*.h firmware/dispatch/*.h \
-                 firmware/wire/*.h proto/*.h host-lib/include/vidalloc/*.h firmware/include/*.h \
-                 tests/unit/gpu_model.h) $(GEN)/vd_regs.h
+                 firmware/wire/*.h firmware/include/*.h \
+                 tests/unit/gpu_model.h) $(PROTO_HDRS) $(GEN)/vd_regs.h
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build: $(FUZZ_BINS) $(FUZZ_BUILD)/.seeds

@@ -3,7 +3,7 @@
 # real protocol client against a scripted stand-in (test_host_submit). tests/unit/unit.mk
 # builds them like every other unit test.
 HL_UT_SRCS := host-lib/src/uri.c host-lib/src/validate.c host-lib/src/util.c
-HL_UT_CFLAGS := -Ihost-lib/src -Iproto -Isim -D_POSIX_C_SOURCE=200809L
+HL_UT_CFLAGS := -Ihost-lib/include -Ihost-lib/src -Isim -D_POSIX_C_SOURCE=200809L
 
 UT_SRCS_test_host_uri        := $(HL_UT_SRCS)
 UT_CFLAGS_test_host_uri      := $(HL_UT_CFLAGS)
@@ -12,5 +12,5 @@ UT_CFLAGS_test_host_validate := $(HL_UT_CFLAGS)
 UT_SRCS_test_host_render     := $(HL_UT_SRCS) host-lib/src/render.c
 UT_CFLAGS_test_host_render   := $(HL_UT_CFLAGS)
 # The whole library (the transports' simulator references are weak) and the frame codec.
-UT_SRCS_test_host_submit     := $(sort $(wildcard host-lib/src/*.c)) proto/vd_frame.c
+UT_SRCS_test_host_submit     := $(sort $(wildcard host-lib/src/*.c)) $(PROTO_SRCS)
 UT_CFLAGS_test_host_submit   := $(HL_UT_CFLAGS)

@@ -40,6 +40,8 @@ static void test_identification(void **state)
     mock_mmio_set(SYSCTL(ID), VD_SOC_ID);
     mock_mmio_set(SYSCTL(VERSION), VD_SOC_VERSION);
     mock_mmio_set(SYSCTL(CLK_HZ), VD_CLK_HZ);
+    mock_mmio_set(SYSCTL(FEATURES), VD_SYSCTL_FEATURES_UART_MASK | VD_SYSCTL_FEATURES_GPU_MASK);
+    assert_int_equal(vd_sysctl_features(), VD_SYSCTL_FEATURES_UART_MASK | VD_SYSCTL_FEATURES_GPU_MASK);
     assert_int_equal(vd_sysctl_id(), VD_SOC_ID);
     assert_int_equal(vd_sysctl_version(), VD_SOC_VERSION);
     assert_int_equal(vd_sysctl_clk_hz(), VD_CLK_HZ);

@@ -9,8 +9,8 @@
 
 UT_BUILD    := $(BUILD)/unit
 # Headers are included by name: drivers (firmware/include), kernel (firmware/kernel) and the
-# contracts shared with host-lib (host-lib/include/vidalloc/...).
-UT_INCLUDES := -I$(GEN) -Ifirmware/include -Ifirmware/kernel -Ihost-lib/include -Itests/unit
+# contracts both sides share (proto/: vidalloc/vd_wire.h ..., vd_frame.h).
+UT_INCLUDES := -I$(GEN) -Ifirmware/include -Ifirmware/kernel $(PROTO_INCLUDES) -Itests/unit
 UT_CFLAGS   := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -DVD_MMIO_MOCK $(UT_INCLUDES) $(shell pkg-config --cflags cmocka)
 UT_LIBS     := $(shell pkg-config --libs cmocka)

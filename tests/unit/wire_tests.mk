@@ -7,11 +7,11 @@ VD_WIRE_KERNEL_SRCS := firmware/kernel/vd_handle.c firmware/kernel/vd_tlsf.c \
                        firmware/kernel/vd_kernel.c firmware/kernel/vd_render.c \
                        firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/timer.c
 VD_WIRE_UT_SRCS     := $(VD_WIRE_KERNEL_SRCS) firmware/dispatch/vd_dispatch.c \
-                       firmware/wire/vd_session.c proto/vd_frame.c
-VD_WIRE_UT_CFLAGS   := -Ifirmware/dispatch -Ifirmware/wire -Iproto
+                       firmware/wire/vd_session.c $(PROTO_SRCS)
+VD_WIRE_UT_CFLAGS   := -Ifirmware/dispatch -Ifirmware/wire
 
-UT_SRCS_test_frame      := proto/vd_frame.c
-UT_CFLAGS_test_frame    := -Iproto
+UT_SRCS_test_frame      := $(PROTO_SRCS)
+UT_CFLAGS_test_frame    :=
 UT_SRCS_test_dispatch   := $(VD_WIRE_UT_SRCS)
 UT_CFLAGS_test_dispatch := $(VD_WIRE_UT_CFLAGS)
 

@@ -36,13 +36,12 @@
 #include <stdint.h>
 
 #include "vidalloc/d3dumddi.h"
+#include "vidalloc/vd_soc.h" /* VIDALLOC_VERSION_STRING, VIDALLOC_FEATURE_* (from spec/) */
 #include "vidalloc/vd_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define VIDALLOC_VERSION_STRING "0.1.0"
 
 /* Options of vidalloc_open (all optional: pass NULL for defaults). */
 typedef struct vidalloc_open_options {

@@ -1,6 +1,7 @@
 /*
- * vd_status.h - NTSTATUS and HRESULT values of the WDDM allocation path, and the
- * kernel -> runtime mapping (WDDM-FACTS.md §1-§3). Shared by host-lib and firmware.
+ * vd_status.h - NTSTATUS and HRESULT values of the WDDM allocation and submission paths,
+ * and the kernel -> runtime mapping (WDDM-FACTS.md §1-§4). Shared by host-lib and firmware:
+ * the firmware's kernel speaks NTSTATUS; its dispatcher maps every result here, once.
  *
  * Every value is guarded with #ifndef so this header coexists with another header
  * (host-lib's D3D API header, a Windows SDK) that defines the same names. Values are
@@ -22,6 +23,12 @@ typedef int32_t vd_hresult_t;  /* same representation as the WDK's HRESULT */
 #ifndef STATUS_SUCCESS
 #define STATUS_SUCCESS ((vd_ntstatus_t)0x00000000)
 #endif
+#ifndef STATUS_TIMEOUT
+#define STATUS_TIMEOUT ((vd_ntstatus_t)0x00000102) /* a wait with no time left ended first */
+#endif
+#ifndef STATUS_INVALID_HANDLE
+#define STATUS_INVALID_HANDLE ((vd_ntstatus_t)0xC0000008)
+#endif
 #ifndef STATUS_INVALID_PARAMETER
 #define STATUS_INVALID_PARAMETER ((vd_ntstatus_t)0xC000000D)
 #endif
@@ -39,6 +46,15 @@ typedef int32_t vd_hresult_t;  /* same representation as the WDK's HRESULT */
 #endif
 #ifndef STATUS_GRAPHICS_NO_VIDEO_MEMORY
 #define STATUS_GRAPHICS_NO_VIDEO_MEMORY ((vd_ntstatus_t)0xC01E0100)
+#endif
+#ifndef STATUS_GRAPHICS_CANT_LOCK_MEMORY
+#define STATUS_GRAPHICS_CANT_LOCK_MEMORY ((vd_ntstatus_t)0xC01E0101)
+#endif
+#ifndef STATUS_GRAPHICS_ALLOCATION_BUSY
+#define STATUS_GRAPHICS_ALLOCATION_BUSY ((vd_ntstatus_t)0xC01E0102)
+#endif
+#ifndef STATUS_GRAPHICS_CANT_RENDER_LOCKED_ALLOCATION
+#define STATUS_GRAPHICS_CANT_RENDER_LOCKED_ALLOCATION ((vd_ntstatus_t)0xC01E0111)
 #endif
 #ifndef NT_SUCCESS
 #define NT_SUCCESS(Status) (((vd_ntstatus_t)(Status)) >= 0)
@@ -86,8 +102,11 @@ typedef int32_t vd_hresult_t;  /* same representation as the WDK's HRESULT */
 #endif
 
 /*
- * Runtime <- kernel mapping (WDDM-FACTS §3). Anything not listed maps to E_FAIL
- * (including STATUS_GRAPHICS_DRIVER_MISMATCH and STATUS_NOT_SUPPORTED).
+ * Runtime <- kernel mapping: the five of WDDM-FACTS §3, then the submission and lock
+ * results (a zero-time wait that found the GPU still busy, an allocation-list handle that
+ * is not a live allocation of the device, a locked allocation in the list, a lock the
+ * allocation cannot take). Anything not listed maps to E_FAIL (including
+ * STATUS_GRAPHICS_DRIVER_MISMATCH and STATUS_NOT_SUPPORTED: a block the board lacks).
  */
 static inline vd_hresult_t vd_status_to_hresult(vd_ntstatus_t status)
 {
@@ -97,6 +116,12 @@ static inline vd_hresult_t vd_status_to_hresult(vd_ntstatus_t status)
     case STATUS_NO_MEMORY:                return E_OUTOFMEMORY;
     case STATUS_GRAPHICS_NO_VIDEO_MEMORY: return D3DERR_OUTOFVIDEOMEMORY;
     case STATUS_DEVICE_REMOVED:           return D3DDDIERR_DEVICEREMOVED;
+    case STATUS_TIMEOUT:                  return D3DERR_WASSTILLDRAWING;
+    case STATUS_GRAPHICS_ALLOCATION_BUSY: return D3DERR_WASSTILLDRAWING;
+    case STATUS_INVALID_HANDLE:           return D3DDDIERR_INVALIDHANDLE;
+    case STATUS_GRAPHICS_CANT_RENDER_LOCKED_ALLOCATION:
+        return D3DDDIERR_CANTRENDERLOCKEDALLOCATION;
+    case STATUS_GRAPHICS_CANT_LOCK_MEMORY: return D3DERR_NOTAVAILABLE;
     default:                              return E_FAIL;
     }
 }

@@ -54,6 +54,7 @@
 #ifndef VIDALLOC_VD_WIRE_H
 #define VIDALLOC_VD_WIRE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -112,6 +113,15 @@ typedef struct vd_wire_hello_req {
     uint32_t reserved;
 } vd_wire_hello_req;
 
+/*
+ * The fields after fw_version were added compatibly in version 1: a firmware from before
+ * answers with the first VD_WIRE_HELLO_RSP_V1_SIZE bytes only (every board it ran on had
+ * UART, TIMER, SPIFLASH, MEMCTL and GPU; a host then uses its own limits), and a host from
+ * before reads only those. features says which blocks the board has; a request that needs a block it lacks
+ * (RENDER, FENCE and ESCAPE need VIDALLOC_FEATURE_GPU) is answered E_FAIL at once, and
+ * host-lib refuses it before sending with a sentence saying so. The limits are the
+ * firmware's own (spec/soc.toml [kernel]): host-lib checks requests against them.
+ */
 typedef struct vd_wire_hello_rsp {
     int32_t  hr;             /* S_OK, or E_FAIL when wire_version differs */
     uint32_t wire_version;   /* the firmware's VD_WIRE_VERSION */
@@ -122,7 +132,15 @@ typedef struct vd_wire_hello_rsp {
     uint32_t clk_hz;         /* SYSCTL.CLK_HZ */
     uint32_t vram_size;      /* SYSCTL.VRAM_SIZE */
     char     fw_version[32]; /* NUL-terminated firmware version string */
+    uint32_t features;       /* SYSCTL.FEATURES: VIDALLOC_FEATURE_* (vidalloc/vd_soc.h) */
+    uint32_t max_allocs_per_call; /* NumAllocations limit of one ALLOCATE */
+    uint32_t max_allocations;     /* live allocations the kernel can hold */
+    uint32_t max_resources;       /* live resources */
+    uint32_t max_devices;         /* open devices */
+    uint32_t reserved;
 } vd_wire_hello_rsp;
+
+#define VD_WIRE_HELLO_RSP_V1_SIZE 64u /* the HELLO response before features and limits */
 
 /* ---- devices ---- */
 typedef struct vd_wire_open_device_rsp {
@@ -390,7 +408,9 @@ typedef struct vd_wire_fw_stats {
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hdr) == VD_WIRE_HDR_SIZE, "wire header size");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_status_rsp) == 4, "status rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_req) == 8, "hello req");
-VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_rsp) == 64, "hello rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_rsp) == 88, "hello rsp");
+VD_WIRE_STATIC_ASSERT(offsetof(vd_wire_hello_rsp, features) == VD_WIRE_HELLO_RSP_V1_SIZE,
+                      "hello rsp: the version-1 fields come first");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_open_device_rsp) == 8, "open rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocate_req) == 24, "allocate req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocinfo) == 24, "allocinfo");
