@@ -4,17 +4,17 @@
 
 #include "vd_dispatch.h"
 #include "vd_irq.h"
+#include "vd_kernel.h"
 #include "vd_link.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
-#include "vd_render.h"
 #include "vd_sysctl.h"
 #include "vd_uart.h"
 #include "vd_version.h"
 
 static vd_disp_platform s_platform;
-/* The link's idle hook: GPU timeout / fault detection and recovery (vd_render.h). */
-static const vd_link_idle s_idle = {vd_render_poll, vd_render_events_pending};
+/* The link's idle hook: GPU timeouts and faults handled while no request waits (vd_kernel.h). */
+static const vd_link_idle s_idle = {vd_kernel_poll, vd_kernel_events_pending};
 
 /*
  * The banner without stdio: newlib's printf, FILE machinery and its BUFSIZ heap buffer cost

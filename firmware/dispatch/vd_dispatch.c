@@ -1,34 +1,18 @@
-/* vd_dispatch.c - request decoder and dispatcher (vd_dispatch.h). */
+/* vd_dispatch.c - request decoder and dispatcher (vd_dispatch.h): decode, call the kernel,
+ * encode. */
 #include "vd_dispatch.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#include "vd_handle.h"
 #include "vd_kernel.h"
-#include "vd_memctl.h"
 #include "vd_regs.h"
-#include "vd_render.h"
 
 #define HR_OK      S_OK
 #define HR_INVALID E_INVALIDARG
 
-/*
- * What the wire layer keeps per allocation slot besides the kernel: the lock state and
- * the surface's Usage bits (the miniport does not keep them, and QUERY HANDLE_DATA gives
- * the whole vd_surface_desc back). `h` is the full handle, so a freed and reused slot
- * never inherits a lock.
- */
-typedef struct disp_shadow {
-    uint32_t h;
-    uint8_t usage;
-    uint8_t locked;     /* 1 while locked */
-    uint8_t lock_flags; /* VD_LOCK_* of the lock */
-    uint8_t reserved;
-} disp_shadow;
-
 static const vd_disp_platform *s_plat;
-static disp_shadow s_shadow[VD_MAX_ALLOCATIONS];
+static vd_kernel_platform s_kplat;
 
 /* Aligned scratch for what the kernel reads through pointers. */
 static uint32_t s_res_priv[(VD_MAX_RESOURCE_PRIVDATA + 3) / 4 + 1];
@@ -49,40 +33,21 @@ static uint32_t status_rsp(uint8_t *rsp, int32_t hr)
     return 4;
 }
 
-static disp_shadow *shadow_of(uint32_t h)
+/* The one place the kernel's NTSTATUS becomes the wire's HRESULT. */
+static int32_t hr_of(vd_ntstatus_t st)
 {
-    uint32_t i = VD_HANDLE_INDEX_OF(h);
-    if (h == 0 || i >= VD_MAX_ALLOCATIONS)
-        return NULL;
-    return &s_shadow[i];
-}
-
-/* A request naming a device a TDR removed: D3DDDIERR_DEVICEREMOVED. */
-static int removed(uint32_t hDevice)
-{
-    return vd_kernel_device_status(hDevice) == STATUS_DEVICE_REMOVED;
-}
-
-/*
- * Restart: the GPU stops whatever the old session queued, the kernel forgets every object
- * and the wire layer every lock. The kernel gets VRAM below the GPU ring (vd_render.h).
- */
-static vd_ntstatus_t disp_reset(void)
-{
-    vd_render_restart();
-    memset(s_shadow, 0, sizeof s_shadow);
-    return vd_kernel_init(s_plat->vram_cpu_base, vd_render_segment_size());
+    return vd_status_to_hresult(st);
 }
 
 vd_ntstatus_t vd_disp_init(const vd_disp_platform *p)
 {
-    vd_ntstatus_t st;
-
     s_plat = p;
-    st = vd_render_init(p->vram, p->vram_size, p->clk_hz);
-    if (!NT_SUCCESS(st))
-        return st;
-    return disp_reset();
+    s_kplat.vram = p->vram;
+    s_kplat.vram_size = p->vram_size;
+    s_kplat.vram_cpu_base = p->vram_cpu_base;
+    s_kplat.clk_hz = p->clk_hz;
+    s_kplat.features = p->features;
+    return vd_kernel_start(&s_kplat);
 }
 
 /* ---- HELLO / devices ---- */
@@ -101,7 +66,7 @@ static uint32_t do_hello(const uint8_t *req, uint32_t len, uint8_t *rsp)
         r.hr = HR_INVALID;
     else if (q.wire_version != VD_WIRE_VERSION)
         r.hr = E_FAIL;
-    else if (!NT_SUCCESS(disp_reset()))
+    else if (!NT_SUCCESS(vd_kernel_reset()))
         r.hr = E_FAIL;
     /* The board's identity goes back whatever the outcome, so the host can say why. */
     r.wire_version = VD_WIRE_VERSION;
@@ -131,8 +96,7 @@ static uint32_t do_open_device(uint32_t len, uint8_t *rsp)
     vd_wire_open_device_rsp r = {HR_INVALID, 0};
 
     if (len == 0)
-        r.hr = vd_render_adapter_removed() ? D3DDDIERR_DEVICEREMOVED
-                                           : vd_status_to_hresult(vd_kernel_open_device(&r.hDevice));
+        r.hr = hr_of(vd_kernel_open_device(&r.hDevice));
     if (r.hr != HR_OK)
         r.hDevice = 0;
     memcpy(rsp, &r, sizeof r);
@@ -146,8 +110,7 @@ static uint32_t do_close_device(const uint8_t *req, uint32_t len, uint8_t *rsp)
     if (len != sizeof q)
         return status_rsp(rsp, HR_INVALID);
     memcpy(&q, req, sizeof q);
-    vd_render_wait_device(q.hDevice); /* nothing is freed under the GPU */
-    return status_rsp(rsp, vd_status_to_hresult(vd_kernel_close_device(q.hDevice)));
+    return status_rsp(rsp, hr_of(vd_kernel_close_device(q.hDevice)));
 }
 
 /* ---- ALLOCATE ---- */
@@ -188,7 +151,6 @@ static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         need = VD_WIRE_PAD4(w.PrivateDriverDataSize);
         if (need > len - off)
             goto out;
-        memset(s_alloc_priv[i], 0, sizeof s_alloc_priv[i]);
         memcpy(s_alloc_priv[i], req + off, w.PrivateDriverDataSize);
         off += need;
 
@@ -208,22 +170,14 @@ static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
     a.hResource = q.hResource;
     a.NumAllocations = n;
     a.pAllocationInfo = s_kinfo;
-    r.hr = vd_status_to_hresult(vd_kernel_allocate(q.hDevice, &a));
+    r.hr = hr_of(vd_kernel_allocate(q.hDevice, &a));
     if (r.hr != HR_OK)
         goto out;
 
     r.hKMResource = a.hKMResource;
     r.NumAllocations = n;
-    for (i = 0; i < n; i++) {
-        disp_shadow *s = shadow_of(s_kinfo[i].hAllocation);
-        const vd_surface_desc *d = (const vd_surface_desc *)(const void *)s_alloc_priv[i];
-        if (s != NULL) {
-            memset(s, 0, sizeof *s);
-            s->h = s_kinfo[i].hAllocation;
-            s->usage = (uint8_t)d->Usage; /* the miniport accepted it: 6 bits */
-        }
+    for (i = 0; i < n; i++)
         put32(rsp, sizeof r + 4 * i, s_kinfo[i].hAllocation);
-    }
     memcpy(rsp, &r, sizeof r);
     return sizeof r + 4 * n;
 out:
@@ -241,8 +195,6 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
     if (len < sizeof q)
         return status_rsp(rsp, HR_INVALID);
     memcpy(&q, req, sizeof q);
-    if (removed(q.hDevice))
-        return status_rsp(rsp, D3DDDIERR_DEVICEREMOVED);
     /* The list is on the wire even when hResource makes the kernel ignore it. */
     if (q.NumAllocations > (len - sizeof q) / 4 || len - sizeof q != 4 * q.NumAllocations)
         return status_rsp(rsp, HR_INVALID);
@@ -256,117 +208,43 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         a.NumAllocations = q.NumAllocations;
         a.HandleList = s_handles;
     }
-    vd_render_wait_device(q.hDevice); /* nothing is freed under the GPU */
-    if (removed(q.hDevice)) /* the wait ended in a timeout recovery */
-        return status_rsp(rsp, D3DDDIERR_DEVICEREMOVED);
-    return status_rsp(rsp, vd_status_to_hresult(vd_kernel_deallocate(q.hDevice, &a)));
+    return status_rsp(rsp, hr_of(vd_kernel_deallocate(q.hDevice, &a)));
 }
 
 /* ---- LOCK / UNLOCK / READ / WRITE ---- */
-
-/*
- * The allocation named by (hDevice, hAllocation): live and owned by that device.
- * Returns its shadow record and fills *q, or NULL (E_INVALIDARG).
- */
-static disp_shadow *owned_allocation(uint32_t hDevice, uint32_t hAllocation,
-                                     vd_kernel_allocation_query *q)
-{
-    disp_shadow *s;
-
-    if (hDevice == 0 || !NT_SUCCESS(vd_kernel_query_allocation(hAllocation, q)) ||
-        q->hDevice != hDevice)
-        return NULL;
-    s = shadow_of(hAllocation);
-    if (s == NULL || s->h != hAllocation)
-        return NULL;
-    return s;
-}
 
 static uint32_t do_lock(const uint8_t *req, uint32_t len, uint8_t *rsp, int unlock)
 {
     vd_wire_lock_req q;
     vd_wire_lock_rsp r = {HR_INVALID, 0};
-    vd_kernel_allocation_query aq;
-    disp_shadow *s;
 
     if (len != sizeof q)
         goto out;
     memcpy(&q, req, sizeof q);
     if (q.reserved != 0)
         goto out;
-    if (removed(q.hDevice)) {
-        r.hr = D3DDDIERR_DEVICEREMOVED;
-        goto out;
-    }
-    s = owned_allocation(q.hDevice, q.hAllocation, &aq);
-    if (s == NULL)
-        goto out;
-    if (unlock) { /* Flags are ignored: pfnUnlockCb has none */
-        if (!s->locked)
-            goto out;
-        s->locked = 0;
-        s->lock_flags = 0;
-        return status_rsp(rsp, HR_OK);
-    }
-    if ((q.Flags & ~VD_LOCK_VALID_MASK) != 0 ||
-        (q.Flags & (VD_LOCK_READONLY | VD_LOCK_WRITEONLY)) ==
-            (VD_LOCK_READONLY | VD_LOCK_WRITEONLY))
-        goto out;
-    /* WDDM: locking needs a CPU-visible allocation; a valid request the allocation
-     * cannot satisfy is D3DERR_NOTAVAILABLE (one of pfnLockCb's documented codes). */
-    if (!(aq.flags & DXGK_ALLOCINFOFLAG_CPUVISIBLE)) {
-        r.hr = D3DERR_NOTAVAILABLE;
-        goto out;
-    }
-    /* The GPU may be using it: wait for that submission, or say so with DonotWait. */
-    if (vd_render_wait_allocation(q.hAllocation, (q.Flags & D3DDDILOCK_DONOTWAIT) != 0)) {
-        r.hr = D3DERR_WASSTILLDRAWING;
-        goto out;
-    }
-    /* The wait may have ended in a timeout recovery that removed this device. */
-    if (removed(q.hDevice)) {
-        r.hr = D3DDDIERR_DEVICEREMOVED;
-        goto out;
-    }
-    s->locked = 1; /* a second lock replaces the flags; one unlock releases */
-    s->lock_flags = (uint8_t)q.Flags;
-    r.hr = HR_OK;
-    r.size = aq.size;
+    if (unlock) /* Flags are ignored: pfnUnlockCb has none */
+        return status_rsp(rsp, hr_of(vd_kernel_unlock(q.hDevice, q.hAllocation)));
+    r.hr = hr_of(vd_kernel_lock(q.hDevice, q.hAllocation, q.Flags, &r.size));
+    if (r.hr != HR_OK)
+        r.size = 0;
 out:
     memcpy(rsp, &r, sizeof r);
     return sizeof r;
 }
 
-/*
- * Common checks of READ and WRITE; returns the HRESULT and, on S_OK, the VRAM byte
- * address of the range in *where.
- */
-static int32_t rw_check(const vd_wire_rw_req *q, int write, uint8_t **where)
+/* READ and WRITE: the kernel says where the range lies in VRAM; S_OK puts it in *where. */
+static int32_t map_range(const vd_wire_rw_req *q, int write, uint8_t **where)
 {
-    vd_kernel_allocation_query aq;
-    disp_shadow *s;
-    uint32_t vo;
+    uint32_t vo = 0;
+    int32_t hr;
 
     if (q->length > VD_WIRE_MAX_CHUNK)
         return HR_INVALID;
-    if (removed(q->hDevice))
-        return D3DDDIERR_DEVICEREMOVED;
-    s = owned_allocation(q->hDevice, q->hAllocation, &aq);
-    if (s == NULL || !s->locked)
-        return HR_INVALID;
-    if (s->lock_flags & (write ? VD_LOCK_READONLY : VD_LOCK_WRITEONLY))
-        return HR_INVALID;
-    /* Overflow-safe: offset + length <= size without computing offset + length. */
-    if (q->length > aq.size || q->offset > aq.size - q->length)
-        return HR_INVALID;
-    /* System-memory allocations (runtime pSystemMem) live on the host: no VRAM bytes. */
-    if (aq.residency != VD_RESIDENCY_VRAM)
-        return D3DERR_NOTAVAILABLE;
-    vo = aq.offset;
-    if (vo > s_plat->vram_size || aq.size > s_plat->vram_size - vo) /* kernel invariant */
-        return E_FAIL;
-    *where = s_plat->vram + vo + q->offset;
-    return HR_OK;
+    hr = hr_of(vd_kernel_map_range(q->hDevice, q->hAllocation, q->offset, q->length, write, &vo));
+    if (hr == HR_OK)
+        *where = s_plat->vram + vo;
+    return hr;
 }
 
 static uint32_t do_read(const uint8_t *req, uint32_t len, uint8_t *rsp)
@@ -379,7 +257,7 @@ static uint32_t do_read(const uint8_t *req, uint32_t len, uint8_t *rsp)
     if (len != sizeof q)
         goto out;
     memcpy(&q, req, sizeof q);
-    r.hr = rw_check(&q, 0, &src);
+    r.hr = map_range(&q, 0, &src);
     if (r.hr != HR_OK)
         goto out;
     r.length = q.length;
@@ -404,7 +282,7 @@ static uint32_t do_write(const uint8_t *req, uint32_t len, uint8_t *rsp)
     memcpy(&q, req, sizeof q);
     if (q.length > VD_WIRE_MAX_CHUNK || len - sizeof q != VD_WIRE_PAD4(q.length))
         return status_rsp(rsp, HR_INVALID);
-    hr = rw_check(&q, 1, &dst);
+    hr = map_range(&q, 1, &dst);
     if (hr == HR_OK)
         memcpy(dst, req + sizeof q, q.length);
     return status_rsp(rsp, hr);
@@ -412,19 +290,20 @@ static uint32_t do_write(const uint8_t *req, uint32_t len, uint8_t *rsp)
 
 /* ---- QUERY ---- */
 
-/* The allocation's vd_surface_desc, rebuilt from DxgkDdiDescribeAllocation and Usage. */
+/* The allocation's vd_surface_desc, rebuilt from DxgkDdiDescribeAllocation and its usage. */
 static int32_t surface_desc_of(uint32_t h, vd_surface_desc *d)
 {
     DXGKARG_DESCRIBEALLOCATION da;
-    disp_shadow *s = shadow_of(h);
+    vd_kernel_allocation_query aq;
 
-    if (s == NULL || s->h != h || !NT_SUCCESS(vd_kernel_describe_allocation(h, &da)))
+    if (!NT_SUCCESS(vd_kernel_query_allocation(h, &aq)) ||
+        !NT_SUCCESS(vd_kernel_describe_allocation(h, &da)))
         return HR_INVALID;
     memset(d, 0, sizeof *d);
     d->Version = VD_SURFACE_DESC_VERSION;
     d->Size = sizeof *d;
     d->Format = (uint32_t)da.Format;
-    d->Usage = s->usage;
+    d->Usage = aq.usage;
     if (da.Format == D3DDDIFMT_UNKNOWN) { /* a buffer: DescribeAllocation gives ByteSize x 1 */
         d->ByteSize = da.Width;
     } else {
@@ -465,8 +344,8 @@ static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
             }
         } else {
             uint32_t size = 0, children = 0;
-            r.hr = vd_status_to_hresult(vd_kernel_get_resource_info(
-                q.handle, data, VD_MAX_RESOURCE_PRIVDATA, &size, &children));
+            r.hr = hr_of(vd_kernel_get_resource_info(q.handle, data, VD_MAX_RESOURCE_PRIVDATA,
+                                                     &size, &children));
             if (r.hr == HR_OK) {
                 r.value = children;
                 r.length = size;
@@ -489,10 +368,8 @@ static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
     case VD_QUERY_ALLOCATION: {
         vd_kernel_allocation_query aq;
         vd_wire_allocation_info ai;
-        const vd_vidmm_alloc *v;
         if (q.arg != 0 || !NT_SUCCESS(vd_kernel_query_allocation(q.handle, &aq)))
             break;
-        v = vd_vidmm_get(VD_HANDLE_INDEX_OF(q.handle));
         memset(&ai, 0, sizeof ai);
         ai.hDevice = aq.hDevice;
         ai.hKMResource = aq.hKMResource;
@@ -500,7 +377,7 @@ static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
         ai.segment = aq.segment;
         ai.offset = aq.offset;
         ai.size = aq.size;
-        ai.alignment = v != NULL ? 1u << v->align_log2 : 0u;
+        ai.alignment = aq.alignment;
         ai.flags = aq.flags;
         memcpy(data, &ai, sizeof ai);
         r.length = sizeof ai;
@@ -532,7 +409,7 @@ static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
         vd_wire_describe wd;
         if (q.arg != 0)
             break;
-        r.hr = vd_status_to_hresult(vd_kernel_describe_allocation(q.handle, &da));
+        r.hr = hr_of(vd_kernel_describe_allocation(q.handle, &da));
         if (r.hr != HR_OK)
             break;
         memset(&wd, 0, sizeof wd);
@@ -561,7 +438,7 @@ static uint32_t do_query(const uint8_t *req, uint32_t len, uint8_t *rsp)
         uint32_t c[sizeof(vd_wire_memctl_stats) / 4];
         if (q.handle != 0 || q.arg != 0)
             break;
-        vd_memctl_counters(c);
+        vd_kernel_memctl_counters(c);
         memcpy(data, c, sizeof c);
         r.length = sizeof c;
         r.hr = HR_OK;
@@ -590,10 +467,6 @@ static uint32_t do_render(const uint8_t *req, uint32_t len, uint8_t *rsp)
     if (len < sizeof q)
         goto out;
     memcpy(&q, req, sizeof q);
-    if (removed(q.hDevice)) {
-        r.hr = D3DDDIERR_DEVICEREMOVED;
-        goto out;
-    }
     /* The three parts must add up to the payload exactly (each a multiple of 4 bytes:
      * no padding). Compared against what is left, so nothing can wrap. */
     if ((q.CommandOffset | q.CommandLength) & (VD_GPU_CMD_BYTES - 1u) ||
@@ -620,20 +493,7 @@ static uint32_t do_render(const uint8_t *req, uint32_t len, uint8_t *rsp)
     a.patch_list = a.alloc_list + q.NumAllocations * sizeof(vd_wire_alloc_list);
     a.NumPatchLocations = q.NumPatchLocations;
     a.Flags = q.Flags;
-    /* WDDM: an allocation the CPU holds locked cannot be rendered. The locks are the
-     * dispatcher's; everything else about the lists is checked by vd_render_submit. */
-    for (uint32_t k = 0; k < q.NumAllocations; k++) {
-        vd_wire_alloc_list e;
-        vd_kernel_allocation_query aq;
-        disp_shadow *s;
-        memcpy(&e, a.alloc_list + k * sizeof e, sizeof e);
-        s = e.hAllocation ? owned_allocation(q.hDevice, e.hAllocation, &aq) : NULL;
-        if (s != NULL && s->locked) {
-            r.hr = D3DDDIERR_CANTRENDERLOCKEDALLOCATION;
-            goto out;
-        }
-    }
-    r.hr = vd_render_submit(&a, &r.fence);
+    r.hr = hr_of(vd_kernel_render(&a, &r.fence));
 out:
     memcpy(rsp, &r, sizeof r);
     return sizeof r;
@@ -648,7 +508,7 @@ static uint32_t do_fence(const uint8_t *req, uint32_t len, uint8_t *rsp)
     r.hr = HR_INVALID;
     if (len == sizeof q) {
         memcpy(&q, req, sizeof q);
-        r.hr = vd_render_fence(q.hDevice, q.fence, &r.completed, &r.submitted);
+        r.hr = hr_of(vd_kernel_fence(q.hDevice, q.fence, &r.completed, &r.submitted));
     }
     memcpy(rsp, &r, sizeof r);
     return sizeof r;
@@ -663,7 +523,7 @@ static uint32_t do_escape(const uint8_t *req, uint32_t len, uint8_t *rsp)
     r.hr = HR_INVALID;
     if (len == sizeof q) {
         memcpy(&q, req, sizeof q);
-        r.hr = vd_render_escape(&q, r.value);
+        r.hr = hr_of(vd_kernel_escape(&q, r.value));
     }
     memcpy(rsp, &r, sizeof r);
     return sizeof r;
@@ -673,9 +533,6 @@ uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t
 {
     if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
         return status_rsp(rsp, HR_INVALID);
-    /* A timeout or fault the idle loop has not handled yet is handled before the request,
-     * so the request sees the state after recovery (removed devices). */
-    (void)vd_render_poll();
     switch (type) {
     case VD_MSG_HELLO:        return do_hello(req, len, rsp);
     case VD_MSG_OPEN_DEVICE:  return do_open_device(len, rsp);

@@ -2,8 +2,11 @@
  * vd_dispatch.h - request decoder and dispatcher of the wire protocol (vidalloc/vd_wire.h).
  *
  * Takes one request payload (already framed, checked and sequenced by a transport) and
- * produces its response payload. It knows nothing of UART, COBS or sequencing, so any
- * transport (UART frames today, a PCIe mailbox later) feeds the same code.
+ * produces its response payload: it decodes the request, calls the graphics kernel
+ * (vd_kernel.h) and encodes the result, mapping the kernel's NTSTATUS to the HRESULT on
+ * the wire once (vd_status_to_hresult). The rules of every request are the kernel's; this
+ * layer knows nothing of UART, COBS or sequencing either, so any transport (UART frames
+ * today, a PCIe queue next) feeds the same code.
  *
  * Nothing on the wire is trusted: every length is checked before it is used, structs are
  * copied out of the payload with memcpy (the payload is only 4-byte aligned), arrays the
@@ -15,7 +18,6 @@
 
 #include <stdint.h>
 
-#include "vidalloc/vd_ddi_flags.h"
 #include "vidalloc/vd_status.h"
 #include "vidalloc/vd_wire.h"
 
@@ -39,15 +41,6 @@ typedef struct vd_disp_platform {
 
 /* Per-allocation private data the dispatcher accepts (vd_surface_desc is 32). */
 #define VD_DISP_MAX_ALLOC_PRIVDATA 64u
-
-/* D3DDDICB_LOCKFLAGS bits the firmware implements (WDDM-FACTS §2; values in
- * vd_ddi_flags.h); any other bit is rejected as reserved. */
-#define VD_LOCK_READONLY    D3DDDILOCK_READONLY
-#define VD_LOCK_WRITEONLY   D3DDDILOCK_WRITEONLY
-#define VD_LOCK_DISCARD     D3DDDILOCK_DISCARD
-#define VD_LOCK_VALID_MASK  (D3DDDILOCK_READONLY | D3DDDILOCK_WRITEONLY | D3DDDILOCK_DONOTWAIT | \
-                             D3DDDILOCK_IGNORESYNC | D3DDDILOCK_LOCKENTIRE | \
-                             D3DDDILOCK_DONOTEVICT | D3DDDILOCK_DISCARD)
 
 /*
  * Keep `p` (it must outlive the dispatcher) and start the kernel on its VRAM.

@@ -1,8 +1,9 @@
 /*
- * vd_dxgk.h - the DXGK (d3dkmddi.h) structures and values the firmware's graphics
- * kernel and display miniport exchange, declared here with the WDK's names and bit
- * positions (WDDM-FACTS.md §3). Only the members this firmware uses are declared; a
- * few vidalloc-specific members are marked "vidalloc:".
+ * vd_dxgk.h - the interface between the firmware's graphics kernel and its display
+ * miniport: the DXGK (d3dkmddi.h) structures and values they exchange, declared with the
+ * WDK's names and bit positions (WDDM-FACTS.md §3), and the DDI entry points the vidalloc
+ * miniport implements (vd_miniport.c). Only the members this firmware uses are declared;
+ * a few vidalloc-specific members are marked "vidalloc:".
  */
 #ifndef VD_DXGK_H
 #define VD_DXGK_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vd_config.h"
 #include "vidalloc/vd_ddi_flags.h"
 #include "vidalloc/vd_status.h"
 #include "vidalloc/vd_surface.h"
@@ -127,6 +129,8 @@ typedef struct _DXGK_ALLOCATIONINFO {
     UINT VdFlags;                     /* in: D3DDDI_ALLOCATIONINFO.Flags (Primary, Stereo) */
     UINT VdVidPnSourceId;             /* in: D3DDDI_ALLOCATIONINFO.VidPnSourceId */
     uint64_t VdSystemMem;             /* in: pSystemMem as the host sent it, 0 = video memory */
+    UINT VdUsage;                     /* out: the usage bits the miniport accepted (the kernel
+                                         keeps them: QUERY HANDLE_DATA gives them back) */
 } DXGK_ALLOCATIONINFO;
 
 typedef struct _DXGK_CREATEALLOCATIONFLAGS {
@@ -260,6 +264,39 @@ typedef struct _DXGKARGCB_ENUMHANDLECHILDREN {
     D3DKMT_HANDLE hObject; /* a resource */
     UINT Index;
 } DXGKARGCB_ENUMHANDLECHILDREN;
+
+/*
+ * ---- the vidalloc display miniport's DDI entry points (vd_miniport.c) ----
+ * It interprets the vd_surface_desc private data (vidalloc/vd_surface.h) and keeps its own
+ * per-allocation and per-resource tracking records; their addresses are the HANDLEs it
+ * returns (DXGK_ALLOCATIONINFO.hAllocation, DXGKARG_CREATEALLOCATION.hResource), which
+ * DxgkCbGetHandleData hands back. docs/kernel.md has the derivation table.
+ */
+
+/*
+ * Start the adapter (DxgkDdiStartDevice's part that matters here): VRAM is at CPU address
+ * vram_cpu_base and vram_size bytes long. Returns the adapter handle (MiniportDeviceContext)
+ * the other entry points take; forgets every record.
+ */
+HANDLE vd_mp_start_device(uint32_t vram_cpu_base, uint32_t vram_size);
+
+/* DxgkDdiCreateAllocation: all allocations are created, or none (no record kept). */
+NTSTATUS vd_mp_create_allocation(const HANDLE hAdapter, DXGKARG_CREATEALLOCATION *pCreateAllocation);
+
+/* DxgkDdiDestroyAllocation: every handle is checked first; a bad one frees nothing. */
+NTSTATUS vd_mp_destroy_allocation(const HANDLE hAdapter, const DXGKARG_DESTROYALLOCATION *pDestroyAllocation);
+
+/* DxgkDdiDescribeAllocation. */
+NTSTATUS vd_mp_describe_allocation(const HANDLE hAdapter, DXGKARG_DESCRIBEALLOCATION *pDescribeAllocation);
+
+/* DxgkDdiQueryAdapterInfo: DXGKQAITYPE_QUERYSEGMENT only (others: STATUS_NOT_SUPPORTED). */
+NTSTATUS vd_mp_query_adapter_info(const HANDLE hAdapter, const DXGKARG_QUERYADAPTERINFO *pQueryAdapterInfo);
+
+/* Live tracking records (for tests and statistics); a resource record's live children
+ * (0 for a handle that is not a live resource record). */
+uint32_t vd_mp_live_allocations(void);
+uint32_t vd_mp_live_resources(void);
+uint32_t vd_mp_resource_allocations(HANDLE hResource);
 
 _Static_assert(sizeof(DXGK_ALLOCATIONINFOFLAGS) == 4, "DXGK_ALLOCATIONINFOFLAGS is a UINT");
 _Static_assert(sizeof(DXGK_SEGMENTPREFERENCE) == 4, "DXGK_SEGMENTPREFERENCE is a UINT");

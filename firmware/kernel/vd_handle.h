@@ -1,5 +1,7 @@
 /*
- * vd_handle.h - D3DKMT_HANDLE tables: fixed pools, O(1) allocate/free/lookup.
+ * vd_handle.h - D3DKMT_HANDLE tables: fixed pools, O(1) allocate/free/lookup. The graphics
+ * kernel's own (vd_kernel.c keeps the tables): small enough to be inline, and looked up on
+ * every request.
  *
  * Handle format (32 bits):
  *   [31:30] type tag   (1 allocation, 2 resource, 3 device; never 0, so no handle is 0)
@@ -56,20 +58,96 @@ typedef struct vd_handle_table {
     static uint16_t name##_slot[(n)]; \
     static uint16_t name##_next[(n)]
 
-void vd_handle_init(vd_handle_table *t, uint32_t type, uint16_t *slot, uint16_t *next,
-                    uint32_t capacity);
+static inline uint32_t vd_handle_make(uint32_t type, uint32_t gen, uint32_t index)
+{
+    return (type << VD_HANDLE_TYPE_SHIFT) | ((gen & VD_HANDLE_GEN_MASK) << VD_HANDLE_GEN_SHIFT) |
+           (index & VD_HANDLE_INDEX_MASK);
+}
 
-/* New handle and its slot index; STATUS_NO_MEMORY when the pool is exhausted. */
-vd_ntstatus_t vd_handle_alloc(vd_handle_table *t, uint32_t *handle, uint32_t *index);
+static inline void vd_handle_init(vd_handle_table *t, uint32_t type, uint16_t *slot,
+                                  uint16_t *next, uint32_t capacity)
+{
+    uint32_t i;
+
+    if (capacity > VD_HANDLE_MAX_SLOTS)
+        capacity = VD_HANDLE_MAX_SLOTS;
+    t->slot = slot;
+    t->next = next;
+    t->capacity = (uint16_t)capacity;
+    t->live = 0;
+    t->type = (uint8_t)type;
+    for (i = 0; i < capacity; i++) {
+        slot[i] = 0; /* free, generation 0 */
+        next[i] = (uint16_t)(i + 1u < capacity ? i + 1u : VD_HANDLE_NIL);
+    }
+    t->free_head = capacity ? 0 : VD_HANDLE_NIL;
+    t->free_tail = capacity ? (uint16_t)(capacity - 1u) : VD_HANDLE_NIL;
+}
+
+/* New handle and its slot index; STATUS_NO_MEMORY (and nothing written) when the pool is
+ * exhausted. */
+static inline vd_ntstatus_t vd_handle_alloc(vd_handle_table *t, uint32_t *handle,
+                                            uint32_t *index)
+{
+    uint32_t i = t->free_head;
+
+    if (i == VD_HANDLE_NIL)
+        return STATUS_NO_MEMORY;
+    t->free_head = t->next[i];
+    if (t->free_head == VD_HANDLE_NIL)
+        t->free_tail = VD_HANDLE_NIL;
+    t->next[i] = VD_HANDLE_NIL;
+    t->slot[i] = (uint16_t)(t->slot[i] | VD_HANDLE_SLOT_LIVE);
+    t->live++;
+    *handle = vd_handle_make(t->type, t->slot[i], i);
+    if (index)
+        *index = i;
+    return STATUS_SUCCESS;
+}
 
 /* Slot index of a valid handle of this table, or -1. */
-int32_t vd_handle_lookup(const vd_handle_table *t, uint32_t handle);
+static inline int32_t vd_handle_lookup(const vd_handle_table *t, uint32_t handle)
+{
+    uint32_t i = VD_HANDLE_INDEX_OF(handle);
+    uint32_t s;
+
+    if (VD_HANDLE_TYPE_OF(handle) != t->type || i >= t->capacity)
+        return -1;
+    s = t->slot[i];
+    if (!(s & VD_HANDLE_SLOT_LIVE) || (s & VD_HANDLE_GEN_MASK) != VD_HANDLE_GEN_OF(handle))
+        return -1;
+    return (int32_t)i;
+}
 
 /* Frees a valid handle (its generation moves on); STATUS_INVALID_PARAMETER otherwise. */
-vd_ntstatus_t vd_handle_free(vd_handle_table *t, uint32_t handle);
+static inline vd_ntstatus_t vd_handle_free(vd_handle_table *t, uint32_t handle)
+{
+    int32_t r = vd_handle_lookup(t, handle);
+    uint32_t i;
+
+    if (r < 0)
+        return STATUS_INVALID_PARAMETER;
+    i = (uint32_t)r;
+    /* Not live any more, next generation. */
+    t->slot[i] = (uint16_t)((t->slot[i] + 1u) & VD_HANDLE_GEN_MASK);
+    /* Append to the FIFO free list. */
+    t->next[i] = VD_HANDLE_NIL;
+    if (t->free_tail == VD_HANDLE_NIL)
+        t->free_head = (uint16_t)i;
+    else
+        t->next[t->free_tail] = (uint16_t)i;
+    t->free_tail = (uint16_t)i;
+    t->live--;
+    return STATUS_SUCCESS;
+}
 
 /* The current handle of a live slot (0 if the slot is free or out of range). */
-uint32_t vd_handle_of_index(const vd_handle_table *t, uint32_t index);
+static inline uint32_t vd_handle_of_index(const vd_handle_table *t, uint32_t index)
+{
+    if (index >= t->capacity || !(t->slot[index] & VD_HANDLE_SLOT_LIVE))
+        return 0;
+    return vd_handle_make(t->type, t->slot[index], index);
+}
 
 static inline uint32_t vd_handle_live(const vd_handle_table *t) { return t->live; }
 static inline uint32_t vd_handle_capacity(const vd_handle_table *t) { return t->capacity; }

@@ -1,24 +1,28 @@
-/* vd_kernel.c - the graphics kernel side: devices, resources, allocations (vd_kernel.h). */
+/* vd_kernel.c - the graphics kernel: devices, resources, allocations, the request rules
+ * (vd_kernel.h). */
 #include "vd_kernel.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "vd_util.h"
+#include <string.h>
 
 #include "vd_handle.h"
-#include "vd_miniport.h"
+#include "vd_regs.h"
 
 #define NIL 0xFFFFu
 
-/* Kernel allocation object, indexed by its handle slot (== vidmm record id). */
+/* The allocation record, indexed by its handle slot: everything about one allocation. */
 typedef struct kalloc {
-    HANDLE mp;         /* miniport tracking handle */
-    uint16_t res;      /* parent resource slot or NIL */
-    uint16_t next;     /* siblings in the parent's child list (creation order) */
+    vd_vidmm_alloc place; /* placement and residency (VidMm works on it) */
+    HANDLE mp;            /* miniport tracking handle */
+    uint16_t res;         /* parent resource slot or NIL */
+    uint16_t next;        /* siblings in the parent's child list (creation order) */
     uint16_t prev;
-    uint8_t dev;       /* owning device slot */
-    uint8_t mark;      /* scratch: seen in the current deallocate list */
+    uint8_t dev;          /* owning device slot */
+    uint8_t mark;         /* scratch: seen in the current deallocate list */
+    uint8_t usage;        /* vd_surface_desc.Usage (VD_SURFACE_USAGE_VALID_MASK: 6 bits) */
+    uint8_t locked;       /* 1 while the CPU holds it locked */
+    uint16_t lock_flags;  /* D3DDDICB_LOCKFLAGS of the lock (VD_LOCK_VALID_MASK: 8 bits) */
 } kalloc;
 
 /* Kernel resource object, indexed by its handle slot. */
@@ -43,6 +47,7 @@ static uint8_t s_dev_removed[VD_MAX_DEVICES];
 static kalloc s_alloc[VD_MAX_ALLOCATIONS];
 static kresource s_res[VD_MAX_RESOURCES];
 static HANDLE s_adapter;
+static const vd_kernel_platform *s_plat; /* NULL until vd_kernel_start (unit tests) */
 
 /* Scratch of one create call. */
 static DXGK_ALLOCATIONINFO s_info[VD_MAX_ALLOCS_PER_CALL];
@@ -55,19 +60,29 @@ vd_ntstatus_t vd_kernel_init(uint32_t vram_cpu_base, uint32_t vram_size)
     DXGKARG_QUERYADAPTERINFO qai;
     vd_ntstatus_t st;
 
-    vd_handle_init(&s_devs, VD_HANDLE_TYPE_DEVICE, s_dev_h_slot, s_dev_h_next, VD_MAX_DEVICES);
-    vd_handle_init(&s_ress, VD_HANDLE_TYPE_RESOURCE, s_res_h_slot, s_res_h_next, VD_MAX_RESOURCES);
-    vd_handle_init(&s_allocs, VD_HANDLE_TYPE_ALLOCATION, s_alloc_h_slot, s_alloc_h_next,
-                   VD_MAX_ALLOCATIONS);
-    vd_memset(s_alloc, 0, sizeof(s_alloc));
-    vd_memset(s_res, 0, sizeof(s_res));
-    vd_memset(s_dev_removed, 0, sizeof(s_dev_removed));
+    static const struct {
+        vd_handle_table *t;
+        uint16_t *slot, *next;
+        uint16_t type, capacity;
+    } tables[] = {
+        {&s_devs, s_dev_h_slot, s_dev_h_next, VD_HANDLE_TYPE_DEVICE, VD_MAX_DEVICES},
+        {&s_ress, s_res_h_slot, s_res_h_next, VD_HANDLE_TYPE_RESOURCE, VD_MAX_RESOURCES},
+        {&s_allocs, s_alloc_h_slot, s_alloc_h_next, VD_HANDLE_TYPE_ALLOCATION, VD_MAX_ALLOCATIONS},
+    };
+    uint32_t i;
+
+    for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) /* one inlined copy, not three */
+        vd_handle_init(tables[i].t, tables[i].type, tables[i].slot, tables[i].next,
+                       tables[i].capacity);
+    memset(s_alloc, 0, sizeof(s_alloc));
+    memset(s_res, 0, sizeof(s_res));
+    memset(s_dev_removed, 0, sizeof(s_dev_removed));
 
     s_adapter = vd_mp_start_device(vram_cpu_base, vram_size);
 
     /* Ask the miniport for its segments, as Dxgkrnl does: count, then descriptors. */
-    vd_memset(&qs, 0, sizeof(qs));
-    vd_memset(&qai, 0, sizeof(qai));
+    memset(&qs, 0, sizeof(qs));
+    memset(&qai, 0, sizeof(qai));
     qai.Type = DXGKQAITYPE_QUERYSEGMENT;
     qai.pOutputData = &qs;
     qai.OutputDataSize = sizeof(qs);
@@ -86,6 +101,28 @@ vd_ntstatus_t vd_kernel_init(uint32_t vram_cpu_base, uint32_t vram_size)
     return vd_vidmm_init(&seg);
 }
 
+vd_ntstatus_t vd_kernel_start(const vd_kernel_platform *p)
+{
+    vd_ntstatus_t st;
+
+    s_plat = p;
+    st = vd_render_init(p->vram, p->vram_size, p->clk_hz,
+                        (p->features & VD_SYSCTL_FEATURES_GPU_MASK) != 0);
+    if (!NT_SUCCESS(st))
+        return st;
+    return vd_kernel_init(p->vram_cpu_base, vd_render_segment_size());
+}
+
+vd_ntstatus_t vd_kernel_reset(void)
+{
+    (void)vd_render_poll(); /* a timeout that already happened still counts (TdrLimitCount) */
+    vd_render_restart();
+    if (s_plat == NULL)
+        return STATUS_INVALID_PARAMETER;
+    (void)vd_render_take_recovery(&(vd_render_recovery){0}); /* about the objects forgotten */
+    return vd_kernel_init(s_plat->vram_cpu_base, vd_render_segment_size());
+}
+
 HANDLE vd_kernel_adapter(void)
 {
     return s_adapter;
@@ -96,6 +133,68 @@ HANDLE vd_kernel_adapter(void)
 static int32_t device_slot(uint32_t hDevice)
 {
     return vd_handle_lookup(&s_devs, hDevice);
+}
+
+/* The allocation slot of hAllocation if it is a live allocation of device slot d, else -1. */
+static int32_t owned_slot(int32_t d, D3DKMT_HANDLE hAllocation)
+{
+    int32_t a = vd_handle_lookup(&s_allocs, hAllocation);
+
+    return (a >= 0 && s_alloc[a].dev == (uint32_t)d) ? a : -1;
+}
+
+/* Memory-segment content is lost at a timeout: zero every allocation resident in VRAM. */
+static void purge_vram(void)
+{
+    uint32_t i;
+
+    if (s_plat == NULL)
+        return;
+    for (i = 0; i < VD_MAX_ALLOCATIONS; i++)
+        if ((s_allocs.slot[i] & VD_HANDLE_SLOT_LIVE) && s_alloc[i].place.residency == VD_RESIDENCY_VRAM)
+            memset(s_plat->vram + vd_vidmm_offset(&s_alloc[i].place), 0, s_alloc[i].place.size);
+}
+
+/*
+ * Apply what the scheduler's recoveries mean for the kernel's objects (vd_render.h): after a
+ * timeout every open device is removed and VRAM's content purged; after a fault or a bad
+ * command the device whose submission it was. Called after every scheduler call that may
+ * have recovered, before the request looks at device state.
+ */
+static void take_recoveries(void)
+{
+    vd_render_recovery r;
+    uint32_t i;
+
+    if (!vd_render_take_recovery(&r))
+        return;
+    if (r.timeouts) {
+        purge_vram();
+        (void)vd_kernel_remove_devices();
+    }
+    for (i = 0; i < r.faulted; i++)
+        (void)vd_kernel_remove_device(r.faulted_dev[i]);
+}
+
+/* Bring the kernel up to date with the GPU (see vd_kernel.h) and return hDevice's state. */
+static vd_ntstatus_t sync_device(uint32_t hDevice)
+{
+    (void)vd_render_poll();
+    take_recoveries();
+    return vd_kernel_device_status(hDevice);
+}
+
+int vd_kernel_poll(void)
+{
+    int r = vd_render_poll();
+
+    take_recoveries();
+    return r;
+}
+
+int vd_kernel_events_pending(void)
+{
+    return vd_render_events_pending();
 }
 
 static int32_t find_resource(uint32_t dev, uint64_t runtime)
@@ -112,7 +211,7 @@ static void mp_destroy(HANDLE mp_alloc, HANDLE mp_res, bool destroy_res)
 {
     DXGKARG_DESTROYALLOCATION da;
 
-    vd_memset(&da, 0, sizeof(da));
+    memset(&da, 0, sizeof(da));
     da.NumAllocations = mp_alloc ? 1u : 0u;
     da.pAllocationList = mp_alloc ? &mp_alloc : NULL;
     da.hResource = mp_res;
@@ -148,9 +247,9 @@ static void free_allocation(uint32_t a)
 
     unlink_child(a);
     mp_destroy(k->mp, mp_res, false);
-    (void)vd_vidmm_release(a);
+    (void)vd_vidmm_release(&k->place);
     (void)vd_handle_free(&s_allocs, vd_handle_of_index(&s_allocs, a));
-    vd_memset(k, 0, sizeof(*k));
+    memset(k, 0, sizeof(*k));
 }
 
 static void free_resource(uint32_t r)
@@ -161,7 +260,7 @@ static void free_resource(uint32_t r)
         free_allocation(res->first);
     mp_destroy(NULL, res->mp, true);
     (void)vd_handle_free(&s_ress, vd_handle_of_index(&s_ress, r));
-    vd_memset(res, 0, sizeof(*res));
+    memset(res, 0, sizeof(*res));
 }
 
 /* ---- devices ---- */
@@ -173,6 +272,10 @@ vd_ntstatus_t vd_kernel_open_device(uint32_t *hDevice)
 
     if (hDevice == NULL)
         return STATUS_INVALID_PARAMETER;
+    *hDevice = 0;
+    (void)vd_kernel_poll();
+    if (vd_render_adapter_removed())
+        return STATUS_DEVICE_REMOVED;
     st = vd_handle_alloc(&s_devs, hDevice, &idx);
     if (NT_SUCCESS(st))
         s_dev_removed[idx] = 0;
@@ -212,9 +315,12 @@ uint32_t vd_kernel_remove_devices(void)
 
 vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice)
 {
-    int32_t d = device_slot(hDevice);
+    int32_t d;
     uint32_t i;
 
+    vd_render_wait_device(hDevice); /* nothing is freed under the GPU */
+    take_recoveries();
+    d = device_slot(hDevice);
     if (d < 0)
         return STATUS_INVALID_PARAMETER;
     for (i = 0; i < VD_MAX_RESOURCES; i++)
@@ -259,7 +365,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
         return STATUS_NO_MEMORY;
 
     /* The miniport interprets the private data (atomic on its side). */
-    vd_memset(s_info, 0, n * sizeof(s_info[0]));
+    memset(s_info, 0, n * sizeof(s_info[0]));
     for (i = 0; i < n; i++) {
         const vd_kernel_allocinfo *in = &args->pAllocationInfo[i];
         s_info[i].pPrivateDriverData = (void *)(uintptr_t)in->pPrivateDriverData;
@@ -268,7 +374,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
         s_info[i].VdVidPnSourceId = in->VidPnSourceId;
         s_info[i].VdSystemMem = in->pSystemMem;
     }
-    vd_memset(&ca, 0, sizeof(ca));
+    memset(&ca, 0, sizeof(ca));
     ca.pPrivateDriverData = args->pPrivateDriverData;
     ca.PrivateDriverDataSize = args->PrivateDriverDataSize;
     ca.NumAllocations = n;
@@ -290,7 +396,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
         st = vd_handle_alloc(&s_allocs, &s_new_h[placed], &idx);
         if (!NT_SUCCESS(st))
             goto rollback;
-        st = vd_vidmm_place(idx, &s_info[placed]);
+        st = vd_vidmm_place(&s_alloc[idx].place, &s_info[placed]);
         if (!NT_SUCCESS(st)) {
             (void)vd_handle_free(&s_allocs, s_new_h[placed]);
             goto rollback;
@@ -313,6 +419,9 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
         k->mp = s_info[i].hAllocation;
         k->dev = (uint8_t)d;
         k->mark = 0;
+        k->usage = (uint8_t)s_info[i].VdUsage;
+        k->locked = 0;
+        k->lock_flags = 0;
         k->next = k->prev = k->res = NIL;
         if (r >= 0) {
             kresource *res = &s_res[r];
@@ -330,7 +439,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
     if (r >= 0) {
         kresource *res = &s_res[r];
         if (args->PrivateDriverDataSize)
-            vd_memcpy(res->priv, args->pPrivateDriverData, args->PrivateDriverDataSize);
+            memcpy(res->priv, args->pPrivateDriverData, args->PrivateDriverDataSize);
         res->priv_size = (uint16_t)args->PrivateDriverDataSize;
         args->hKMResource = vd_handle_of_index(&s_ress, (uint32_t)r);
     }
@@ -338,7 +447,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
 
 rollback:
     for (i = 0; i < placed; i++) {
-        (void)vd_vidmm_release(VD_HANDLE_INDEX_OF(s_new_h[i]));
+        (void)vd_vidmm_release(&s_alloc[VD_HANDLE_INDEX_OF(s_new_h[i])].place);
         (void)vd_handle_free(&s_allocs, s_new_h[i]);
     }
     if (new_res && hres != 0)
@@ -349,7 +458,7 @@ rollback:
         HANDLE list[VD_MAX_ALLOCS_PER_CALL];
         for (i = 0; i < n; i++)
             list[i] = s_info[i].hAllocation;
-        vd_memset(&da, 0, sizeof(da));
+        memset(&da, 0, sizeof(da));
         da.NumAllocations = n;
         da.pAllocationList = list;
         da.hResource = ca.hResource;
@@ -365,9 +474,16 @@ rollback:
 
 vd_ntstatus_t vd_kernel_deallocate(uint32_t hDevice, const vd_kernel_deallocate_args *args)
 {
-    int32_t d = device_slot(hDevice);
+    int32_t d;
     uint32_t i, n;
 
+    /* A removed device is refused before waiting; the wait may end in a recovery that
+     * removes it (nothing is freed under the GPU). */
+    if (sync_device(hDevice) == STATUS_DEVICE_REMOVED)
+        return STATUS_DEVICE_REMOVED;
+    vd_render_wait_device(hDevice);
+    take_recoveries();
+    d = device_slot(hDevice);
     if (d < 0 || args == NULL)
         return STATUS_INVALID_PARAMETER;
     if (s_dev_removed[d])
@@ -449,7 +565,7 @@ vd_ntstatus_t vd_kernel_describe_allocation(D3DKMT_HANDLE hAllocation, DXGKARG_D
 
     if (a < 0 || out == NULL)
         return STATUS_INVALID_PARAMETER;
-    vd_memset(out, 0, sizeof(*out));
+    memset(out, 0, sizeof(*out));
     out->hAllocation = s_alloc[a].mp;
     return vd_mp_describe_allocation(s_adapter, out);
 }
@@ -457,21 +573,23 @@ vd_ntstatus_t vd_kernel_describe_allocation(D3DKMT_HANDLE hAllocation, DXGKARG_D
 vd_ntstatus_t vd_kernel_query_allocation(D3DKMT_HANDLE hAllocation, vd_kernel_allocation_query *q)
 {
     int32_t a = vd_handle_lookup(&s_allocs, hAllocation);
-    const vd_vidmm_alloc *v;
+    const kalloc *k;
 
     if (a < 0 || q == NULL)
         return STATUS_INVALID_PARAMETER;
-    v = vd_vidmm_get((uint32_t)a);
-    if (v == NULL)
-        return STATUS_INVALID_PARAMETER;
-    q->hDevice = vd_handle_of_index(&s_devs, s_alloc[a].dev);
-    q->hKMResource = (s_alloc[a].res != NIL) ? vd_handle_of_index(&s_ress, s_alloc[a].res) : 0;
-    q->residency = v->residency;
-    q->segment = v->segment;
-    q->offset = (v->residency == VD_RESIDENCY_VRAM) ? vd_vidmm_offset((uint32_t)a) : 0u;
-    q->size = v->size;
-    q->flags = v->flags;
-    q->backing = v->backing;
+    k = &s_alloc[a];
+    q->hDevice = vd_handle_of_index(&s_devs, k->dev);
+    q->hKMResource = (k->res != NIL) ? vd_handle_of_index(&s_ress, k->res) : 0;
+    q->residency = k->place.residency;
+    q->segment = k->place.segment;
+    q->offset = (k->place.residency == VD_RESIDENCY_VRAM) ? vd_vidmm_offset(&k->place) : 0u;
+    q->size = k->place.size;
+    q->alignment = k->place.residency == VD_RESIDENCY_SYSMEM ? 0u : 1u << k->place.align_log2;
+    q->flags = k->place.flags;
+    q->backing = k->place.backing;
+    q->usage = k->usage;
+    q->locked = k->locked;
+    q->lock_flags = k->lock_flags;
     return STATUS_SUCCESS;
 }
 
@@ -485,7 +603,7 @@ vd_ntstatus_t vd_kernel_get_resource_info(D3DKMT_HANDLE hKMResource, void *buf, 
         return STATUS_INVALID_PARAMETER;
     sz = s_res[r].priv_size;
     if (cap)
-        vd_memcpy(buf, s_res[r].priv, sz < cap ? sz : cap);
+        memcpy(buf, s_res[r].priv, sz < cap ? sz : cap);
     if (size)
         *size = sz;
     if (num_children)
@@ -502,4 +620,173 @@ void vd_kernel_get_stats(vd_kernel_stats *s)
     s->max_resources = VD_MAX_RESOURCES;
     s->max_allocations = VD_MAX_ALLOCATIONS;
     vd_vidmm_get_stats(&s->vidmm);
+}
+
+/* ---- pfnLockCb / pfnUnlockCb, READ / WRITE ---- */
+
+vd_ntstatus_t vd_kernel_lock(uint32_t hDevice, D3DKMT_HANDLE hAllocation, uint32_t flags,
+                             uint32_t *size)
+{
+    vd_ntstatus_t st = sync_device(hDevice);
+    int32_t a;
+    kalloc *k;
+
+    if (st == STATUS_DEVICE_REMOVED)
+        return st;
+    a = owned_slot(device_slot(hDevice), hAllocation);
+    if (!NT_SUCCESS(st) || a < 0)
+        return STATUS_INVALID_PARAMETER;
+    k = &s_alloc[a];
+    if ((flags & ~VD_LOCK_VALID_MASK) != 0 ||
+        (flags & (D3DDDILOCK_READONLY | D3DDDILOCK_WRITEONLY)) ==
+            (D3DDDILOCK_READONLY | D3DDDILOCK_WRITEONLY))
+        return STATUS_INVALID_PARAMETER;
+    /* WDDM: locking needs a CPU-visible allocation. */
+    if (!(k->place.flags & DXGK_ALLOCINFOFLAG_CPUVISIBLE))
+        return STATUS_GRAPHICS_CANT_LOCK_MEMORY;
+    /* The GPU may be using it: wait for that submission, or say so with DonotWait. */
+    st = vd_render_wait_allocation(hAllocation, (flags & D3DDDILOCK_DONOTWAIT) != 0);
+    take_recoveries(); /* the wait may have ended in a recovery that removed the device */
+    if (!NT_SUCCESS(st))
+        return st;
+    if (vd_kernel_device_status(hDevice) == STATUS_DEVICE_REMOVED)
+        return STATUS_DEVICE_REMOVED;
+    k->locked = 1; /* a second lock replaces the flags; one unlock releases */
+    k->lock_flags = (uint16_t)flags;
+    *size = k->place.size;
+    return STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_kernel_unlock(uint32_t hDevice, D3DKMT_HANDLE hAllocation)
+{
+    int32_t d = device_slot(hDevice), a;
+
+    if (d >= 0 && s_dev_removed[d])
+        return STATUS_DEVICE_REMOVED;
+    a = d < 0 ? -1 : owned_slot(d, hAllocation);
+    if (a < 0 || !s_alloc[a].locked)
+        return STATUS_INVALID_PARAMETER;
+    s_alloc[a].locked = 0;
+    s_alloc[a].lock_flags = 0;
+    return STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_kernel_map_range(uint32_t hDevice, D3DKMT_HANDLE hAllocation, uint32_t offset,
+                                  uint32_t length, int write, uint32_t *vram_offset)
+{
+    int32_t d = device_slot(hDevice), a;
+    const kalloc *k;
+
+    if (d >= 0 && s_dev_removed[d])
+        return STATUS_DEVICE_REMOVED;
+    a = d < 0 ? -1 : owned_slot(d, hAllocation);
+    if (a < 0 || !s_alloc[a].locked)
+        return STATUS_INVALID_PARAMETER;
+    k = &s_alloc[a];
+    if (k->lock_flags & (write ? D3DDDILOCK_READONLY : D3DDDILOCK_WRITEONLY))
+        return STATUS_INVALID_PARAMETER;
+    /* Overflow-safe: offset + length <= size without computing offset + length. */
+    if (length > k->place.size || offset > k->place.size - length)
+        return STATUS_INVALID_PARAMETER;
+    /* System-memory allocations (runtime pSystemMem) live on the host: no VRAM bytes. */
+    if (k->place.residency != VD_RESIDENCY_VRAM)
+        return STATUS_GRAPHICS_CANT_LOCK_MEMORY;
+    *vram_offset = vd_vidmm_offset(&k->place) + offset;
+    return STATUS_SUCCESS;
+}
+
+/* ---- pfnRenderCb, FENCE, ESCAPE ---- */
+
+/* DxgkDdiRender's allocation list, resolved: live allocations of the device (0 only at
+ * entry 0), in VRAM, made resident; their GPU addresses for DxgkDdiPatch. */
+static vd_ntstatus_t resolve_allocations(const vd_render_args *a, int32_t d, vd_render_slot *slot)
+{
+    uint32_t k;
+
+    for (k = 0; k < a->NumAllocations; k++) {
+        vd_wire_alloc_list e;
+        int32_t i;
+        kalloc *ka;
+        vd_ntstatus_t st;
+
+        memcpy(&e, a->alloc_list + k * sizeof(e), sizeof(e));
+        slot[k].h = e.hAllocation;
+        if (e.hAllocation == 0) {
+            if (k != 0) /* only entry 0 may be the NULL allocation */
+                return STATUS_INVALID_HANDLE;
+            continue;
+        }
+        i = owned_slot(d, e.hAllocation);
+        if (i < 0)
+            return STATUS_INVALID_HANDLE;
+        ka = &s_alloc[i];
+        /* The GPU reaches VRAM only: a system-memory allocation cannot be listed. */
+        if (ka->place.residency == VD_RESIDENCY_SYSMEM)
+            return STATUS_INVALID_PARAMETER;
+        st = vd_vidmm_make_resident(&ka->place);
+        if (!NT_SUCCESS(st))
+            return st;
+        slot[k].offset = (uint32_t)VD_VRAM_GPU_BASE + vd_vidmm_offset(&ka->place);
+        slot[k].size = ka->place.size;
+        slot[k].write = e.Value & 1u;
+    }
+    return STATUS_SUCCESS;
+}
+
+vd_ntstatus_t vd_kernel_render(const vd_render_args *a, uint32_t *fence)
+{
+    vd_render_slot slot[VD_WIRE_MAX_RENDER_ALLOCS];
+    vd_ntstatus_t st;
+    int32_t d;
+    uint32_t k;
+
+    *fence = 0;
+    st = sync_device(a->hDevice);
+    if (!NT_SUCCESS(st))
+        return st;
+    d = device_slot(a->hDevice);
+    /* WDDM: an allocation the CPU holds locked cannot be rendered. */
+    for (k = 0; k < a->NumAllocations && k < VD_WIRE_MAX_RENDER_ALLOCS; k++) {
+        vd_wire_alloc_list e;
+        int32_t i;
+        memcpy(&e, a->alloc_list + k * sizeof(e), sizeof(e));
+        i = e.hAllocation ? owned_slot(d, e.hAllocation) : -1;
+        if (i >= 0 && s_alloc[i].locked)
+            return STATUS_GRAPHICS_CANT_RENDER_LOCKED_ALLOCATION;
+    }
+    st = vd_render_check(a);
+    if (NT_SUCCESS(st)) {
+        memset(slot, 0, sizeof(slot));
+        st = resolve_allocations(a, d, slot);
+    }
+    if (NT_SUCCESS(st))
+        st = vd_render_submit(a, slot, fence);
+    take_recoveries(); /* the wait for the previous submission may have recovered */
+    return st;
+}
+
+vd_ntstatus_t vd_kernel_fence(uint32_t hDevice, uint32_t fence, uint32_t *completed,
+                              uint32_t *submitted)
+{
+    vd_ntstatus_t st = vd_render_fence(fence, completed, submitted);
+    vd_ntstatus_t dev;
+
+    take_recoveries();
+    dev = vd_kernel_device_status(hDevice);
+    if (!NT_SUCCESS(dev))
+        return dev;
+    return st;
+}
+
+vd_ntstatus_t vd_kernel_escape(const vd_wire_escape_req *q, uint32_t value[11])
+{
+    vd_ntstatus_t st = vd_render_escape(q, value);
+
+    take_recoveries();
+    return st;
+}
+
+void vd_kernel_memctl_counters(uint32_t out[8])
+{
+    vd_render_memctl_counters(out);
 }

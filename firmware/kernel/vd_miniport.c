@@ -1,12 +1,51 @@
-/* vd_miniport.c - the vidalloc display miniport (vd_miniport.h). */
-#include "vd_miniport.h"
-
+/*
+ * vd_miniport.c - the vidalloc display miniport: the DxgkDdi* entry points the graphics
+ * kernel calls (declared in vd_dxgk.h).
+ *
+ * Derivation (docs/kernel.md has the table):
+ *   pitch      = round_up(Width * bytes_per_pixel, 16)   (primary: 64)
+ *   size       = round_up(pitch * Height, 16)            (buffer: round_up(ByteSize, 16))
+ *   alignment  = 16; render target 64; primary 256
+ *   segments   = segment 1 (VRAM) read/write, preferred segment 1; ExistingSysMem: none
+ *   flags      = CpuVisible (CPU_READ/CPU_WRITE usage or pSystemMem), Cached, PermanentSysMem,
+ *                Protected from usage; ExistingSysMem from pSystemMem; FromEndOfSegment for
+ *                primaries (and PreferredSegment.Direction0)
+ */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
-#include "vd_util.h"
+#include "vd_dxgk.h"
 
 #define NIL 0xFFFFu
+
+#define VD_MP_PITCH_ALIGN          16u
+#define VD_MP_PRIMARY_PITCH_ALIGN  64u
+#define VD_MP_SIZE_ALIGN           16u
+#define VD_MP_ALIGN                16u
+#define VD_MP_RENDERTARGET_ALIGN   64u
+#define VD_MP_PRIMARY_ALIGN        256u
+
+/* Per-allocation tracking record (what DescribeAllocation needs). */
+typedef struct vd_mp_allocation {
+    uint32_t width;       /* pixels; buffers: ByteSize */
+    uint32_t refresh_num; /* primaries. Free list link while unused */
+    uint32_t refresh_den;
+    uint16_t height;      /* rows; buffers: 1 */
+    uint8_t format;       /* D3DDDIFORMAT (all accepted values fit a byte) */
+    uint8_t state;        /* VD_MP_ST_* | VidPnSourceId << 4 */
+} vd_mp_allocation;
+
+#define VD_MP_ST_LIVE    0x01u
+#define VD_MP_ST_PRIMARY 0x02u
+#define VD_MP_ST_STEREO  0x04u
+
+/* Per-resource tracking record. */
+typedef struct vd_mp_resource {
+    uint16_t num_allocations; /* live child allocations; free list link while unused */
+    uint8_t live;
+    uint8_t reserved;
+} vd_mp_resource;
 
 _Static_assert(sizeof(vd_mp_allocation) == 16, "record size is a power of two (handle check by shift)");
 _Static_assert(sizeof(vd_mp_resource) == 4, "record size is a power of two (handle check by shift)");
@@ -57,7 +96,7 @@ static vd_mp_allocation *take_alloc(void)
 
 static void put_alloc(vd_mp_allocation *a)
 {
-    vd_memset(a, 0, sizeof(*a));
+    memset(a, 0, sizeof(*a));
     a->refresh_num = s_ad.alloc_free;
     s_ad.alloc_free = (uint16_t)(a - s_allocs);
     s_ad.allocs_live--;
@@ -67,8 +106,8 @@ HANDLE vd_mp_start_device(uint32_t vram_cpu_base, uint32_t vram_size)
 {
     uint32_t i;
 
-    vd_memset(s_allocs, 0, sizeof(s_allocs));
-    vd_memset(s_res, 0, sizeof(s_res));
+    memset(s_allocs, 0, sizeof(s_allocs));
+    memset(s_res, 0, sizeof(s_res));
     for (i = 0; i < VD_MAX_ALLOCATIONS; i++)
         s_allocs[i].refresh_num = (i + 1u < VD_MAX_ALLOCATIONS) ? i + 1u : NIL;
     for (i = 0; i < VD_MAX_RESOURCES; i++)
@@ -154,8 +193,8 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
 
     if (ai->pPrivateDriverData == NULL || ai->PrivateDriverDataSize < 4u)
         return STATUS_INVALID_PARAMETER;
-    vd_memset(&d, 0, sizeof(d));
-    vd_memcpy(&d, ai->pPrivateDriverData,
+    memset(&d, 0, sizeof(d));
+    memcpy(&d, ai->pPrivateDriverData,
            ai->PrivateDriverDataSize < sizeof(d) ? ai->PrivateDriverDataSize : sizeof(d));
     if (d.Version != VD_SURFACE_DESC_VERSION)
         return STATUS_GRAPHICS_DRIVER_MISMATCH;
@@ -241,6 +280,7 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
     ai->Flags.Value = flags;
     ai->AllocationPriority = 0;
     ai->hAllocation = NULL;
+    ai->VdUsage = usage;
 
     rec->width = bppl < 0 ? d.ByteSize : d.Width;
     rec->height = (uint16_t)(bppl < 0 ? 1u : d.Height);
@@ -388,7 +428,7 @@ NTSTATUS vd_mp_query_adapter_info(const HANDLE hAdapter, const DXGKARG_QUERYADAP
     if (out->NbSegment < 1)
         return STATUS_INVALID_PARAMETER;
     sd = &out->pSegmentDescriptor[0];
-    vd_memset(sd, 0, sizeof(*sd));
+    memset(sd, 0, sizeof(*sd));
     sd->BaseAddress.QuadPart = (int64_t)VD_VRAM_GPU_BASE;
     sd->CpuTranslatedAddress.QuadPart = (int64_t)s_ad.vram_cpu_base;
     sd->Size = s_ad.vram_size;
@@ -408,4 +448,11 @@ uint32_t vd_mp_live_allocations(void)
 uint32_t vd_mp_live_resources(void)
 {
     return s_ad.res_live;
+}
+
+uint32_t vd_mp_resource_allocations(HANDLE hResource)
+{
+    const vd_mp_resource *r = res_from_handle(hResource);
+
+    return r != NULL ? r->num_allocations : 0u;
 }

@@ -3,15 +3,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "vd_gpu.h"
-#include "vd_handle.h"
-#include "vd_kernel.h"
 #include "vd_memctl.h"
 #include "vd_regs.h"
 #include "vd_timer.h"
-#include "vd_util.h"
-#include "vd_vidmm.h"
 
 #define CMD VD_GPU_CMD_BYTES
 /* Commands one RENDER can carry: the ring less the kernel's FENCE and the slot that keeps a
@@ -23,18 +20,11 @@ _Static_assert(VD_WIRE_MAX_RENDER_ALLOCS <= VD_MEMCTL_WIN_SLOTS,
 
 enum recover_kind { RECOVER_TIMEOUT, RECOVER_FAULT, RECOVER_ERROR };
 
-/* One allocation-list entry of the submission being built. */
-typedef struct render_slot {
-    uint32_t h;       /* hAllocation, 0 = NULL entry */
-    uint32_t offset;  /* VRAM byte offset (what DST/ARG fields hold) */
-    uint32_t size;
-    uint32_t write;   /* WriteOperation */
-} render_slot;
-
 static struct {
     uint8_t *vram;
     uint32_t vram_size;
-    uint32_t ring_base;        /* VRAM byte offset of the ring */
+    bool has_gpu;              /* SYSCTL.FEATURES.GPU */
+    uint32_t ring_base;        /* VRAM byte offset of the ring (vram_size without a GPU) */
     uint32_t clk_hz;
     uint32_t tdr_delay;        /* cycles (GPU WDT_LIMIT) */
     uint32_t tdr_window;       /* cycles */
@@ -52,13 +42,14 @@ static struct {
     uint32_t tdr_n;
     uint32_t timeouts, faults, errors;
     uint32_t last_fault_addr, last_fault_info;
+    vd_render_recovery pending; /* not yet taken by the kernel */
 } s;
 
-static inline void put32(uint8_t *p, uint32_t v) { vd_memcpy(p, &v, 4); }
+static inline void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline uint32_t get32(const uint8_t *p)
 {
     uint32_t v;
-    vd_memcpy(&v, p, 4);
+    memcpy(&v, p, 4);
     return v;
 }
 
@@ -73,14 +64,17 @@ static uint32_t cycles_of(uint32_t seconds, uint32_t max)
     return c > max ? max : (uint32_t)c;
 }
 
-vd_ntstatus_t vd_render_init(uint8_t *vram, uint32_t vram_size, uint32_t clk_hz)
+vd_ntstatus_t vd_render_init(uint8_t *vram, uint32_t vram_size, uint32_t clk_hz, int has_gpu)
 {
-    if (vram == NULL || vram_size < VD_GPU_RING_BYTES + 16u || (vram_size & 15u))
+    uint32_t ring = has_gpu ? VD_GPU_RING_BYTES : 0u;
+
+    if (vram == NULL || vram_size < ring + 16u || (vram_size & 15u))
         return STATUS_INVALID_PARAMETER;
-    vd_memset(&s, 0, sizeof(s));
+    memset(&s, 0, sizeof(s));
     s.vram = vram;
     s.vram_size = vram_size;
-    s.ring_base = vram_size - VD_GPU_RING_BYTES;
+    s.has_gpu = has_gpu != 0;
+    s.ring_base = vram_size - ring;
     s.clk_hz = clk_hz ? clk_hz : VD_CLK_HZ;
     s.tdr_delay = cycles_of(VD_TDR_DELAY_SECONDS, VD_RENDER_TDR_MAX);
     s.tdr_window = cycles_of(VD_TDR_WINDOW_SECONDS, VD_RENDER_WINDOW_MAX);
@@ -131,16 +125,18 @@ static void tdr_prune(uint32_t now)
     s.tdr_n = n;
 }
 
-/* Memory-segment content is lost at a TDR: zero every allocation resident in VRAM. */
-static void purge_allocations(void)
+/* A fault or bad command removes the device whose submission it was (once). */
+static void record_faulted(uint32_t hDevice)
 {
-    uint32_t id;
+    uint32_t i;
 
-    for (id = 0; id < VD_MAX_ALLOCATIONS; id++) {
-        const vd_vidmm_alloc *v = vd_vidmm_get(id);
-        if (v != NULL && v->residency == VD_RESIDENCY_VRAM)
-            vd_memset(s.vram + vd_vidmm_offset(id), 0, v->size);
-    }
+    for (i = 0; i < s.pending.faulted; i++)
+        if (s.pending.faulted_dev[i] == hDevice)
+            return;
+    if (s.pending.faulted < VD_MAX_DEVICES)
+        s.pending.faulted_dev[s.pending.faulted++] = hDevice;
+    else
+        s.pending.timeouts++; /* cannot happen (one per open device); remove all, safely */
 }
 
 static void recover(enum recover_kind kind)
@@ -162,8 +158,7 @@ static void recover(enum recover_kind kind)
         s.tdr_time[s.tdr_n++] = now;
         if (s.tdr_n > VD_TDR_LIMIT)
             s.adapter_removed = true;
-        purge_allocations();
-        (void)vd_kernel_remove_devices();
+        s.pending.timeouts++; /* the kernel purges and removes every open device */
     } else {
         if (kind == RECOVER_FAULT) {
             s.faults++;
@@ -177,7 +172,7 @@ static void recover(enum recover_kind kind)
         /* The submission stopped halfway: its device's GPU state is lost. The hardware
          * blocked the access, so no other allocation was touched: nothing is purged. */
         if (s.inflight)
-            (void)vd_kernel_remove_device(s.inflight_dev);
+            record_faulted(s.inflight_dev);
     }
     /* Ring and windows emptied, FENCE = last submitted (the lost submission counts as
      * done: waiters see their device removed), events cleared; DxgkDdiRestartFromTimeout
@@ -216,7 +211,18 @@ int vd_render_poll(void)
 
 int vd_render_events_pending(void)
 {
+    if (!s.started)
+        return 0;
     return (vd_gpu_pending_events() & VD_GPU_EV_STOP) != 0 || vd_memctl_pending_event();
+}
+
+int vd_render_take_recovery(vd_render_recovery *r)
+{
+    if (s.pending.timeouts == 0 && s.pending.faulted == 0)
+        return 0; /* the usual case, on every idle turn: nothing copied */
+    *r = s.pending;
+    memset(&s.pending, 0, sizeof(s.pending));
+    return 1;
 }
 
 /*
@@ -255,89 +261,54 @@ void vd_render_wait_device(uint32_t hDevice)
         wait_idle();
 }
 
-int vd_render_wait_allocation(uint32_t hAllocation, int nowait)
+vd_ntstatus_t vd_render_wait_allocation(uint32_t hAllocation, int nowait)
 {
     uint32_t k;
 
     (void)vd_render_poll();
     if (!s.inflight || hAllocation == 0)
-        return 0;
+        return STATUS_SUCCESS;
     for (k = 0; k < VD_WIRE_MAX_RENDER_ALLOCS; k++)
         if (s.inflight_h[k] == hAllocation) {
             if (nowait)
-                return 1;
+                return STATUS_GRAPHICS_ALLOCATION_BUSY;
             wait_idle();
-            return 0;
+            break;
         }
-    return 0;
+    return STATUS_SUCCESS;
 }
 
 /* ---- DxgkDdiRender: validation (nothing changes until all of it passed) ---- */
 
-static vd_hresult_t device_hr(uint32_t hDevice)
-{
-    vd_ntstatus_t st = vd_kernel_device_status(hDevice);
-
-    if (st == STATUS_DEVICE_REMOVED)
-        return D3DDDIERR_DEVICEREMOVED;
-    return NT_SUCCESS(st) ? S_OK : E_INVALIDARG;
-}
-
-static vd_hresult_t check_allocations(const vd_render_args *a, render_slot *slot)
-{
-    uint32_t k;
-
-    for (k = 0; k < a->NumAllocations; k++) {
-        vd_wire_alloc_list e;
-        vd_kernel_allocation_query q;
-
-        vd_memcpy(&e, a->alloc_list + k * sizeof(e), sizeof(e));
-        slot[k].h = e.hAllocation;
-        if (e.hAllocation == 0) {
-            if (k != 0) /* only entry 0 may be the NULL allocation */
-                return D3DDDIERR_INVALIDHANDLE;
-            continue;
-        }
-        if (!NT_SUCCESS(vd_kernel_query_allocation(e.hAllocation, &q)) || q.hDevice != a->hDevice)
-            return D3DDDIERR_INVALIDHANDLE;
-        /* The GPU reaches VRAM only: a system-memory allocation cannot be listed. */
-        if (q.residency == VD_RESIDENCY_SYSMEM || q.residency == VD_RESIDENCY_NONE)
-            return E_INVALIDARG;
-        slot[k].size = q.size;
-        slot[k].write = e.Value & 1u;
-    }
-    return S_OK;
-}
-
-static vd_hresult_t check_patches(const vd_render_args *a, const render_slot *slot)
+static vd_ntstatus_t check_patches(const vd_render_args *a, const vd_render_slot *slot)
 {
     uint32_t i;
 
     for (i = 0; i < a->NumPatchLocations; i++) {
         vd_wire_patch_location p;
 
-        vd_memcpy(&p, a->patch_list + i * sizeof(p), sizeof(p));
+        memcpy(&p, a->patch_list + i * sizeof(p), sizeof(p));
         if (p.AllocationIndex >= a->NumAllocations || slot[p.AllocationIndex].h == 0)
-            return E_INVALIDARG;
+            return STATUS_INVALID_PARAMETER;
         /* A whole word inside the commands sent, and not an opcode word (validated below
          * as sent; a patch must not turn it into something else). */
         if ((p.PatchOffset & 3u) || p.PatchOffset < a->CommandOffset ||
             p.PatchOffset > a->CommandLength - 4u || (p.PatchOffset & (CMD - 1u)) == 0)
-            return E_INVALIDARG;
+            return STATUS_INVALID_PARAMETER;
         if (p.AllocationOffset >= slot[p.AllocationIndex].size)
-            return E_INVALIDARG;
+            return STATUS_INVALID_PARAMETER;
     }
-    return S_OK;
+    return STATUS_SUCCESS;
 }
 
-static vd_hresult_t check_commands(const vd_render_args *a)
+static vd_ntstatus_t check_commands(const vd_render_args *a)
 {
     uint32_t off, n = a->CommandLength - a->CommandOffset;
 
     for (off = 0; off < n; off += CMD) {
         uint32_t w0 = get32(a->commands + off + 4u * VD_GPU_CMD_W_OP);
         if (w0 & ~VD_GPU_OP_MASK) /* reserved bits must be 0 */
-            return E_INVALIDARG;
+            return STATUS_INVALID_PARAMETER;
         switch (w0) {
         case VD_GPU_OP_NOP:
         case VD_GPU_OP_FILL:
@@ -345,10 +316,10 @@ static vd_hresult_t check_commands(const vd_render_args *a)
         case VD_GPU_OP_HANG: /* fault injection: the watchdog's test case */
             break;
         default: /* unknown, and FENCE: fences are the kernel's (they track completion) */
-            return E_INVALIDARG;
+            return STATUS_INVALID_PARAMETER;
         }
     }
-    return S_OK;
+    return STATUS_SUCCESS;
 }
 
 /* ---- DxgkDdiPatch + DxgkDdiSubmitCommand ---- */
@@ -359,7 +330,7 @@ static uint32_t ring_next(uint32_t pos)
     return pos == VD_GPU_RING_BYTES ? 0u : pos;
 }
 
-static void submit(const vd_render_args *a, const render_slot *slot, uint32_t fence)
+static void submit(const vd_render_args *a, const vd_render_slot *slot, uint32_t fence)
 {
     uint8_t *ring = s.vram + s.ring_base;
     uint32_t n = a->CommandLength - a->CommandOffset;
@@ -379,23 +350,23 @@ static void submit(const vd_render_args *a, const render_slot *slot, uint32_t fe
     /* Copy into the ring at TAIL (the ring is empty: the previous submission completed),
      * whole commands, wrapping at the end; then patch the copy in VRAM. */
     for (off = 0; off < n; off += CMD) {
-        vd_memcpy(ring + pos, a->commands + off, CMD);
+        memcpy(ring + pos, a->commands + off, CMD);
         pos = ring_next(pos);
     }
     for (i = 0; i < a->NumPatchLocations; i++) {
         vd_wire_patch_location p;
         uint32_t at;
 
-        vd_memcpy(&p, a->patch_list + i * sizeof(p), sizeof(p));
+        memcpy(&p, a->patch_list + i * sizeof(p), sizeof(p));
         at = start + (p.PatchOffset - a->CommandOffset);
         if (at >= VD_GPU_RING_BYTES)
             at -= VD_GPU_RING_BYTES;
         put32(ring + at, slot[p.AllocationIndex].offset + p.AllocationOffset);
     }
-    vd_memset(cmd, 0, sizeof(cmd));
+    memset(cmd, 0, sizeof(cmd));
     put32(cmd + 4u * VD_GPU_CMD_W_OP, VD_GPU_OP_FENCE);
     put32(cmd + 4u * VD_GPU_CMD_W_ARG, fence);
-    vd_memcpy(ring + pos, cmd, CMD);
+    memcpy(ring + pos, cmd, CMD);
     pos = ring_next(pos);
 
     s.inflight = true;
@@ -407,50 +378,42 @@ static void submit(const vd_render_args *a, const render_slot *slot, uint32_t fe
     vd_gpu_doorbell(pos);
 }
 
-vd_hresult_t vd_render_submit(const vd_render_args *a, uint32_t *fence)
+vd_ntstatus_t vd_render_check(const vd_render_args *a)
 {
-    render_slot slot[VD_WIRE_MAX_RENDER_ALLOCS];
-    vd_hresult_t hr;
-    uint32_t k, id;
-
-    *fence = 0;
-    (void)vd_render_poll();
-    hr = device_hr(a->hDevice);
-    if (hr != S_OK)
-        return hr;
+    if (!s.has_gpu)
+        return STATUS_NOT_SUPPORTED;
     if ((a->CommandOffset | a->CommandLength) & (CMD - 1u) || a->CommandLength <= a->CommandOffset ||
         a->CommandLength - a->CommandOffset > RING_CAPACITY ||
         a->NumAllocations > VD_WIRE_MAX_RENDER_ALLOCS)
-        return E_INVALIDARG;
-    vd_memset(slot, 0, sizeof(slot));
-    hr = check_allocations(a, slot);
-    if (hr == S_OK)
-        hr = check_patches(a, slot);
-    if (hr == S_OK)
-        hr = check_commands(a);
-    if (hr != S_OK)
-        return hr;
+        return STATUS_INVALID_PARAMETER;
+    return STATUS_SUCCESS;
+}
 
-    /* One submission at a time: the windows are the running one's. */
+vd_ntstatus_t vd_render_submit(const vd_render_args *a, const vd_render_slot *slot,
+                               uint32_t *fence)
+{
+    vd_ntstatus_t st;
+    uint32_t id, timeouts, faulted;
+
+    *fence = 0;
+    st = vd_render_check(a);
+    if (NT_SUCCESS(st))
+        st = check_patches(a, slot);
+    if (NT_SUCCESS(st))
+        st = check_commands(a);
+    if (!NT_SUCCESS(st))
+        return st;
+
+    /* One submission at a time: the windows are the running one's. A recovery while
+     * waiting may remove this device (every device after a timeout). */
     if (!s.started)
         engine_start();
+    timeouts = s.pending.timeouts;
+    faulted = s.pending.faulted;
     wait_idle();
-    hr = device_hr(a->hDevice); /* a TDR while waiting removed it */
-    if (hr != S_OK)
-        return hr;
-
-    /* Residency (VidMm), then the VRAM offsets DxgkDdiPatch writes. */
-    for (k = 0; k < a->NumAllocations; k++) {
-        vd_ntstatus_t st;
-        uint32_t idx;
-        if (slot[k].h == 0)
-            continue;
-        idx = VD_HANDLE_INDEX_OF(slot[k].h);
-        st = vd_vidmm_make_resident(idx);
-        if (!NT_SUCCESS(st))
-            return vd_status_to_hresult(st);
-        slot[k].offset = (uint32_t)VD_VRAM_GPU_BASE + vd_vidmm_offset(idx);
-    }
+    if (s.pending.timeouts != timeouts ||
+        (s.pending.faulted != faulted && s.pending.faulted_dev[faulted] == a->hDevice))
+        return STATUS_DEVICE_REMOVED;
 
     id = s.submitted + 1u;
     if (a->Flags & VD_RENDERFLAG_NULLRENDERING) {
@@ -461,32 +424,29 @@ vd_hresult_t vd_render_submit(const vd_render_args *a, uint32_t *fence)
         submit(a, slot, id);
     }
     *fence = id;
-    return S_OK;
+    return STATUS_SUCCESS;
 }
 
 /* ---- FENCE, ESCAPE ---- */
 
-vd_hresult_t vd_render_fence(uint32_t hDevice, uint32_t fence, uint32_t *completed,
-                             uint32_t *submitted)
+vd_ntstatus_t vd_render_fence(uint32_t fence, uint32_t *completed, uint32_t *submitted)
 {
-    vd_hresult_t hr;
     uint32_t done;
 
     (void)vd_render_poll();
     done = completed_fence();
     *completed = done;
     *submitted = s.submitted;
-    hr = device_hr(hDevice);
-    if (hr != S_OK)
-        return hr;
+    if (!s.has_gpu)
+        return STATUS_NOT_SUPPORTED;
     if (!fence_reached(s.submitted, fence)) /* never handed out */
-        return E_INVALIDARG;
-    return fence_reached(done, fence) ? S_OK : D3DERR_WASSTILLDRAWING;
+        return STATUS_INVALID_PARAMETER;
+    return fence_reached(done, fence) ? STATUS_SUCCESS : STATUS_TIMEOUT;
 }
 
 void vd_render_get_state(vd_wire_gpu_state *g)
 {
-    vd_memset(g, 0, sizeof(*g));
+    memset(g, 0, sizeof(*g));
     g->engine_state = s.started ? vd_gpu_state() : VD_GPU_STATE_IDLE;
     g->submitted = s.submitted;
     g->completed = completed_fence();
@@ -502,20 +462,22 @@ void vd_render_get_state(vd_wire_gpu_state *g)
     g->ring_free = RING_CAPACITY; /* one submission at a time: a RENDER always gets it all */
 }
 
-vd_hresult_t vd_render_escape(const vd_wire_escape_req *q, uint32_t value[11])
+vd_ntstatus_t vd_render_escape(const vd_wire_escape_req *q, uint32_t value[11])
 {
     vd_wire_gpu_state g;
 
-    vd_memset(value, 0, 11 * sizeof(uint32_t));
+    memset(value, 0, 11 * sizeof(uint32_t));
     (void)vd_render_poll();
+    if (!s.has_gpu)
+        return STATUS_NOT_SUPPORTED;
     if (q->reserved != 0)
-        return E_INVALIDARG;
+        return STATUS_INVALID_PARAMETER;
     switch (q->code) {
     case VD_ESCAPE_SET_TDR: {
-        vd_hresult_t hr = S_OK;
+        vd_ntstatus_t st = STATUS_SUCCESS;
         if ((q->arg0 != 0 && (q->arg0 < VD_RENDER_TDR_MIN || q->arg0 > VD_RENDER_TDR_MAX)) ||
             q->arg1 > VD_RENDER_WINDOW_MAX) {
-            hr = E_INVALIDARG;
+            st = STATUS_INVALID_PARAMETER;
         } else {
             s.tdr_delay = q->arg0 ? q->arg0 : cycles_of(VD_TDR_DELAY_SECONDS, VD_RENDER_TDR_MAX);
             s.tdr_window = q->arg1 ? q->arg1 : cycles_of(VD_TDR_WINDOW_SECONDS, VD_RENDER_WINDOW_MAX);
@@ -524,14 +486,19 @@ vd_hresult_t vd_render_escape(const vd_wire_escape_req *q, uint32_t value[11])
         }
         value[0] = s.tdr_delay;
         value[1] = s.tdr_window;
-        return hr;
+        return st;
     }
     case VD_ESCAPE_GPU_STATE:
         vd_render_get_state(&g);
         _Static_assert(sizeof(g) == 11 * sizeof(uint32_t), "GPU_STATE fills value[]");
-        vd_memcpy(value, &g, sizeof(g));
-        return S_OK;
+        memcpy(value, &g, sizeof(g));
+        return STATUS_SUCCESS;
     default:
-        return E_INVALIDARG;
+        return STATUS_INVALID_PARAMETER;
     }
+}
+
+void vd_render_memctl_counters(uint32_t out[8])
+{
+    vd_memctl_counters(out);
 }

@@ -4,12 +4,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "vd_util.h"
-
 static vd_tlsf s_tlsf;
 static vd_tlsf_block s_blocks[VD_TLSF_MAX_BLOCKS];
-static vd_vidmm_alloc s_alloc[VD_MAX_ALLOCATIONS];
 static DXGK_SEGMENTDESCRIPTOR s_seg;
+/* Placed allocations by residency (the records themselves are the kernel's). */
+static uint32_t s_vram_allocs, s_sysmem_allocs, s_sysmem_bytes;
 
 /* SIZE_T is 32 bits on the target, 64 natively. */
 static inline bool fits_u32(uint64_t v)
@@ -26,7 +25,7 @@ vd_ntstatus_t vd_vidmm_init(const DXGK_SEGMENTDESCRIPTOR *seg)
     st = vd_tlsf_init(&s_tlsf, s_blocks, VD_TLSF_MAX_BLOCKS, (uint32_t)seg->Size);
     if (!NT_SUCCESS(st))
         return st; /* vd_tlsf_init checks before it changes anything */
-    vd_memset(s_alloc, 0, sizeof(s_alloc));
+    s_vram_allocs = s_sysmem_allocs = s_sysmem_bytes = 0;
     s_seg = *seg;
     return STATUS_SUCCESS;
 }
@@ -44,19 +43,17 @@ static __attribute__((noinline)) vd_ntstatus_t place_sysmem(vd_vidmm_alloc *a, c
     a->placement = VD_VIDMM_PLACE_PERMANENT;
     a->flags = (uint16_t)info->Flags.Value;
     a->residency = VD_RESIDENCY_SYSMEM;
+    s_sysmem_allocs++;
+    s_sysmem_bytes += a->size;
     return STATUS_SUCCESS;
 }
 
-vd_ntstatus_t vd_vidmm_place(uint32_t id, const DXGK_ALLOCATIONINFO *info)
+vd_ntstatus_t vd_vidmm_place(vd_vidmm_alloc *a, const DXGK_ALLOCATIONINFO *info)
 {
-    vd_vidmm_alloc *a;
     uint32_t flags, align, place, block, offset;
     vd_ntstatus_t st;
 
-    if (id >= VD_MAX_ALLOCATIONS || info == NULL)
-        return STATUS_INVALID_PARAMETER;
-    a = &s_alloc[id];
-    if (a->residency != VD_RESIDENCY_NONE)
+    if (a == NULL || info == NULL || a->residency != VD_RESIDENCY_NONE)
         return STATUS_INVALID_PARAMETER;
     flags = info->Flags.Value;
     if (flags & DXGK_ALLOCINFOFLAG_EXISTINGSYSMEM)
@@ -83,22 +80,22 @@ vd_ntstatus_t vd_vidmm_place(uint32_t id, const DXGK_ALLOCATIONINFO *info)
     a->placement = (uint8_t)place;
     a->flags = (uint16_t)flags;
     a->residency = VD_RESIDENCY_VRAM;
+    s_vram_allocs++;
     return STATUS_SUCCESS;
 }
 
-vd_ntstatus_t vd_vidmm_release(uint32_t id)
+vd_ntstatus_t vd_vidmm_release(vd_vidmm_alloc *a)
 {
-    vd_vidmm_alloc *a;
-
-    if (id >= VD_MAX_ALLOCATIONS)
+    if (a == NULL || a->residency == VD_RESIDENCY_NONE)
         return STATUS_INVALID_PARAMETER;
-    a = &s_alloc[id];
     if (a->residency == VD_RESIDENCY_VRAM) {
         vd_ntstatus_t st = vd_tlsf_free(&s_tlsf, a->block, vd_tlsf_offset(&s_tlsf, a->block));
         if (!NT_SUCCESS(st))
             return st;
-    } else if (a->residency == VD_RESIDENCY_NONE) {
-        return STATUS_INVALID_PARAMETER;
+        s_vram_allocs--;
+    } else if (a->residency == VD_RESIDENCY_SYSMEM) {
+        s_sysmem_allocs--;
+        s_sysmem_bytes -= a->size;
     }
     /* SYSMEM: nothing to give back; EVICTED: the backing store (eviction, later) */
     a->residency = VD_RESIDENCY_NONE;
@@ -106,11 +103,11 @@ vd_ntstatus_t vd_vidmm_release(uint32_t id)
     return STATUS_SUCCESS;
 }
 
-vd_ntstatus_t vd_vidmm_make_resident(uint32_t id)
+vd_ntstatus_t vd_vidmm_make_resident(vd_vidmm_alloc *a)
 {
-    if (id >= VD_MAX_ALLOCATIONS)
+    if (a == NULL)
         return STATUS_INVALID_PARAMETER;
-    switch (s_alloc[id].residency) {
+    switch (a->residency) {
     case VD_RESIDENCY_VRAM:
         return STATUS_SUCCESS;
     case VD_RESIDENCY_EVICTED:
@@ -120,18 +117,11 @@ vd_ntstatus_t vd_vidmm_make_resident(uint32_t id)
     }
 }
 
-const vd_vidmm_alloc *vd_vidmm_get(uint32_t id)
+uint32_t vd_vidmm_offset(const vd_vidmm_alloc *a)
 {
-    if (id >= VD_MAX_ALLOCATIONS || s_alloc[id].residency == VD_RESIDENCY_NONE)
-        return NULL;
-    return &s_alloc[id];
-}
-
-uint32_t vd_vidmm_offset(uint32_t id)
-{
-    if (id >= VD_MAX_ALLOCATIONS || s_alloc[id].residency != VD_RESIDENCY_VRAM)
+    if (a == NULL || a->residency != VD_RESIDENCY_VRAM)
         return 0xFFFFFFFFu;
-    return vd_tlsf_offset(&s_tlsf, s_alloc[id].block);
+    return vd_tlsf_offset(&s_tlsf, a->block);
 }
 
 const DXGK_SEGMENTDESCRIPTOR *vd_vidmm_segment(void)
@@ -141,18 +131,10 @@ const DXGK_SEGMENTDESCRIPTOR *vd_vidmm_segment(void)
 
 void vd_vidmm_get_stats(vd_vidmm_stats *s)
 {
-    uint32_t i;
-
     vd_tlsf_get_stats(&s_tlsf, &s->vram);
-    s->vram_allocations = s->sysmem_allocations = s->sysmem_bytes = 0;
-    for (i = 0; i < VD_MAX_ALLOCATIONS; i++) { /* diagnostics: a walk over the records */
-        if (s_alloc[i].residency == VD_RESIDENCY_VRAM) {
-            s->vram_allocations++;
-        } else if (s_alloc[i].residency == VD_RESIDENCY_SYSMEM) {
-            s->sysmem_allocations++;
-            s->sysmem_bytes += s_alloc[i].size;
-        }
-    }
+    s->vram_allocations = s_vram_allocs;
+    s->sysmem_allocations = s_sysmem_allocs;
+    s->sysmem_bytes = s_sysmem_bytes;
 }
 
 const vd_tlsf *vd_vidmm_tlsf(void)

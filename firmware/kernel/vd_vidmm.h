@@ -2,8 +2,10 @@
  * vd_vidmm.h - video memory manager: places allocations (VRAM segment 1 through the
  * TLSF allocator, or system memory) and keeps each allocation's residency.
  *
- * Records are indexed by the kernel's allocation slot (0 .. VD_MAX_ALLOCATIONS-1).
- * Each record has a residency state and a system-memory backing store, so eviction
+ * The placement record (vd_vidmm_alloc) is part of the graphics kernel's allocation record
+ * (vd_kernel.c): one record per allocation, owned by the kernel; VidMm keeps only the
+ * segments (the TLSF allocator, the descriptor, counters) and works on the record it is
+ * handed. Each record has a residency state and a system-memory backing store, so eviction
  * (VRAM -> backing store -> VRAM) can be added as state transitions:
  *   NONE    -> VRAM     vd_vidmm_place, a video-memory allocation
  *   NONE    -> SYSMEM   vd_vidmm_place, ExistingSysMem (runtime-provided pSystemMem)
@@ -58,34 +60,34 @@ typedef struct vd_vidmm_stats {
     uint32_t sysmem_bytes;
 } vd_vidmm_stats;
 
-/* Set up segment 1 from the miniport's segment descriptor; forgets every record. */
+/* Set up segment 1 from the miniport's segment descriptor. The kernel forgets its records
+ * at the same time (every placement refers to the segment as it was). */
 vd_ntstatus_t vd_vidmm_init(const DXGK_SEGMENTDESCRIPTOR *seg);
 
 /*
- * Place allocation `id` as the miniport described it. ExistingSysMem: recorded in
- * system memory (the runtime's pSystemMem is the backing store), no VRAM used. Otherwise it
- * must be writable in segment 1 and goes there (top of the segment when FromEndOfSegment
- * or PreferredSegment.Direction0). STATUS_GRAPHICS_NO_VIDEO_MEMORY when it does not fit;
- * STATUS_INVALID_PARAMETER for a bad id, a used record or an unplaceable description.
+ * Place the allocation whose (unused: VD_RESIDENCY_NONE) record is `a` as the miniport
+ * described it. ExistingSysMem: recorded in system memory (the runtime's pSystemMem is the
+ * backing store), no VRAM used. Otherwise it must be writable in segment 1 and goes there
+ * (top of the segment when FromEndOfSegment or PreferredSegment.Direction0).
+ * STATUS_GRAPHICS_NO_VIDEO_MEMORY when it does not fit (the record stays unused);
+ * STATUS_INVALID_PARAMETER for a NULL or used record or an unplaceable description.
  */
-vd_ntstatus_t vd_vidmm_place(uint32_t id, const DXGK_ALLOCATIONINFO *info);
+vd_ntstatus_t vd_vidmm_place(vd_vidmm_alloc *a, const DXGK_ALLOCATIONINFO *info);
 
-/* Release allocation `id` (its VRAM block, if any). STATUS_INVALID_PARAMETER if unused. */
-vd_ntstatus_t vd_vidmm_release(uint32_t id);
+/* Release the allocation (its VRAM block, if any); the record becomes unused.
+ * STATUS_INVALID_PARAMETER for a NULL or unused record. */
+vd_ntstatus_t vd_vidmm_release(vd_vidmm_alloc *a);
 
 /*
- * Make allocation `id` resident in segment 1 for the GPU (the submission path, before
+ * Make the allocation resident in segment 1 for the GPU (the submission path, before
  * DxgkDdiPatch). VRAM: nothing to do. SYSMEM (runtime pSystemMem, no aperture segment):
  * STATUS_INVALID_PARAMETER, the GPU cannot reach it. EVICTED: STATUS_NOT_SUPPORTED until
- * paging exists (nothing evicts yet). Bad or unused id: STATUS_INVALID_PARAMETER.
+ * paging exists (nothing evicts yet). NULL or unused record: STATUS_INVALID_PARAMETER.
  */
-vd_ntstatus_t vd_vidmm_make_resident(uint32_t id);
+vd_ntstatus_t vd_vidmm_make_resident(vd_vidmm_alloc *a);
 
-/* The record of `id`, or NULL for a bad or unused id. */
-const vd_vidmm_alloc *vd_vidmm_get(uint32_t id);
-
-/* Segment offset (bytes) of `id` while in VRAM, else 0xFFFFFFFF. */
-uint32_t vd_vidmm_offset(uint32_t id);
+/* Segment offset (bytes) of the allocation while in VRAM, else 0xFFFFFFFF. */
+uint32_t vd_vidmm_offset(const vd_vidmm_alloc *a);
 
 /* Segment descriptor vidmm was set up with. */
 const DXGK_SEGMENTDESCRIPTOR *vd_vidmm_segment(void);

@@ -13,7 +13,7 @@ FUZZ_TARGETS       := fuzz_dispatch fuzz_frame
 FUZZ_BINS          := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 # The submission path runs against the behavioural GPU model (tests/unit/gpu_model.c)
 # through tests/fuzz/fuzz_mmio.c (-DVD_MMIO_MOCK, as in the unit tests).
-FUZZ_SRCS := firmware/kernel/vd_handle.c firmware/kernel/vd_tlsf.c firmware/kernel/vd_vidmm.c \
+FUZZ_SRCS := firmware/kernel/vd_tlsf.c firmware/kernel/vd_vidmm.c \
              firmware/kernel/vd_miniport.c firmware/kernel/vd_kernel.c firmware/kernel/vd_render.c \
              firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/timer.c \
              firmware/dispatch/vd_dispatch.c firmware/wire/vd_session.c $(PROTO_SRCS) \

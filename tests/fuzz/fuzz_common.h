@@ -31,6 +31,7 @@ static inline void fuzz_reset(void)
     fuzz_plat.vram_size = FUZZ_VRAM_SIZE;
     fuzz_plat.vram_cpu_base = 0x10000000u;
     fuzz_plat.vram = fuzz_vram;
+    fuzz_plat.features = VD_SYSCTL_FEATURES_MEMCTL_MASK | VD_SYSCTL_FEATURES_GPU_MASK;
     fuzz_plat.fw_version = "fuzz";
     if (!NT_SUCCESS(vd_disp_init(&fuzz_plat)))
         abort();

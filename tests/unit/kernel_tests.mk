@@ -3,13 +3,16 @@
 # sources in UT_SRCS_<name> and adds UT_CFLAGS_<name>. This fragment only sets those.
 
 VD_KERNEL_DIR  := firmware/kernel
-# Every module, in dependency order (the firmware build may use this list too).
-VD_KERNEL_SRCS := $(VD_KERNEL_DIR)/vd_handle.c $(VD_KERNEL_DIR)/vd_tlsf.c \
-                  $(VD_KERNEL_DIR)/vd_vidmm.c $(VD_KERNEL_DIR)/vd_miniport.c \
-                  $(VD_KERNEL_DIR)/vd_kernel.c
+# Every module, in dependency order, and the drivers the GPU scheduler (vd_render.c) uses:
+# the kernel calls the scheduler, which touches the hardware only once a RENDER starts it
+# (these tests never do; test_render does, against the GPU model).
+VD_KERNEL_SRCS := $(VD_KERNEL_DIR)/vd_tlsf.c $(VD_KERNEL_DIR)/vd_vidmm.c \
+                  $(VD_KERNEL_DIR)/vd_miniport.c $(VD_KERNEL_DIR)/vd_render.c \
+                  $(VD_KERNEL_DIR)/vd_kernel.c \
+                  firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/timer.c
 
 UT_SRCS_test_kernel_status     :=
-UT_SRCS_test_kernel_handle     := $(VD_KERNEL_DIR)/vd_handle.c
+UT_SRCS_test_kernel_handle     :=
 UT_SRCS_test_kernel_tlsf       := $(VD_KERNEL_DIR)/vd_tlsf.c
 UT_SRCS_test_kernel_tlsf_model := $(VD_KERNEL_DIR)/vd_tlsf.c
 UT_SRCS_test_kernel_vidmm      := $(VD_KERNEL_DIR)/vd_tlsf.c $(VD_KERNEL_DIR)/vd_vidmm.c

@@ -35,6 +35,7 @@ static int setup(void **state)
     plat.vram_size = VRAM_SIZE;
     plat.vram_cpu_base = 0x10000000;
     plat.vram = vram;
+    plat.features = VD_SYSCTL_FEATURES_MEMCTL_MASK | VD_SYSCTL_FEATURES_GPU_MASK;
     plat.fw_version = "0.1.0+test-version-string-longer-than-32";
     plat.fw_stats = fake_stats;
     assert_int_equal(vd_disp_init(&plat), STATUS_SUCCESS);
@@ -353,7 +354,7 @@ static void test_lock_unlock(void **state)
 
     lock_req(VD_MSG_UNLOCK, hdev, h, 0); /* not locked yet */
     assert_int_equal(hr(), E_INVALIDARG);
-    lock_req(VD_MSG_LOCK, hdev, h, VD_LOCK_READONLY | VD_LOCK_WRITEONLY);
+    lock_req(VD_MSG_LOCK, hdev, h, D3DDDILOCK_READONLY | D3DDDILOCK_WRITEONLY);
     assert_int_equal(hr(), E_INVALIDARG);
     lock_req(VD_MSG_LOCK, hdev, h, 0x40);
     assert_int_equal(hr(), E_INVALIDARG);
@@ -459,12 +460,12 @@ static void test_read_write(void **state)
     assert_int_equal(hr(), E_INVALIDARG);
 
     /* ReadOnly lock refuses WRITE; WriteOnly refuses READ. */
-    lock_req(VD_MSG_LOCK, hdev, h, VD_LOCK_READONLY);
+    lock_req(VD_MSG_LOCK, hdev, h, D3DDDILOCK_READONLY);
     rw(VD_MSG_WRITE, h, 0, 4, data);
     assert_int_equal(hr(), E_INVALIDARG);
     rw(VD_MSG_READ, h, 0, 4, NULL);
     assert_int_equal(hr(), S_OK);
-    lock_req(VD_MSG_LOCK, hdev, h, VD_LOCK_WRITEONLY);
+    lock_req(VD_MSG_LOCK, hdev, h, D3DDDILOCK_WRITEONLY);
     rw(VD_MSG_READ, h, 0, 4, NULL);
     assert_int_equal(hr(), E_INVALIDARG);
     rw(VD_MSG_WRITE, h, 0, 4, data);

@@ -12,6 +12,7 @@
 
 #include "vd_dispatch.h"
 #include "vd_frame.h"
+#include "vd_regs.h"
 #include "vd_session.h"
 #include "vidalloc/vd_surface.h"
 
@@ -30,6 +31,7 @@ static int setup(void **state)
     memset(&plat, 0, sizeof plat);
     plat.vram_size = VRAM_SIZE;
     plat.vram = vram;
+    plat.features = VD_SYSCTL_FEATURES_MEMCTL_MASK | VD_SYSCTL_FEATURES_GPU_MASK;
     plat.fw_version = "test";
     assert_int_equal(vd_disp_init(&plat), STATUS_SUCCESS);
     vd_sess_init();
@@ -53,7 +55,8 @@ static int send_raw(uint8_t type, uint16_t seq, uint16_t reserved, const void *p
         uint8_t body[VD_WIRE_MAX_BODY];
         vd_wire_hdr hd = {type, VD_WIRE_VERSION, seq, len, reserved};
         memcpy(body, &hd, 8);
-        memcpy(body + 8, p, len);
+        if (len) /* p may be NULL for an empty payload */
+            memcpy(body + 8, p, len);
         uint32_t c = vd_crc32c(0, body, 8u + len);
         memcpy(body + 8 + len, &c, 4);
         size_t pos = 1, cp = 0;

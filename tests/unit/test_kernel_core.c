@@ -13,7 +13,7 @@
 
 #include "vd_handle.h"
 #include "vd_kernel.h"
-#include "vd_miniport.h"
+#include "vd_dxgk.h"
 
 #define VRAM_BASE 0x10000000u
 #define VRAM_SIZE 0x10000u
@@ -233,7 +233,7 @@ static void test_resource_children(void **state)
     assert_int_equal(size, 6);
     assert_int_equal(count, 5);
     assert_memory_equal(priv, "BBBBBB", 6);
-    assert_int_equal(((vd_mp_resource *)data_of(hk, DXGK_HANDLE_RESOURCE))->num_allocations, 5);
+    assert_int_equal(vd_mp_resource_allocations(data_of(hk, DXGK_HANDLE_RESOURCE)), 5);
 
     /* one child freed on its own: the resource stays, enumeration skips it */
     assert_int_equal(dealloc_list(dev, &ai[1].hAllocation, 1), STATUS_SUCCESS);
@@ -241,7 +241,7 @@ static void test_resource_children(void **state)
     assert_int_equal(child(hk, 1), ai[2].hAllocation);
     assert_int_equal(child(hk, 3), ai[4].hAllocation);
     assert_int_equal(child(hk, 4), 0);
-    assert_int_equal(((vd_mp_resource *)data_of(hk, DXGK_HANDLE_RESOURCE))->num_allocations, 4);
+    assert_int_equal(vd_mp_resource_allocations(data_of(hk, DXGK_HANDLE_RESOURCE)), 4);
 
     /* a different runtime handle is a different resource */
     {
@@ -444,7 +444,7 @@ static void test_atomic_vram_exhaustion(void **state)
         assert_memory_equal(priv, "OLD1", 4);
         assert_int_equal(count, 2);
         assert_int_equal(child(hk, 2), 0);
-        assert_int_equal(((vd_mp_resource *)data_of(hk, DXGK_HANDLE_RESOURCE))->num_allocations, 2);
+        assert_int_equal(vd_mp_resource_allocations(data_of(hk, DXGK_HANDLE_RESOURCE)), 2);
         /* and failing in the miniport (second description invalid) changes nothing either */
         {
             vd_surface_desc bad = vd_surface_pixels(999, 1, 1, 0);

@@ -14,7 +14,7 @@
 
 #include "vd_handle.h"
 #include "vd_kernel.h"
-#include "vd_miniport.h"
+#include "vd_dxgk.h"
 
 #if VD_MAX_ALLOCATIONS != 8 || VD_MAX_RESOURCES != 2 || VD_MAX_DEVICES != 2 || VD_MAX_ALLOCS_PER_CALL != 4
 #error "build with the UT_CFLAGS_test_kernel_exhaust pool sizes"

@@ -21,7 +21,7 @@ static int setup(void **state)
 
 static void test_format_and_exhaustion(void **state)
 {
-    uint32_t h[CAP], idx, extra = 0xDEADBEEFu;
+    uint32_t h[CAP], idx = 0, extra = 0xDEADBEEFu;
     int i, j;
 
     (void)state;
@@ -43,7 +43,7 @@ static void test_format_and_exhaustion(void **state)
 
 static void test_bad_handles(void **state)
 {
-    uint32_t h, idx, forged;
+    uint32_t h = 0, idx = 0, forged;
 
     (void)state;
     assert_int_equal(vd_handle_alloc(&t, &h, &idx), STATUS_SUCCESS);
@@ -65,7 +65,7 @@ static void test_bad_handles(void **state)
 
 static void test_stale_after_free(void **state)
 {
-    uint32_t h, h2, idx, i;
+    uint32_t h = 0, h2 = 0, idx = 0, i;
 
     (void)state;
     assert_int_equal(vd_handle_alloc(&t, &h, &idx), STATUS_SUCCESS);
@@ -87,7 +87,7 @@ static void test_generation_wrap(void **state)
 {
     uint16_t s1[1], n1[1];
     vd_handle_table one;
-    uint32_t first, prev, h, idx, i;
+    uint32_t first = 0, prev, h = 0, idx = 0, i;
 
     (void)state;
     vd_handle_init(&one, VD_HANDLE_TYPE_RESOURCE, s1, n1, 1);
@@ -115,7 +115,7 @@ static void test_generation_wrap(void **state)
 static void test_empty_table(void **state)
 {
     vd_handle_table none;
-    uint32_t h = 0, idx;
+    uint32_t h = 0, idx = 0;
 
     (void)state;
     vd_handle_init(&none, VD_HANDLE_TYPE_DEVICE, NULL, NULL, 0);
@@ -127,7 +127,7 @@ static void test_device_tag(void **state)
 {
     uint16_t s1[2], n1[2];
     vd_handle_table d;
-    uint32_t h, idx;
+    uint32_t h = 0, idx = 0;
 
     (void)state;
     vd_handle_init(&d, VD_HANDLE_TYPE_DEVICE, s1, n1, 2);

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "vd_miniport.h"
+#include "vd_dxgk.h"
 
 #define VRAM_BASE 0x10000000u
 #define VRAM_SIZE 0x10000u
@@ -308,7 +308,7 @@ static void test_multi_is_atomic(void **state)
     assert_int_equal(vd_mp_live_allocations(), 3);
     assert_int_equal(vd_mp_live_resources(), 1);
     assert_non_null(ca.hResource);
-    assert_int_equal(((vd_mp_resource *)ca.hResource)->num_allocations, 3);
+    assert_int_equal(vd_mp_resource_allocations(ca.hResource), 3);
 }
 
 static void test_resources_and_destroy(void **state)
@@ -336,7 +336,7 @@ static void test_resources_and_destroy(void **state)
     assert_int_equal(vd_mp_create_allocation(ad, &ca), STATUS_SUCCESS);
     assert_ptr_equal(ca.hResource, res);
     list[2] = ai[0].hAllocation;
-    assert_int_equal(((vd_mp_resource *)res)->num_allocations, 3);
+    assert_int_equal(vd_mp_resource_allocations(res), 3);
     /* a resource handle that is not ours, or one without the Resource flag */
     ca.hResource = (HANDLE)&d;
     assert_int_equal(vd_mp_create_allocation(ad, &ca), STATUS_INVALID_PARAMETER);
@@ -361,7 +361,7 @@ static void test_resources_and_destroy(void **state)
     da.pAllocationList = &list[2];
     da.hResource = res;
     assert_int_equal(vd_mp_destroy_allocation(ad, &da), STATUS_SUCCESS);
-    assert_int_equal(((vd_mp_resource *)res)->num_allocations, 2);
+    assert_int_equal(vd_mp_resource_allocations(res), 2);
     /* stale miniport handle */
     assert_int_equal(vd_mp_destroy_allocation(ad, &da), STATUS_INVALID_PARAMETER);
     {

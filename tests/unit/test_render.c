@@ -56,6 +56,7 @@ static int setup(void **state)
     plat.vram_size = VRAM_SIZE;
     plat.vram_cpu_base = 0x10000000;
     plat.vram = vram;
+    plat.features = VD_SYSCTL_FEATURES_MEMCTL_MASK | VD_SYSCTL_FEATURES_GPU_MASK;
     plat.fw_version = "test";
     assert_int_equal(vd_disp_init(&plat), STATUS_SUCCESS);
     hdev = open_device();
@@ -204,7 +205,7 @@ static int32_t hang(uint32_t dev, uint32_t *fence)
 static void time_out(void)
 {
     gpu_model_advance(30000000);
-    assert_int_equal(vd_render_poll(), 1);
+    assert_int_equal(vd_kernel_poll(), 1);
 }
 
 /* ---- tests ---- */
@@ -431,10 +432,10 @@ static void test_render_validation(void **state)
         a.hDevice = hdev;
         a.commands = big;
         a.CommandLength = VD_GPU_RING_BYTES - 16;
-        assert_int_equal(vd_render_submit(&a, &f), E_INVALIDARG);
+        assert_int_equal(vd_kernel_render(&a, &f), STATUS_INVALID_PARAMETER);
         assert_int_equal(f, 0);
         a.CommandLength = VD_GPU_RING_BYTES - 32;
-        assert_int_equal(vd_render_submit(&a, &f), S_OK);
+        assert_int_equal(vd_kernel_render(&a, &f), STATUS_SUCCESS);
     }
     /* Only the good requests reached the GPU: the first, Flags, entry 0 real, last-word
      * patch, the ring-sized API call. */
@@ -638,15 +639,15 @@ static void test_idle_hook_sees_irq(void **state)
     uint32_t f = 0;
     assert_int_equal(set_tdr(1000, 0), S_OK);
     assert_int_equal(hang(hdev, &f), S_OK);
-    assert_int_equal(vd_render_events_pending(), 0);
+    assert_int_equal(vd_kernel_events_pending(), 0);
     gpu_model_advance(2000);
     assert_int_equal(gpu_model_irq_line(), 1);
     vd_gpu_irq_handler(); /* the IRQ: records, masks the level source */
     assert_int_equal(gpu_model_irq_line(), 0);
-    assert_int_equal(vd_render_events_pending(), 1);
-    assert_int_equal(vd_render_poll(), 1); /* the link's idle hook recovers */
-    assert_int_equal(vd_render_events_pending(), 0);
-    assert_int_equal(vd_render_poll(), 0);
+    assert_int_equal(vd_kernel_events_pending(), 1);
+    assert_int_equal(vd_kernel_poll(), 1); /* the link's idle hook recovers */
+    assert_int_equal(vd_kernel_events_pending(), 0);
+    assert_int_equal(vd_kernel_poll(), 0);
     assert_int_equal(gpu_state().timeouts, 1);
     assert_int_equal(fence_q(hdev, f, NULL, NULL), D3DDDIERR_DEVICEREMOVED);
 }
@@ -876,6 +877,59 @@ static void test_hello_stops_the_engine(void **state)
     assert_int_equal(vram32(offset_of(h)), 5);
 }
 
+/* A SoC without the GPU command block (the `minimal` target): RENDER, FENCE and ESCAPE are
+ * refused with E_FAIL (STATUS_NOT_SUPPORTED), no GPU register is ever touched, VRAM has no
+ * ring (segment 1 is all of it), and the allocation path works. */
+static unsigned gpu_register_accesses(void)
+{
+    unsigned n = 0;
+    for (uint32_t off = 0; off < 0x1000u; off += 4)
+        n += mock_mmio_reads(VD_GPU_BASE + off) + mock_mmio_writes(VD_GPU_BASE + off);
+    return n;
+}
+
+static void test_no_gpu_block(void **state)
+{
+    (void)state;
+    uint32_t h, f = 7;
+    vd_wire_escape_req q = {VD_ESCAPE_GPU_STATE, 0, 0, 0};
+
+    mock_mmio_reset(); /* no GPU model behind the registers */
+    memset(vram, 0, sizeof vram);
+    plat.features = VD_SYSCTL_FEATURES_UART_MASK | VD_SYSCTL_FEATURES_TIMER_MASK |
+                    VD_SYSCTL_FEATURES_SPIFLASH_MASK | VD_SYSCTL_FEATURES_MEMCTL_MASK;
+    assert_int_equal(vd_disp_init(&plat), STATUS_SUCCESS);
+    hdev = open_device();
+
+    h = alloc_buf(256);
+    {
+        vd_kernel_stats ks;
+        vd_kernel_get_stats(&ks);
+        assert_int_equal(ks.vidmm.vram.total_bytes, VRAM_SIZE); /* no ring carved off */
+    }
+    rb_start(hdev);
+    rb_alloc(0, 0);
+    rb_alloc(h, 1);
+    rb_patch(rb_cmd(VD_GPU_OP_FILL, 0, 0x11223344u, 64), 1, 1, 0);
+    assert_int_equal(rb_send(&f), E_FAIL);
+    assert_int_equal(f, 0);
+    assert_int_equal(fence_q(hdev, 1, NULL, NULL), E_FAIL);
+    exec(VD_MSG_ESCAPE, &q, sizeof q);
+    assert_int_equal(hr(), E_FAIL);
+    assert_int_equal(set_tdr(1000, 0), E_FAIL);
+    /* A bad device is still a bad device. */
+    assert_int_equal(fence_q(hdev + 1, 1, NULL, NULL), E_INVALIDARG);
+    /* Freeing and closing do not wait for a GPU that is not there. */
+    {
+        vd_wire_deallocate_req d = {hdev, 1, 0};
+        memcpy(req, &d, sizeof d);
+        memcpy(req + sizeof d, &h, 4);
+        exec(VD_MSG_DEALLOCATE, req, sizeof d + 4);
+        assert_int_equal(hr(), S_OK);
+    }
+    assert_int_equal(gpu_register_accesses(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -896,6 +950,7 @@ int main(void)
         cmocka_unit_test_setup(test_escape, setup),
         cmocka_unit_test_setup(test_free_and_lock_wait_for_gpu, setup),
         cmocka_unit_test_setup(test_hello_stops_the_engine, setup),
+        cmocka_unit_test_setup(test_no_gpu_block, setup),
     };
     return cmocka_run_group_tests_name("render", tests, NULL, NULL);
 }

@@ -11,9 +11,15 @@ UT_BUILD    := $(BUILD)/unit
 # Headers are included by name: drivers (firmware/include), kernel (firmware/kernel) and the
 # contracts both sides share (proto/: vidalloc/vd_wire.h ..., vd_frame.h).
 UT_INCLUDES := -I$(GEN) -Ifirmware/include -Ifirmware/kernel $(PROTO_INCLUDES) -Itests/unit
+# AddressSanitizer and UndefinedBehaviorSanitizer on every unit test: an out-of-bounds
+# access or undefined behaviour in a module under test fails the test.
+UT_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UT_CFLAGS   := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-               -DVD_MMIO_MOCK $(UT_INCLUDES) $(shell pkg-config --cflags cmocka)
-UT_LIBS     := $(shell pkg-config --libs cmocka)
+               -DVD_MMIO_MOCK $(UT_SAN) $(UT_INCLUDES)
+# cmocka's flags are asked for when a test is built, not when the Makefile is read: on a
+# fresh machine `make deps` installs it first, and nothing else should print its absence.
+UT_CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+UT_LIBS          = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 UT_COMMON   := tests/unit/mock_mmio.c
 
 UT_SRCS_test_uart     := firmware/drivers/uart.c
@@ -38,14 +44,14 @@ unit: $(UT_BINS)
 define UT_TEST
 UT_OBJS_$(1) := $(patsubst %.c,$(UT_BUILD)/obj/$(1)/%.o,tests/unit/$(1).c $(UT_COMMON) $(UT_SRCS_$(1)))
 
-$(UT_BUILD)/obj/$(1)/%.o: %.c | $(GEN)/vd_regs.h
+$(UT_BUILD)/obj/$(1)/%.o: %.c tests/unit/unit.mk | $(GEN)/vd_regs.h
 	@mkdir -p $$(@D)
 	@echo "  CC      $$< [$(1)]"
-	$(Q)$(CC_NATIVE) $(UT_CFLAGS) $(UT_CFLAGS_$(1)) -MMD -MP -c $$< -o $$@
+	$(Q)$(CC_NATIVE) $(UT_CFLAGS) $$(UT_CMOCKA_CFLAGS) $(UT_CFLAGS_$(1)) -MMD -MP -c $$< -o $$@
 
 $(UT_BUILD)/$(1): $$(UT_OBJS_$(1))
 	@echo "  LD      $$@"
-	$(Q)$(CC_NATIVE) -o $$@ $$^ $(UT_LIBS)
+	$(Q)$(CC_NATIVE) $(UT_SAN) -o $$@ $$^ $$(UT_LIBS)
 
 -include $$(UT_OBJS_$(1):.o=.d)
 endef

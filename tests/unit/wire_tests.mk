@@ -2,7 +2,7 @@
 # replay) and the request dispatcher with the real kernel linked in (and the submission
 # path with the GPU / memory controller drivers on the mock register file).
 
-VD_WIRE_KERNEL_SRCS := firmware/kernel/vd_handle.c firmware/kernel/vd_tlsf.c \
+VD_WIRE_KERNEL_SRCS := firmware/kernel/vd_tlsf.c \
                        firmware/kernel/vd_vidmm.c firmware/kernel/vd_miniport.c \
                        firmware/kernel/vd_kernel.c firmware/kernel/vd_render.c \
                        firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/timer.c
