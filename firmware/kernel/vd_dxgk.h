@@ -1,7 +1,7 @@
 /*
  * vd_dxgk.h - the interface between the firmware's graphics kernel and its display
  * miniport: the DXGK (d3dkmddi.h) structures and values they exchange, declared with the
- * WDK's names and bit positions (WDDM-FACTS.md §3), and the DDI entry points the vidalloc
+ * WDK's names and bit positions (d3dkmddi.h), and the DDI entry points the vidalloc
  * miniport implements (vd_miniport.c). Only the members this firmware uses are declared;
  * a few vidalloc-specific members are marked "vidalloc:".
  */

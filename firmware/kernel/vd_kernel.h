@@ -92,7 +92,7 @@ typedef struct vd_kernel_stats {
     vd_vidmm_stats vidmm;
 } vd_kernel_stats;
 
-/* D3DDDICB_LOCKFLAGS bits the kernel implements (WDDM-FACTS §2; values in vd_ddi_flags.h);
+/* D3DDDICB_LOCKFLAGS bits the kernel implements (values in vd_ddi_flags.h);
  * any other bit is rejected as reserved. */
 #define VD_LOCK_VALID_MASK  (D3DDDILOCK_READONLY | D3DDDILOCK_WRITEONLY | D3DDDILOCK_DONOTWAIT | \
                              D3DDDILOCK_IGNORESYNC | D3DDDILOCK_LOCKENTIRE | \

@@ -1,7 +1,7 @@
 /*
  * vd_ddi_flags.h - D3DDDI flag values that cross the wire, written once for host-lib
  * (d3dumddi.h) and the firmware (kernel, dispatcher): D3DDDI_ALLOCATIONINFO.Flags and
- * D3DDDICB_LOCKFLAGS.Value bits (WDDM-FACTS §1-§2).
+ * D3DDDICB_LOCKFLAGS.Value bits (the WDK's d3dumddi.h / d3dukmdt.h values).
  */
 #ifndef VIDALLOC_VD_DDI_FLAGS_H
 #define VIDALLOC_VD_DDI_FLAGS_H

@@ -1,6 +1,6 @@
 /*
  * vd_status.h - NTSTATUS and HRESULT values of the WDDM allocation and submission paths,
- * and the kernel -> runtime mapping (WDDM-FACTS.md §1-§4). Shared by host-lib and firmware:
+ * and the kernel -> runtime mapping (the WDK's values). Shared by host-lib and firmware:
  * the firmware's kernel speaks NTSTATUS; its dispatcher maps every result here, once.
  *
  * Every value is guarded with #ifndef so this header coexists with another header
@@ -102,10 +102,10 @@ typedef int32_t vd_hresult_t;  /* same representation as the WDK's HRESULT */
 #endif
 
 /*
- * Runtime <- kernel mapping: the five of WDDM-FACTS §3, then the submission and lock
- * results (a zero-time wait that found the GPU still busy, an allocation-list handle that
- * is not a live allocation of the device, a locked allocation in the list, a lock the
- * allocation cannot take). Anything not listed maps to E_FAIL (including
+ * Runtime <- kernel mapping: the five of pfnAllocateCb's documentation, then the submission
+ * and lock results (a zero-time wait that found the GPU still busy, an allocation-list
+ * handle that is not a live allocation of the device, a locked allocation in the list, a
+ * lock the allocation cannot take). Anything not listed maps to E_FAIL (including
  * STATUS_GRAPHICS_DRIVER_MISMATCH and STATUS_NOT_SUPPORTED: a block the board lacks).
  */
 static inline vd_hresult_t vd_status_to_hresult(vd_ntstatus_t status)

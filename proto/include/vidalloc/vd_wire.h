@@ -33,9 +33,10 @@
  *
  * Timeout detection and recovery
  *   When the GPU watchdog expires the firmware resets the engine, purges every
- *   allocation's contents and restarts it. From then on every request naming a device
- *   that was open at that moment (ALLOCATE ... RENDER, FENCE) returns
- *   D3DDDIERR_DEVICEREMOVED; CLOSE_DEVICE still works and frees what the device owned;
+ *   allocation's contents and restarts it. From then on every well-formed request naming a
+ *   device that was open at that moment (ALLOCATE ... RENDER, FENCE) returns
+ *   D3DDDIERR_DEVICEREMOVED (a malformed one is E_INVALIDARG whatever the device's state);
+ *   CLOSE_DEVICE still works and frees what the device owned;
  *   a device opened afterwards works. After more than VD_TDR_LIMIT timeouts inside the
  *   window the adapter is removed: OPEN_DEVICE too returns D3DDDIERR_DEVICEREMOVED until
  *   the board is reset. HELLO, QUERY and ESCAPE always work.
@@ -369,7 +370,8 @@ typedef struct vd_wire_gpu_state {
     uint32_t ring_free;             /* command bytes one RENDER can carry now (ring space) */
 } vd_wire_gpu_state;
 
-/* TDR defaults (WDDM-FACTS §4; VD_ESCAPE_SET_TDR with 0 selects them). */
+/* TDR defaults (Windows' TdrDelay, TdrLimitCount, TdrLimitTime; VD_ESCAPE_SET_TDR with 0
+ * selects them). */
 #define VD_TDR_LIMIT          5u  /* TdrLimitCount: more timeouts in the window remove the adapter */
 #define VD_TDR_DELAY_SECONDS  2u  /* TdrDelay */
 #define VD_TDR_WINDOW_SECONDS 60u /* TdrLimitTime */
