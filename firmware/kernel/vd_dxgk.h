@@ -266,6 +266,24 @@ typedef struct _DXGKARGCB_ENUMHANDLECHILDREN {
 } DXGKARGCB_ENUMHANDLECHILDREN;
 
 /*
+ * vidalloc: DxgkDdiRender's arguments as this kernel passes them (the WDK's DXGKARG_RENDER
+ * carries a DMA buffer this GPU does not have): one RENDER's parts, pointers into the
+ * request's (4-byte aligned) payload, read with memcpy. The kernel checks the allocation
+ * list, the scheduler (vd_render.h) the commands and patches.
+ */
+typedef struct vd_render_args {
+    uint32_t hDevice;
+    const uint8_t *commands;      /* bytes [CommandOffset, CommandLength) of the command buffer */
+    uint32_t CommandOffset;
+    uint32_t CommandLength;
+    const uint8_t *alloc_list;    /* NumAllocations vd_wire_alloc_list (D3DDDI_ALLOCATIONLIST) */
+    uint32_t NumAllocations;
+    const uint8_t *patch_list;    /* NumPatchLocations vd_wire_patch_location */
+    uint32_t NumPatchLocations;
+    uint32_t Flags;               /* D3DDDICB_RENDERFLAGS.Value */
+} vd_render_args;
+
+/*
  * ---- the vidalloc display miniport's DDI entry points (vd_miniport.c) ----
  * It interprets the vd_surface_desc private data (vidalloc/vd_surface.h) and keeps its own
  * per-allocation and per-resource tracking records; their addresses are the HANDLEs it

@@ -8,6 +8,7 @@
 
 #include "vd_handle.h"
 #include "vd_regs.h"
+#include "vd_render.h"
 
 #define NIL 0xFFFFu
 

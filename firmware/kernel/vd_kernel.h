@@ -27,8 +27,8 @@
 
 #include "vd_config.h"
 #include "vd_dxgk.h"
-#include "vd_render.h"
 #include "vd_vidmm.h"
+#include "vidalloc/vd_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -194,7 +194,7 @@ vd_ntstatus_t vd_kernel_map_range(uint32_t hDevice, D3DKMT_HANDLE hAllocation, u
 /* ---- pfnRenderCb, fences, escapes ---- */
 
 /*
- * pfnRenderCb: the kernel's part of DxgkDdiRender (the allocation list: a handle that is
+ * pfnRenderCb (vd_render_args: vd_dxgk.h): the kernel's part of DxgkDdiRender (the allocation list: a handle that is
  * not a live allocation of the device, or 0 after entry 0, is STATUS_INVALID_HANDLE; a
  * system-memory allocation STATUS_INVALID_PARAMETER; a locked one
  * STATUS_GRAPHICS_CANT_RENDER_LOCKED_ALLOCATION), residency, then the scheduler

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "vd_config.h"
+#include "vd_dxgk.h"
 #include "vidalloc/vd_status.h"
 #include "vidalloc/vd_wire.h"
 
@@ -42,19 +43,6 @@ extern "C" {
 #define VD_RENDER_TDR_MIN 4u
 #define VD_RENDER_TDR_MAX 0x0FFFFFFFu   /* WDT_LIMIT.LIMIT, 28 bits */
 #define VD_RENDER_WINDOW_MAX 0x7FFFFFFFu /* wrap-safe TIMER.MTIME differences */
-
-/* One RENDER request: pointers into the (4-byte aligned) payload, read with memcpy. */
-typedef struct vd_render_args {
-    uint32_t hDevice;
-    const uint8_t *commands;      /* bytes [CommandOffset, CommandLength) of the command buffer */
-    uint32_t CommandOffset;
-    uint32_t CommandLength;
-    const uint8_t *alloc_list;    /* NumAllocations vd_wire_alloc_list (D3DDDI_ALLOCATIONLIST) */
-    uint32_t NumAllocations;
-    const uint8_t *patch_list;    /* NumPatchLocations vd_wire_patch_location */
-    uint32_t NumPatchLocations;
-    uint32_t Flags;               /* D3DDDICB_RENDERFLAGS.Value */
-} vd_render_args;
 
 /* One allocation-list entry as the kernel resolved it (made resident). */
 typedef struct vd_render_slot {
