@@ -26,8 +26,17 @@
  * (GPU timeout or fault: the board reset its GPU and purged every allocation) the device is
  * dead: close it (vidalloc_close, or vidalloc_reopen for a new device on the same link).
  *
- * Threading: one device is used by one thread at a time. Every call returns an HRESULT;
- * vidalloc_last_error() gives a sentence about the last failure of this thread.
+ * Handles: hDevice and hContext are opaque values that host-lib looks up, never
+ * dereferences. Any value that is not an open device (NULL, an integer, a pointer to
+ * something else, a closed device, a context) passed as hDevice, or not a live context of
+ * that device passed as hContext, gets E_INVALIDARG and nothing is sent. vidalloc_close
+ * invalidates the device's handle and every context of it; a second close is E_INVALIDARG.
+ * A closed device's handle is never handed out again.
+ *
+ * Threading: one device (with its contexts) is used by one thread at a time; different
+ * threads may use different devices at once (the registry of handles is shared and
+ * locked). Every call returns an HRESULT; vidalloc_last_error() gives a sentence about the
+ * last failure of this thread.
  */
 #ifndef VIDALLOC_VIDALLOC_H
 #define VIDALLOC_VIDALLOC_H
@@ -108,7 +117,8 @@ HRESULT vidalloc_allocate_batch(HANDLE hDevice, D3DDDICB_ALLOCATE *calls, UINT c
  * pNewPatchLocationList with their sizes. Resize* flags reallocate a buffer to the New*Size
  * asked (command buffer: multiple of 16 up to VIDALLOC_MAX_COMMAND_BYTES; allocation list up
  * to VD_WIRE_MAX_RENDER_ALLOCS; patch list up to VIDALLOC_MAX_PATCHES). Contexts are freed by
- * pfnDestroyContextCb or with their device (vidalloc_close, vidalloc_reopen).
+ * pfnDestroyContextCb or with their device (vidalloc_close, vidalloc_reopen); their hContext
+ * is then invalid (E_INVALIDARG).
  */
 #define VIDALLOC_CONTEXT_COMMAND_BYTES 4096u
 #define VIDALLOC_CONTEXT_ALLOCATIONS   VD_WIRE_MAX_RENDER_ALLOCS
