@@ -1,7 +1,9 @@
 /*
  * Submission: pfnCreateContextCb / pfnDestroyContextCb (host buffers, registered in
  * handles.c), pfnRenderCb (validated and split by render.c, sent as RENDERs), fences
- * (FENCE), escapes (ESCAPE), the raw-request test hook.
+ * (FENCE), escapes (ESCAPE), the raw-request test hook. On a board whose HELLO features
+ * lack VIDALLOC_FEATURE_GPU, pfnCreateContextCb, pfnRenderCb, the FENCE calls and the
+ * escapes fail with E_FAIL before anything is sent (so no context ever exists there).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,24 @@
 
 static HRESULT wait_fence(vd_device *d, UINT fence, UINT timeout_ms);
 
-/* The device behind hDevice (NULL after vd_fail(E_INVALIDARG)). */
+/* E_FAIL (recorded) when the board has no GPU command block: RENDER, FENCE and ESCAPE
+ * would be refused by the firmware anyway, so nothing is sent. */
+static HRESULT need_gpu(const vd_device *d, const char *fn)
+{
+    if (d->info.features & VIDALLOC_FEATURE_GPU)
+        return S_OK;
+    return vd_fail(E_FAIL, "%s: the board has no GPU command block (features 0x%08x)", fn,
+                   d->info.features);
+}
+
+/* The device behind hDevice for a call that needs the GPU: NULL after vd_fail
+ * (E_INVALIDARG for a bad handle, E_FAIL for a board without the GPU). */
 static vd_device *gpu_device(HANDLE hDevice, const char *fn)
 {
-    return vd_handles_device(hDevice, fn);
+    vd_device *d = vd_handles_device(hDevice, fn);
+    if (d && FAILED(need_gpu(d, fn)))
+        return NULL;
+    return d;
 }
 
 static HRESULT escape(vd_device *d, uint32_t code, uint32_t a0, uint32_t a1,

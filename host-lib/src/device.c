@@ -1,6 +1,6 @@
 /*
- * Devices: vidalloc_open (transport, banner, HELLO, OPEN_DEVICE, registration in
- * handles.c), vidalloc_close, vidalloc_reopen,
+ * Devices: vidalloc_open (transport, banner, HELLO with the board's features and limits,
+ * OPEN_DEVICE, registration in handles.c), vidalloc_close, vidalloc_reopen,
  * vidalloc_get_info, the QUERY calls, the link fault hook. The callbacks live in alloc.c
  * and context.c; a closed device's contexts are freed by the registry, its tracked
  * allocations by alloc.c.
@@ -15,8 +15,20 @@
 
 /* ------------------------------------------------------------------ HELLO */
 
-/* What the board said in HELLO. */
-static void take_hello(vidalloc_info *in, const vd_wire_hello_rsp *r)
+/* Every board a firmware from before HELLO's features ran on had these blocks. */
+#define VD_FEATURES_BEFORE_HELLO_V2                                                        \
+    (VIDALLOC_FEATURE_UART | VIDALLOC_FEATURE_TIMER | VIDALLOC_FEATURE_SPIFLASH |          \
+     VIDALLOC_FEATURE_MEMCTL | VIDALLOC_FEATURE_GPU)
+
+/* Whether a HELLO response of len bytes carries the field at offset off. */
+#define HELLO_HAS(len, field) ((len) >= offsetof(vd_wire_hello_rsp, field) + 4u)
+
+/* What the board said in HELLO (len bytes of it; the client zeroed the rest). A firmware
+ * from before features and limits answers VD_WIRE_HELLO_RSP_V1_SIZE bytes: its board had
+ * every block, and the limits are host-lib's own (the per-call one) or unknown (0).
+ * features 0 is "not reported" too: an SoC whose SYSCTL has no FEATURES register reads 0
+ * there (and a board that answers HELLO has at least the block it answers through). */
+static void take_hello(vidalloc_info *in, const vd_wire_hello_rsp *r, size_t len)
 {
     in->wire_version = r->wire_version;
     in->max_payload = r->max_payload;
@@ -27,7 +39,14 @@ static void take_hello(vidalloc_info *in, const vd_wire_hello_rsp *r)
     in->vram_size = r->vram_size;
     memcpy(in->fw_version, r->fw_version, sizeof in->fw_version);
     in->fw_version[sizeof in->fw_version - 1] = '\0';
-    in->max_allocations_per_call = vidalloc_max_allocations_per_call();
+    in->features = HELLO_HAS(len, features) && r->features ? r->features
+                                                            : VD_FEATURES_BEFORE_HELLO_V2;
+    in->max_allocations_per_call = HELLO_HAS(len, max_allocs_per_call) && r->max_allocs_per_call
+                                       ? r->max_allocs_per_call
+                                       : vidalloc_max_allocations_per_call();
+    in->max_allocations = HELLO_HAS(len, max_allocations) ? r->max_allocations : 0;
+    in->max_resources = HELLO_HAS(len, max_resources) ? r->max_resources : 0;
+    in->max_devices = HELLO_HAS(len, max_devices) ? r->max_devices : 0;
 }
 
 /* ------------------------------------------------------------------ open / close */
@@ -123,12 +142,18 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
         hr = vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, vidalloc_last_error());
         goto fail;
     }
-    if (len < sizeof hrsp || hrsp.wire_version != VD_WIRE_VERSION || FAILED(hrsp.hr)) {
+    if (len >= 8 && hrsp.wire_version == VD_WIRE_VERSION && len < VD_WIRE_HELLO_RSP_V1_SIZE) {
+        hr = vd_fail(E_FAIL, "%s: a HELLO answer of %zu bytes (wire version %u has at least %u)",
+                     uri, len, VD_WIRE_VERSION, VD_WIRE_HELLO_RSP_V1_SIZE);
+        goto fail;
+    }
+    if (len < VD_WIRE_HELLO_RSP_V1_SIZE || hrsp.wire_version != VD_WIRE_VERSION ||
+        FAILED(hrsp.hr)) {
         hr = vd_fail(E_FAIL, "%s: the firmware speaks wire version %u, host-lib %u", uri,
                      len >= 8 ? hrsp.wire_version : 0, VD_WIRE_VERSION);
         goto fail;
     }
-    take_hello(&d->info, &hrsp);
+    take_hello(&d->info, &hrsp, len);
     d->info.baud = d->t.baud;
     if (hrsp.window >= 1 && hrsp.window < d->c.window)
         d->c.window = hrsp.window;
