@@ -30,7 +30,8 @@ HL_PUBLIC_HDRS := $(wildcard host-lib/include/vidalloc/*.h) $(PROTO_PUBLIC_HDRS)
 HL_INCLUDES := -Ihost-lib/include $(PROTO_INCLUDES) -I$(GEN)
 HL_WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CXX_NATIVE ?= c++
-HL_CFLAGS  := -std=c11 -O2 -g -fPIC $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
+# -pthread: the handle registry (handles.c) is behind a mutex.
+HL_CFLAGS  := -std=c11 -O2 -g -fPIC -pthread $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
               $(HL_INCLUDES) -Ihost-lib/src -Isim \
               -DVD_DEFAULT_SIM_BIN='"$(abspath $(SIM_BIN))"' \
               -DVD_DEFAULT_FW_IMG='"$(abspath $(FW_IMG))"'
@@ -62,7 +63,7 @@ $(HL_LIB): $(HL_OBJS)
 
 $(HL_SO): $(HL_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC_NATIVE) -shared -Wl,-soname,libvidalloc.so.0 -o $@ $^
+	$(Q)$(CC_NATIVE) -shared -pthread -Wl,-soname,libvidalloc.so.0 -o $@ $^
 
 # Programs: CLI, demo, the end-to-end test program (all with inproc).
 $(HL_CLI): host-lib/cli/vidalloc.c $(HL_LIB) $(SIM_LIB)

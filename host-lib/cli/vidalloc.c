@@ -221,6 +221,31 @@ static const char *residency_name(uint32_t r)
 
 /* ------------------------------------------------------------------ commands */
 
+/* The names of the blocks a board has (HELLO's features), and any bit this CLI does not
+ * know in hex. */
+static void print_features(uint32_t features)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {
+        {VIDALLOC_FEATURE_UART, "UART"},     {VIDALLOC_FEATURE_TIMER, "TIMER"},
+        {VIDALLOC_FEATURE_SPIFLASH, "SPIFLASH"}, {VIDALLOC_FEATURE_MEMCTL, "MEMCTL"},
+        {VIDALLOC_FEATURE_GPU, "GPU"},
+    };
+    uint32_t known = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        known |= names[i].bit;
+        if (features & names[i].bit)
+            printf(" %s", names[i].name);
+    }
+    if (features & ~known)
+        printf(" 0x%08X", features & ~known);
+    if (!(features & VIDALLOC_FEATURE_GPU))
+        printf(" (no GPU: pfnRenderCb and the gpu-* commands are refused)");
+    printf("\n");
+}
+
 static int cmd_info(int argc, char **argv)
 {
     (void)argv;
@@ -235,9 +260,16 @@ static int cmd_info(int argc, char **argv)
            (char)(in.soc_id >> 24), (char)(in.soc_id >> 16), (char)(in.soc_id >> 8),
            (char)in.soc_id, (in.soc_version >> 16) & 0xFF, (in.soc_version >> 8) & 0xFF,
            in.soc_version & 0xFF, in.clk_hz, in.vram_size);
+    printf("features     0x%08X:", in.features);
+    print_features(in.features);
     printf("hDevice      0x%08X\n", in.hDevice);
     printf("limits       %u allocations per call, %u bytes per frame, %u-byte data chunks\n",
            in.max_allocations_per_call, VD_WIRE_MAX_PAYLOAD, VD_WIRE_MAX_CHUNK);
+    if (in.max_allocations || in.max_resources || in.max_devices)
+        printf("board        %u allocations, %u resources, %u devices at most\n",
+               in.max_allocations, in.max_resources, in.max_devices);
+    else
+        printf("board        pool limits not reported (a firmware from before HELLO's limits)\n");
     printf("link         %llu frames sent, %llu received, %llu retransmissions, %llu dropped\n",
            (unsigned long long)in.frames_sent, (unsigned long long)in.frames_received,
            (unsigned long long)in.retransmissions, (unsigned long long)in.frames_dropped);

@@ -1,6 +1,7 @@
 /*
  * The protocol client: frames (vd_frame.h), sequence numbers, a window of outstanding
- * requests, go-back-N retransmission, responses matched by seq and type.
+ * requests, go-back-N retransmission, responses matched by seq and type; the patience for
+ * requests the firmware holds while the GPU works; a response's HRESULT.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,23 @@ int vd_type_waits_for_gpu(uint8_t type)
 {
     return type == VD_MSG_RENDER || type == VD_MSG_LOCK || type == VD_MSG_DEALLOCATE ||
            type == VD_MSG_CLOSE_DEVICE;
+}
+
+void vd_client_set_gpu_wait(vd_client *c, uint32_t clk_hz, uint32_t vram_size,
+                            uint32_t tdr_delay_cycles)
+{
+    /* The firmware waits at most about 2 TdrDelay + 4 cycles per VRAM byte (its backstop)
+     * for a submission before it recovers; then the request is answered. Plus a second. */
+    uint64_t clk = clk_hz ? clk_hz : 12000000u;
+    uint64_t delay = tdr_delay_cycles ? tdr_delay_cycles : (uint64_t)VD_TDR_DELAY_SECONDS * clk;
+    uint64_t cycles = 2u * delay + 4u * (uint64_t)vram_size;
+    uint64_t us = cycles * 1000000u / clk + 1000000u;
+    c->gpu_wait_us = us * (c->t->slowdown ? c->t->slowdown : 1u);
+}
+
+HRESULT vd_rsp_hr(const uint8_t *rsp, size_t len)
+{
+    return len >= 4 ? (HRESULT)vd_get32(rsp) : E_FAIL;
 }
 
 uint64_t vd_client_rto(const vd_client *c, size_t bytes)

@@ -1,6 +1,9 @@
 /*
- * Submission: pfnCreateContextCb / pfnDestroyContextCb (host buffers), pfnRenderCb (RENDER,
- * split at command boundaries), fences (FENCE), escapes (ESCAPE), the raw-request test hook.
+ * Submission: pfnCreateContextCb / pfnDestroyContextCb (host buffers, registered in
+ * handles.c), pfnRenderCb (validated and split by render.c, sent as RENDERs), fences
+ * (FENCE), escapes (ESCAPE), the raw-request test hook. On a board whose HELLO features
+ * lack VIDALLOC_FEATURE_GPU, pfnCreateContextCb, pfnRenderCb, the FENCE calls and the
+ * escapes fail with E_FAIL before anything is sent (so no context ever exists there).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,29 +20,26 @@
 #define VD_POLL_FIRST_US 200u
 #define VD_POLL_MAX_US   20000u
 
-static vd_context *find_context(vd_device *d, HANDLE h)
+static HRESULT wait_fence(vd_device *d, UINT fence, UINT timeout_ms);
+
+/* E_FAIL (recorded) when the board has no GPU command block: RENDER, FENCE and ESCAPE
+ * would be refused by the firmware anyway, so nothing is sent. */
+static HRESULT need_gpu(const vd_device *d, const char *fn)
 {
-    for (vd_context *c = d->contexts; c; c = c->next)
-        if ((HANDLE)c == h)
-            return c;
-    return NULL;
+    if (d->info.features & VIDALLOC_FEATURE_GPU)
+        return S_OK;
+    return vd_fail(E_FAIL, "%s: the board has no GPU command block (features 0x%08x)", fn,
+                   d->info.features);
 }
 
-static void free_context(vd_context *c)
+/* The device behind hDevice for a call that needs the GPU: NULL after vd_fail
+ * (E_INVALIDARG for a bad handle, E_FAIL for a board without the GPU). */
+static vd_device *gpu_device(HANDLE hDevice, const char *fn)
 {
-    free(c->cmd);
-    free(c->alloc);
-    free(c->patch);
-    free(c);
-}
-
-void vd_free_contexts(vd_device *d)
-{
-    while (d->contexts) {
-        vd_context *c = d->contexts;
-        d->contexts = c->next;
-        free_context(c);
-    }
+    vd_device *d = vd_handles_device(hDevice, fn);
+    if (d && FAILED(need_gpu(d, fn)))
+        return NULL;
+    return d;
 }
 
 static HRESULT escape(vd_device *d, uint32_t code, uint32_t a0, uint32_t a1,
@@ -78,9 +78,9 @@ static void learn_ring(vd_device *d)
 HRESULT APIENTRY vidalloc_create_context_cb(HANDLE hDevice, D3DDDICB_CREATECONTEXT *pData)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
+    vd_device *d = gpu_device(hDevice, "pfnCreateContextCb");
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnCreateContextCb: hDevice is not a vidalloc device");
+        return vd_last_hr();
     if (!pData)
         return vd_fail(E_INVALIDARG, "pfnCreateContextCb: pData is NULL");
     if (pData->NodeOrdinal != 0 || pData->EngineAffinity > 1)
@@ -102,16 +102,17 @@ HRESULT APIENTRY vidalloc_create_context_cb(HANDLE hDevice, D3DDDICB_CREATECONTE
         c->patch = calloc(c->patch_size, sizeof *c->patch);
     }
     if (!c || !c->cmd || !c->alloc || !c->patch) {
-        if (c)
-            free_context(c);
+        vd_handles_free_context(c);
         return vd_fail(E_OUTOFMEMORY, "pfnCreateContextCb: out of memory");
     }
     c->null_rendering = pData->Flags.NullRendering;
-    c->next = d->contexts;
-    d->contexts = c;
+    if (FAILED(vd_handles_add_context(d, c))) {
+        vd_handles_free_context(c);
+        return vd_last_hr();
+    }
     if (!d->ring_cap && !d->c.dead)
         learn_ring(d);
-    pData->hContext = c;
+    pData->hContext = c->handle;
     pData->pCommandBuffer = c->cmd;
     pData->CommandBufferSize = c->cmd_size;
     pData->pAllocationList = c->alloc;
@@ -125,20 +126,15 @@ HRESULT APIENTRY vidalloc_create_context_cb(HANDLE hDevice, D3DDDICB_CREATECONTE
 HRESULT APIENTRY vidalloc_destroy_context_cb(HANDLE hDevice, const D3DDDICB_DESTROYCONTEXT *pData)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
+    vd_device *d = vd_handles_device(hDevice, "pfnDestroyContextCb");
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnDestroyContextCb: hDevice is not a vidalloc device");
+        return E_INVALIDARG;
     if (!pData)
         return vd_fail(E_INVALIDARG, "pfnDestroyContextCb: pData is NULL");
-    for (vd_context **pp = &d->contexts; *pp; pp = &(*pp)->next) {
-        if ((HANDLE)*pp == pData->hContext) {
-            vd_context *c = *pp;
-            *pp = c->next;
-            free_context(c);
-            return S_OK;
-        }
-    }
-    return vd_fail(E_INVALIDARG, "pfnDestroyContextCb: hContext is not a context of this device");
+    if (vd_handles_remove_context(d, pData->hContext))
+        return vd_fail(E_INVALIDARG, "pfnDestroyContextCb: hContext %p is not a context of this "
+                       "device", pData->hContext);
+    return S_OK;
 }
 
 /* ------------------------------------------------------------------ render */
@@ -177,7 +173,7 @@ static HRESULT send_chunk(vd_device *d, const uint8_t *req, size_t len, UINT pre
             return vd_fail(hr, "pfnRenderCb: the firmware returned %s",
                            vidalloc_hresult_name(hr));
         /* The ring is full: let the GPU finish what is queued. */
-        HRESULT w = vidalloc_wait_fence(d, prev_fence, VD_RING_WAIT_MS);
+        HRESULT w = wait_fence(d, prev_fence, VD_RING_WAIT_MS);
         if (FAILED(w))
             return w;
     }
@@ -186,14 +182,15 @@ static HRESULT send_chunk(vd_device *d, const uint8_t *req, size_t len, UINT pre
 HRESULT APIENTRY vidalloc_render_cb(HANDLE hDevice, D3DDDICB_RENDER *pData)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
+    vd_device *d = gpu_device(hDevice, "pfnRenderCb");
     if (!d)
-        return vd_fail(E_INVALIDARG, "pfnRenderCb: hDevice is not a vidalloc device");
+        return vd_last_hr();
     if (!pData)
         return vd_fail(E_INVALIDARG, "pfnRenderCb: pData is NULL");
-    vd_context *c = find_context(d, pData->hContext);
+    vd_context *c = vd_handles_context(d, pData->hContext);
     if (!c)
-        return vd_fail(E_INVALIDARG, "pfnRenderCb: hContext is not a context of this device");
+        return vd_fail(E_INVALIDARG, "pfnRenderCb: hContext %p is not a context of this device",
+                       pData->hContext);
     vd_render_src src = {c->cmd, c->cmd_size, c->alloc, c->alloc_size, c->patch, c->patch_size};
     HRESULT hr = vd_check_render(pData, &src);
     if (FAILED(hr))
@@ -256,16 +253,18 @@ HRESULT APIENTRY vidalloc_render_cb(HANDLE hDevice, D3DDDICB_RENDER *pData)
 HRESULT vidalloc_last_fence(HANDLE hDevice, HANDLE hContext, UINT *pFence)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
-    if (!d || !pFence)
-        return vd_fail(E_INVALIDARG, "vidalloc_last_fence: bad device or NULL pFence");
+    vd_device *d = vd_handles_device(hDevice, "vidalloc_last_fence");
+    if (!d)
+        return E_INVALIDARG;
+    if (!pFence)
+        return vd_fail(E_INVALIDARG, "vidalloc_last_fence: pFence is NULL");
     UINT fence = d->last_fence;
     int fenced = d->fenced;
     if (hContext) {
-        vd_context *c = find_context(d, hContext);
+        vd_context *c = vd_handles_context(d, hContext);
         if (!c)
-            return vd_fail(E_INVALIDARG, "vidalloc_last_fence: hContext is not a context of "
-                           "this device");
+            return vd_fail(E_INVALIDARG, "vidalloc_last_fence: hContext %p is not a context "
+                           "of this device", hContext);
         fence = c->last_fence;
         fenced = c->fenced;
     }
@@ -298,9 +297,9 @@ static HRESULT fence_once(vd_device *d, UINT fence, vd_wire_fence_rsp *rsp)
 HRESULT vidalloc_query_fence(HANDLE hDevice, UINT fence, UINT *pCompleted, UINT *pSubmitted)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
+    vd_device *d = gpu_device(hDevice, "vidalloc_query_fence");
     if (!d)
-        return vd_fail(E_INVALIDARG, "vidalloc_query_fence: not a device handle");
+        return vd_last_hr();
     if (!d->hdev)
         return vd_fail(D3DDDIERR_DEVICEREMOVED, "vidalloc_query_fence: no device");
     vd_wire_fence_rsp rsp;
@@ -312,12 +311,10 @@ HRESULT vidalloc_query_fence(HANDLE hDevice, UINT fence, UINT *pCompleted, UINT 
     return hr;
 }
 
-HRESULT vidalloc_wait_fence(HANDLE hDevice, UINT fence, UINT timeout_ms)
+/* Ask FENCE, with a growing pause, until fence completes, fails, or timeout_ms of board
+ * time pass (vidalloc_wait_fence; pfnRenderCb when the ring is full). */
+static HRESULT wait_fence(vd_device *d, UINT fence, UINT timeout_ms)
 {
-    vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
-    if (!d)
-        return vd_fail(E_INVALIDARG, "vidalloc_wait_fence: not a device handle");
     if (!d->hdev)
         return vd_fail(D3DDDIERR_DEVICEREMOVED, "vidalloc_wait_fence: no device");
     vd_transport *t = &d->t;
@@ -348,20 +345,29 @@ HRESULT vidalloc_wait_fence(HANDLE hDevice, UINT fence, UINT timeout_ms)
     }
 }
 
+HRESULT vidalloc_wait_fence(HANDLE hDevice, UINT fence, UINT timeout_ms)
+{
+    vd_clear_error();
+    vd_device *d = gpu_device(hDevice, "vidalloc_wait_fence");
+    if (!d)
+        return vd_last_hr();
+    return wait_fence(d, fence, timeout_ms);
+}
+
 /* ------------------------------------------------------------------ escapes */
 
 HRESULT vidalloc_escape_set_tdr(HANDLE hDevice, UINT delay_cycles, UINT window_cycles,
                                 UINT *pDelay, UINT *pWindow)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
+    vd_device *d = gpu_device(hDevice, "vidalloc_escape_set_tdr");
     if (!d)
-        return vd_fail(E_INVALIDARG, "vidalloc_escape_set_tdr: not a device handle");
+        return vd_last_hr();
     vd_wire_escape_rsp rsp;
     HRESULT hr = escape(d, VD_ESCAPE_SET_TDR, delay_cycles, window_cycles, &rsp);
     if (FAILED(hr))
         return hr;
-    vd_device_set_gpu_wait(d, rsp.value[0]);
+    vd_client_set_gpu_wait(&d->c, d->info.clk_hz, d->info.vram_size, rsp.value[0]);
     if (pDelay)
         *pDelay = rsp.value[0];
     if (pWindow)
@@ -372,9 +378,11 @@ HRESULT vidalloc_escape_set_tdr(HANDLE hDevice, UINT delay_cycles, UINT window_c
 HRESULT vidalloc_escape_gpu_state(HANDLE hDevice, vd_wire_gpu_state *state)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
-    if (!d || !state)
-        return vd_fail(E_INVALIDARG, "vidalloc_escape_gpu_state: bad device or NULL state");
+    vd_device *d = gpu_device(hDevice, "vidalloc_escape_gpu_state");
+    if (!d)
+        return vd_last_hr();
+    if (!state)
+        return vd_fail(E_INVALIDARG, "vidalloc_escape_gpu_state: state is NULL");
     vd_wire_escape_rsp rsp;
     memset(state, 0, sizeof *state);
     HRESULT hr = escape(d, VD_ESCAPE_GPU_STATE, 0, 0, &rsp);
@@ -394,9 +402,10 @@ HRESULT vidalloc_debug_request(HANDLE hDevice, UINT type, const void *req, UINT 
                                void *rsp, UINT cap, UINT *pRspLen)
 {
     vd_clear_error();
-    vd_device *d = vd_dev_of(hDevice);
-    if (!d || type > 0x7F || req_len > VD_WIRE_MAX_PAYLOAD || (!req && req_len) ||
-        (!rsp && cap))
+    vd_device *d = vd_handles_device(hDevice, "vidalloc_debug_request");
+    if (!d)
+        return E_INVALIDARG;
+    if (type > 0x7F || req_len > VD_WIRE_MAX_PAYLOAD || (!req && req_len) || (!rsp && cap))
         return vd_fail(E_INVALIDARG, "vidalloc_debug_request: bad arguments");
     uint8_t buf[VD_WIRE_MAX_PAYLOAD];
     size_t len;

@@ -1,6 +1,16 @@
 /*
- * vd_host.h - host-lib internals: URIs, the transport ops table, the protocol client,
- * host-side validation and lock page math. Not installed.
+ * vd_host.h - host-lib internals, one section per source file, lowest layer first: errors
+ * (util.c), URIs (uri.c), transports (transport*.c), the protocol client (client.c), the
+ * host's objects and their handle registry (handles.c), the allocation callbacks
+ * (alloc.c), pfnRenderCb's host side (render.c), devices (device.c). Not installed.
+ *
+ * Who calls whom (no circles):
+ *   device.c  -> handles.c, alloc.c (forget a device's allocations), client.c, transports
+ *   alloc.c   -> handles.c, client.c
+ *   context.c -> handles.c, render.c, client.c
+ *   handles.c, render.c, client.c -> util.c
+ * device.c and context.c never call each other: device.c only names context.c's callbacks
+ * in the table vidalloc_open hands out.
  */
 #ifndef VD_HOST_H
 #define VD_HOST_H
@@ -148,15 +158,112 @@ int vd_client_wait_banner(vd_client *c, uint64_t timeout_us);
 int vd_type_waits_for_gpu(uint8_t type);
 /* Retransmission timeout (transport µs) for `bytes` in flight. */
 uint64_t vd_client_rto(const vd_client *c, size_t bytes);
+/* The client's patience for requests that wait for the GPU (gpu_wait_us), from the board's
+ * clock, VRAM size and TdrDelay (cycles; 0 = the default): docs/host-lib.md "Waiting for the
+ * GPU". */
+void vd_client_set_gpu_wait(vd_client *c, uint32_t clk_hz, uint32_t vram_size,
+                            uint32_t tdr_delay_cycles);
+/* A response payload's HRESULT (its first 4 bytes; E_FAIL when shorter). */
+HRESULT vd_rsp_hr(const uint8_t *rsp, size_t len);
 
-/* ---- host-side validation (before anything is sent) ---- */
-/* E_INVALIDARG or S_OK; *payload_len = the ALLOCATE request's size. */
+/* ---- the host's objects: devices, their contexts and tracked allocations ---- */
+
+/* What the host keeps per allocation it created: system memory and lock state (alloc.c). */
+typedef struct vd_halloc {
+    D3DKMT_HANDLE h;
+    HANDLE hResource;
+    const void *pSystemMem;
+    int locked;
+    UINT lock_flags;
+    uint8_t *buf;            /* host copy while locked (video memory allocations) */
+    struct vd_range *ranges; /* what the lock covers */
+    int nranges;
+} vd_halloc;
+
+/* A context (pfnCreateContextCb): host buffers only; the firmware has no contexts. */
+typedef struct vd_context {
+    HANDLE handle;           /* its hContext (handles.c): a registry value, not its address */
+    uint8_t *cmd;
+    UINT cmd_size;
+    D3DDDI_ALLOCATIONLIST *alloc;
+    UINT alloc_size;
+    D3DDDI_PATCHLOCATIONLIST *patch;
+    UINT patch_size;
+    UINT null_rendering;     /* D3DDDI_CREATECONTEXTFLAGS.NullRendering */
+    UINT last_fence;
+    int fenced;              /* last_fence is valid */
+} vd_context;
+
+typedef struct vd_device {
+    HANDLE handle;           /* its hDevice (handles.c): a registry value, not its address */
+    vd_transport t;
+    vd_client c;
+    vidalloc_info info;      /* HELLO's answer, limits and features (device.c) */
+    uint32_t hdev;           /* firmware device handle; 0 after a failed vidalloc_reopen */
+    vd_halloc *allocs;       /* alloc.c */
+    size_t nallocs, cap;
+    uint32_t ring_cap;       /* command bytes per RENDER the ring takes (0 = unknown) */
+    UINT last_fence;
+    int fenced;
+} vd_device;
+
+/* ---- the handle registry (handles.c) ----
+ * Every live device and context, found by the value a caller passes as hDevice or hContext.
+ * That value is compared with the registry's entries and never dereferenced, so NULL, an
+ * integer, a pointer to anything, a closed device's handle or a context passed as a device
+ * is refused with E_INVALIDARG. Handle values are not addresses: a serial number never
+ * reused in the process, with a tag for the kind, so a closed device's handle stays invalid
+ * even when a new device lands at the same address. The registry is global and locked (a
+ * mutex); the objects themselves follow the API's rule of one device per thread at a time. */
+
+/* Register d and set d->handle. S_OK, or E_OUTOFMEMORY after vd_fail. */
+HRESULT vd_handles_add_device(vd_device *d);
+/* The open device whose handle is h, or NULL after vd_fail(E_INVALIDARG, "<fn>: ..."). */
+vd_device *vd_handles_device(HANDLE h, const char *fn);
+/* The same, for a call that needs the firmware device: also NULL after
+ * vd_fail(D3DDDIERR_DEVICEREMOVED) when a failed vidalloc_reopen left it without one.
+ * Either way the HRESULT is vd_last_hr(). */
+vd_device *vd_handles_live_device(HANDLE h, const char *fn);
+/* Unregister d and every context of it (and free those contexts). Their handles are
+ * invalid from now on; the device's memory is the caller's to free. */
+void vd_handles_remove_device(vd_device *d);
+/* Register c as a context of d and set c->handle. S_OK, or E_OUTOFMEMORY after vd_fail. */
+HRESULT vd_handles_add_context(vd_device *d, vd_context *c);
+/* The live context of d whose handle is h, or NULL (no error recorded: the caller says
+ * which call and which argument). A context of another device is NULL too. */
+vd_context *vd_handles_context(const vd_device *d, HANDLE h);
+/* Unregister and free the context h of d: 0, or -1 when h is not a live context of d. */
+int vd_handles_remove_context(const vd_device *d, HANDLE h);
+/* Unregister and free every context of d (vidalloc_reopen). */
+void vd_handles_remove_contexts(const vd_device *d);
+/* Free a context's buffers and the context (one not registered, or just unregistered). */
+void vd_handles_free_context(vd_context *c);
+
+/* ---- the allocation callbacks' host side (alloc.c) ----
+ * pfnAllocateCb, vidalloc_allocate_batch, pfnDeallocateCb, pfnLockCb, pfnUnlockCb and the
+ * READ/WRITE transfers are public (vidalloc.h); these are their parts the tests and
+ * device.c use. Validation happens before anything is sent. */
+
+/* E_INVALIDARG or S_OK; max_allocs is the open device's NumAllocations limit (the board's,
+ * from HELLO); *payload_len = the ALLOCATE request's size. */
 HRESULT vd_check_allocate(const D3DDDICB_ALLOCATE *p, uint32_t max_allocs, size_t *payload_len);
 /* The ALLOCATE request (vd_wire.h layout) into buf (VD_WIRE_MAX_PAYLOAD bytes). */
 size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCATE *p);
 HRESULT vd_check_deallocate(const D3DDDICB_DEALLOCATE *p, size_t *payload_len);
 HRESULT vd_check_lock(const D3DDDICB_LOCK *p);
 HRESULT vd_check_unlock(const D3DDDICB_UNLOCK *p);
+
+/* Byte ranges a lock covers: the whole allocation (NumPages 0) or its listed 4 KiB pages,
+ * sorted, merged, clipped to size. out has room for max(NumPages, 1) ranges.
+ * Returns the number of ranges, or -1 when a page lies beyond the allocation. */
+typedef struct vd_range {
+    uint32_t offset, length;
+} vd_range;
+int vd_lock_ranges(uint32_t size, UINT num_pages, const UINT *pages, vd_range *out);
+
+/* Forget every allocation the host tracks for d, lock buffers included (close, reopen: the
+ * firmware has freed them). */
+void vd_alloc_forget_all(vd_device *d);
 
 /* ---- pfnRenderCb: validation, splitting, the RENDER encoding (render.c, no link) ---- */
 
@@ -200,67 +307,13 @@ size_t vd_encode_render(uint8_t *buf, uint32_t hDevice, uint32_t wire_flags,
                         const D3DDDICB_RENDER *p, const vd_render_src *s,
                         const vd_render_chunk *ch);
 
-/* ---- devices and contexts (device.c, context.c) ---- */
+/* ---- devices (device.c) ---- */
 
-/* What the host keeps per allocation it created: system memory and lock state. */
-typedef struct vd_halloc {
-    D3DKMT_HANDLE h;
-    HANDLE hResource;
-    const void *pSystemMem;
-    int locked;
-    UINT lock_flags;
-    uint8_t *buf;            /* host copy while locked (video memory allocations) */
-    struct vd_range *ranges; /* what the lock covers */
-    int nranges;
-} vd_halloc;
-
-/* A context (pfnCreateContextCb): host buffers only; the firmware has no contexts. */
-typedef struct vd_context {
-    struct vd_context *next;
-    uint8_t *cmd;
-    UINT cmd_size;
-    D3DDDI_ALLOCATIONLIST *alloc;
-    UINT alloc_size;
-    D3DDDI_PATCHLOCATIONLIST *patch;
-    UINT patch_size;
-    UINT null_rendering;     /* D3DDDI_CREATECONTEXTFLAGS.NullRendering */
-    UINT last_fence;
-    int fenced;              /* last_fence is valid */
-} vd_context;
-
-#define VD_DEVICE_MAGIC 0x56444556u /* "VDEV" */
-
-typedef struct vd_device {
-    uint32_t magic;
-    vd_transport t;
-    vd_client c;
-    vidalloc_info info;
-    uint32_t hdev;           /* firmware device handle; 0 after a failed vidalloc_reopen */
-    vd_halloc *allocs;
-    size_t nallocs, cap;
-    vd_context *contexts;    /* list */
-    uint32_t ring_cap;       /* command bytes per RENDER the ring takes (0 = unknown) */
-    UINT last_fence;
-    int fenced;
-} vd_device;
-
-/* The device behind a handle, or NULL. */
-vd_device *vd_dev_of(HANDLE h);
-/* The client's patience for requests that wait for the GPU, from the board's TdrDelay
- * (cycles; 0 = the default) and clock (docs/host-lib.md "Waiting for the GPU"). */
-void vd_device_set_gpu_wait(vd_device *d, uint32_t tdr_delay_cycles);
-/* Forget every context of the device (close, reopen). */
-void vd_free_contexts(vd_device *d);
-/* The response payload's HRESULT. */
-HRESULT vd_rsp_hr(const uint8_t *rsp, size_t len);
-
-/* Byte ranges a lock covers: the whole allocation (NumPages 0) or its listed 4 KiB pages,
- * sorted, merged, clipped to size. out has room for max(NumPages, 1) ranges.
- * Returns the number of ranges, or -1 when a page lies beyond the allocation. */
-typedef struct vd_range {
-    uint32_t offset, length;
-} vd_range;
-int vd_lock_ranges(uint32_t size, UINT num_pages, const UINT *pages, vd_range *out);
+/* vidalloc_open after the URI is parsed and its transport chosen: open the transport, wait
+ * for the banner, HELLO, OPEN_DEVICE, register the device; *phDevice = its handle. (Unit
+ * tests open a device this way over a scripted transport.) */
+HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char *uri,
+                       const vidalloc_open_options *options, HANDLE *phDevice);
 
 /* Little-endian access (the wire is little-endian; so are the hosts we build for). */
 static inline uint32_t vd_get32(const uint8_t *p)

@@ -1,7 +1,7 @@
 /* host-lib: contexts, pfnRenderCb, fences, escapes, device removal and reopen, end to end
- * through the real protocol client and frame codec, against a scripted firmware stand-in
- * behind a mock transport (host-lib/src/context.c, device.c, client.c). The real firmware
- * is exercised by tests/cosim/host/render_e2e.c. */
+ * through the real protocol client and frame codec, against the scripted firmware stand-in
+ * behind a mock transport (host_standin.c; host-lib/src/context.c, device.c, client.c).
+ * The real firmware is exercised by tests/cosim/host/render_e2e.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,323 +11,41 @@
 
 #include <cmocka.h>
 
-#include "vd_frame.h"
-#include "vd_host.h"
+#include "host_standin.h"
 
-/* ------------------------------------------------------------------ the stand-in */
-
-#define MAX_REQS 1024
-
-typedef struct req_rec {
-    uint8_t type;
-    uint16_t len;
-    uint64_t at_us;
-    uint8_t payload[VD_WIRE_MAX_PAYLOAD];
-} req_rec;
-
-static struct fake {
-    uint64_t now_us;
-    vd_frame_decoder dec;
-    uint8_t rx[64 * 1024];
-    size_t rx_len, rx_pos;
-    req_rec reqs[MAX_REQS];
-    unsigned nreqs;
-    /* GPU */
-    uint32_t next_fence;           /* last submitted */
-    uint64_t done_at[4096];        /* completion time of each fence */
-    uint32_t ring_bytes[4096];     /* command bytes each fence holds in the ring */
-    uint64_t exec_us;              /* time a submission takes */
-    uint32_t ring_size;            /* 0: no ring limit */
-    int ring_full_replies;         /* WASSTILLDRAWING answers given */
-    int hang;                      /* submissions never complete; TDR after tdr_us */
-    uint64_t tdr_us, hang_since;
-    int removed;                   /* device removed (TDR) */
-    int adapter_removed;           /* OPEN_DEVICE fails */
-    uint32_t hdev, next_hdev;
-    int closes, opens;
-    HRESULT render_hr_at[16];      /* scripted RENDER failures (index = RENDER number) */
-    unsigned renders;
-    uint32_t tdr_delay, tdr_window;
-    /* A RENDER the firmware holds (waiting for the GPU): answered hold_us later. */
-    uint64_t hold_us;
-    uint8_t held[VD_WIRE_MAX_FRAME];
-    size_t held_len;
-    uint64_t release_at;
-    int held_seq;                  /* seq of the held/last executed RENDER, -1 none */
-    int dup_frames;                /* retransmissions of it seen */
-} g;
-
-static uint32_t completed(void)
-{
-    uint32_t c = 0;
-    if (g.hang)
-        return 0;
-    for (uint32_t f = 1; f <= g.next_fence; f++)
-        if (g.done_at[f] <= g.now_us)
-            c = f;
-    return c;
-}
-
-static uint32_t ring_used(void)
-{
-    uint32_t used = 0, c = completed();
-    for (uint32_t f = c + 1; f <= g.next_fence; f++)
-        used += g.ring_bytes[f];
-    return used;
-}
-
-static void check_tdr(void)
-{
-    if (g.hang && !g.removed && g.now_us - g.hang_since >= g.tdr_us)
-        g.removed = 1;
-}
-
-static void queue_rx(const uint8_t *frame, size_t n)
-{
-    assert_true(n > 0 && g.rx_len + n <= sizeof g.rx);
-    memcpy(g.rx + g.rx_len, frame, n);
-    g.rx_len += n;
-}
-
-static void respond(uint8_t type, uint16_t seq, const void *rsp, size_t len)
-{
-    uint8_t frame[VD_WIRE_MAX_FRAME];
-    size_t n = vd_frame_encode(frame, type | VD_WIRE_RESPONSE, seq, rsp, (uint16_t)len);
-    if (type == VD_MSG_RENDER && g.hold_us) {
-        memcpy(g.held, frame, n);
-        g.held_len = n;
-        g.release_at = g.now_us + g.hold_us;
-        g.hold_us = 0;
-        return;
-    }
-    queue_rx(frame, n);
-}
-
-static void release_held(void)
-{
-    if (g.held_len && g.now_us >= g.release_at) {
-        queue_rx(g.held, g.held_len);
-        g.held_len = 0;
-    }
-}
-
-static void execute(const vd_wire_hdr *h, const uint8_t *p)
-{
-    if (h->type == VD_MSG_RENDER && h->seq == g.held_seq) {
-        g.dup_frames++; /* a retransmission: replayed once answered, never executed again */
-        return;
-    }
-    if (h->type == VD_MSG_RENDER)
-        g.held_seq = h->seq;
-    req_rec *r = &g.reqs[g.nreqs < MAX_REQS ? g.nreqs++ : MAX_REQS - 1];
-    r->type = h->type;
-    r->len = h->len;
-    r->at_us = g.now_us;
-    memcpy(r->payload, p, h->len);
-    g.now_us += 50; /* the request's time on the line and in the firmware */
-    check_tdr();
-    uint8_t rsp[VD_WIRE_MAX_PAYLOAD];
-    memset(rsp, 0, sizeof rsp);
-    int32_t hr = S_OK;
-    size_t len = 4;
-    switch (h->type) {
-    case VD_MSG_OPEN_DEVICE: {
-        g.opens++;
-        vd_wire_open_device_rsp o = {S_OK, 0};
-        if (g.adapter_removed) {
-            o.hr = D3DDDIERR_DEVICEREMOVED;
-        } else {
-            g.hdev = o.hDevice = ++g.next_hdev;
-            g.removed = 0;
-            g.hang = 0;
-        }
-        memcpy(rsp, &o, sizeof o);
-        len = sizeof o;
-        hr = o.hr;
-        break;
-    }
-    case VD_MSG_CLOSE_DEVICE:
-        g.closes++;
-        assert_int_equal(vd_get32(p), g.hdev);
-        g.hdev = 0;
-        break;
-    case VD_MSG_ALLOCATE:
-        hr = g.removed ? D3DDDIERR_DEVICEREMOVED : E_INVALIDARG;
-        len = 16;
-        break;
-    case VD_MSG_RENDER: {
-        vd_wire_render_req rq;
-        memcpy(&rq, p, sizeof rq);
-        vd_wire_render_rsp rr = {S_OK, 0};
-        uint32_t bytes = rq.CommandLength - rq.CommandOffset;
-        unsigned idx = g.renders++;
-        if (idx < 16 && g.render_hr_at[idx]) {
-            rr.hr = g.render_hr_at[idx];
-        } else if (g.removed) {
-            rr.hr = D3DDDIERR_DEVICEREMOVED;
-        } else if (rq.hDevice != g.hdev) {
-            rr.hr = E_INVALIDARG;
-        } else if (g.ring_size && ring_used() + bytes > g.ring_size) {
-            rr.hr = D3DERR_WASSTILLDRAWING;
-            g.ring_full_replies++;
-        } else {
-            uint32_t f = ++g.next_fence;
-            uint64_t start = g.now_us;
-            if (f > 1 && g.done_at[f - 1] > start)
-                start = g.done_at[f - 1];
-            g.done_at[f] = start + g.exec_us;
-            g.ring_bytes[f] = bytes;
-            rr.fence = f;
-        }
-        memcpy(rsp, &rr, sizeof rr);
-        len = sizeof rr;
-        hr = rr.hr;
-        break;
-    }
-    case VD_MSG_FENCE: {
-        vd_wire_fence_req fq;
-        memcpy(&fq, p, sizeof fq);
-        vd_wire_fence_rsp fr = {S_OK, completed(), g.next_fence, 0};
-        if (g.removed)
-            fr.hr = D3DDDIERR_DEVICEREMOVED;
-        else if (fq.hDevice != g.hdev)
-            fr.hr = E_INVALIDARG;
-        else if (fr.completed < fq.fence)
-            fr.hr = D3DERR_WASSTILLDRAWING;
-        memcpy(rsp, &fr, sizeof fr);
-        len = sizeof fr;
-        hr = fr.hr;
-        break;
-    }
-    case VD_MSG_ESCAPE: {
-        vd_wire_escape_req eq;
-        memcpy(&eq, p, sizeof eq);
-        vd_wire_escape_rsp er;
-        memset(&er, 0, sizeof er);
-        if (eq.code == VD_ESCAPE_SET_TDR) {
-            g.tdr_delay = eq.arg0 ? eq.arg0 : 24000000u;
-            g.tdr_window = eq.arg1 ? eq.arg1 : 720000000u;
-            er.value[0] = g.tdr_delay;
-            er.value[1] = g.tdr_window;
-        } else if (eq.code == VD_ESCAPE_GPU_STATE) {
-            vd_wire_gpu_state st = {0};
-            st.submitted = g.next_fence;
-            st.completed = completed();
-            st.ring_free = g.ring_size ? g.ring_size - ring_used() : 4096;
-            memcpy(er.value, &st, sizeof st);
-        } else {
-            er.hr = E_INVALIDARG;
-        }
-        memcpy(rsp, &er, sizeof er);
-        len = sizeof er;
-        hr = er.hr;
-        break;
-    }
-    default:
-        hr = E_INVALIDARG;
-        break;
-    }
-    memcpy(rsp, &hr, 4);
-    respond(h->type, h->seq, rsp, len);
-}
-
-static int mock_send(vd_transport *t, const uint8_t *data, size_t len)
-{
-    (void)t;
-    for (size_t i = 0; i < len; i++) {
-        const vd_wire_hdr *h;
-        const uint8_t *p;
-        if (vd_frame_feed(&g.dec, data[i], &h, &p))
-            execute(h, p);
-    }
-    return 0;
-}
-
-static long mock_recv(vd_transport *t, uint8_t *buf, size_t cap, uint64_t timeout_us)
-{
-    (void)t;
-    release_held();
-    if (g.rx_pos == g.rx_len && g.held_len && g.release_at - g.now_us < timeout_us) {
-        g.now_us = g.release_at; /* the held answer comes before the timeout */
-        release_held();
-    }
-    if (g.rx_pos == g.rx_len) {
-        g.now_us += timeout_us; /* nothing comes: the time passes */
-        check_tdr();
-        return 0;
-    }
-    size_t n = g.rx_len - g.rx_pos < cap ? g.rx_len - g.rx_pos : cap;
-    memcpy(buf, g.rx + g.rx_pos, n);
-    g.rx_pos += n;
-    if (g.rx_pos == g.rx_len)
-        g.rx_pos = g.rx_len = 0;
-    return (long)n;
-}
-
-static uint64_t mock_now(vd_transport *t)
-{
-    (void)t;
-    return g.now_us;
-}
-
-static void mock_close(vd_transport *t) { (void)t; }
-
-static const vd_transport_ops mock_ops = {
-    .name = "mock", .send = mock_send, .recv = mock_recv, .now_us = mock_now, .close = mock_close,
-};
-
-static vd_device *g_dev;
+static HANDLE g_h;        /* the device under test */
+static vd_device *g_dev;  /* what host-lib keeps for it (for the tests' direct looks) */
 
 static int setup(void **state)
 {
     (void)state;
-    memset(&g, 0, sizeof g);
-    vd_frame_decoder_init(&g.dec);
-    g.exec_us = 1000;
-    g.tdr_us = 20000;
-    g.hdev = g.next_hdev = 0x11;
-    g.held_seq = -1;
-    g_dev = calloc(1, sizeof *g_dev);
-    g_dev->magic = VD_DEVICE_MAGIC;
-    g_dev->t.ops = &mock_ops;
-    g_dev->t.baud = 3000000;
-    g_dev->t.slowdown = 1;
-    vd_client_init(&g_dev->c, &g_dev->t, 0);
-    g_dev->hdev = g.hdev;
-    g_dev->info.hDevice = g.hdev;
+    standin_reset();
+    g_h = standin_open(); /* HELLO, OPEN_DEVICE: firmware handle 0x11 */
+    g_dev = vd_handles_device(g_h, "setup");
+    assert_non_null(g_h);
+    assert_int_equal(g_dev->hdev, 0x11);
+    standin_forget_requests(); /* the tests count from here */
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (g_dev)
-        assert_int_equal(vidalloc_close(g_dev), S_OK);
+    if (g_h)
+        assert_int_equal(vidalloc_close(g_h), S_OK);
+    g_h = NULL;
     g_dev = NULL;
     return 0;
 }
 
-static unsigned count(uint8_t type)
-{
-    unsigned n = 0;
-    for (unsigned i = 0; i < g.nreqs; i++)
-        n += g.reqs[i].type == type;
-    return n;
-}
-
-static const req_rec *nth(uint8_t type, unsigned k)
-{
-    for (unsigned i = 0; i < g.nreqs; i++)
-        if (g.reqs[i].type == type && k-- == 0)
-            return &g.reqs[i];
-    return NULL;
-}
+#define count standin_count
+#define nth   standin_nth
 
 static D3DDDICB_CREATECONTEXT make_context(void)
 {
     D3DDDICB_CREATECONTEXT cc;
     memset(&cc, 0, sizeof cc);
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &cc), S_OK);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &cc), S_OK);
     return cc;
 }
 
@@ -371,44 +89,44 @@ static void test_context(void **state)
     assert_int_equal(count(VD_MSG_ESCAPE), 1);
 
     D3DDDICB_CREATECONTEXT bad;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, NULL), E_INVALIDARG);
+    assert_int_equal(vidalloc_create_context_cb(g_h, NULL), E_INVALIDARG);
     assert_int_equal(vidalloc_create_context_cb(NULL, &cc), E_INVALIDARG);
     memset(&bad, 0, sizeof bad);
     bad.NodeOrdinal = 1;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &bad), E_INVALIDARG);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &bad), E_INVALIDARG);
     memset(&bad, 0, sizeof bad);
     bad.EngineAffinity = 2;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &bad), E_INVALIDARG);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &bad), E_INVALIDARG);
     memset(&bad, 0, sizeof bad);
     bad.Flags.Value = 2;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &bad), E_INVALIDARG);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &bad), E_INVALIDARG);
     memset(&bad, 0, sizeof bad);
     bad.PrivateDriverDataSize = 4;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &bad), E_INVALIDARG);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &bad), E_INVALIDARG);
     memset(&bad, 0, sizeof bad);
     bad.EngineAffinity = 1;
     bad.pPrivateDriverData = &bad;
     bad.PrivateDriverDataSize = 4;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &bad), S_OK);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &bad), S_OK);
 
     D3DDDICB_DESTROYCONTEXT dc = {c2.hContext};
-    assert_int_equal(vidalloc_destroy_context_cb(g_dev, &dc), S_OK);
-    assert_int_equal(vidalloc_destroy_context_cb(g_dev, &dc), E_INVALIDARG);
-    assert_int_equal(vidalloc_destroy_context_cb(g_dev, NULL), E_INVALIDARG);
+    assert_int_equal(vidalloc_destroy_context_cb(g_h, &dc), S_OK);
+    assert_int_equal(vidalloc_destroy_context_cb(g_h, &dc), E_INVALIDARG);
+    assert_int_equal(vidalloc_destroy_context_cb(g_h, NULL), E_INVALIDARG);
     D3DDDICB_RENDER r;
     write_fills(&cc, &r, 1);
     r.hContext = c2.hContext; /* destroyed */
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), E_INVALIDARG);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), E_INVALIDARG);
     r.hContext = NULL;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), E_INVALIDARG);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), E_INVALIDARG);
     r.hContext = &r; /* not a context */
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), E_INVALIDARG);
-    assert_int_equal(vidalloc_render_cb(g_dev, NULL), E_INVALIDARG);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), E_INVALIDARG);
+    assert_int_equal(vidalloc_render_cb(g_h, NULL), E_INVALIDARG);
     assert_int_equal(count(VD_MSG_RENDER), 0); /* none of that reached the wire */
     UINT f;
-    assert_int_equal(vidalloc_last_fence(g_dev, cc.hContext, &f), D3DERR_NOTAVAILABLE);
-    assert_int_equal(vidalloc_last_fence(g_dev, NULL, &f), D3DERR_NOTAVAILABLE);
-    assert_int_equal(vidalloc_last_fence(g_dev, c2.hContext, &f), E_INVALIDARG);
+    assert_int_equal(vidalloc_last_fence(g_h, cc.hContext, &f), D3DERR_NOTAVAILABLE);
+    assert_int_equal(vidalloc_last_fence(g_h, NULL, &f), D3DERR_NOTAVAILABLE);
+    assert_int_equal(vidalloc_last_fence(g_h, c2.hContext, &f), E_INVALIDARG);
     /* bad's context and cc stay for close to free */
 }
 
@@ -420,9 +138,9 @@ static void test_render_one(void **state)
     write_fills(&cc, &r, 3);
     uint8_t before[48];
     memcpy(before, cc.pCommandBuffer, sizeof before);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     assert_int_equal(count(VD_MSG_RENDER), 1);
-    const req_rec *q = nth(VD_MSG_RENDER, 0);
+    const standin_req *q = nth(VD_MSG_RENDER, 0);
     assert_int_equal(q->len, 24 + 48 + 16 + 3 * 24);
     vd_wire_render_req rq;
     memcpy(&rq, q->payload, sizeof rq);
@@ -443,41 +161,41 @@ static void test_render_one(void **state)
     assert_memory_equal(cc.pCommandBuffer, zero, 48);
     assert_int_equal(cc.pAllocationList[1].hAllocation, 0);
     UINT f = 0;
-    assert_int_equal(vidalloc_last_fence(g_dev, cc.hContext, &f), S_OK);
+    assert_int_equal(vidalloc_last_fence(g_h, cc.hContext, &f), S_OK);
     assert_int_equal(f, 1);
-    assert_int_equal(vidalloc_last_fence(g_dev, NULL, &f), S_OK);
+    assert_int_equal(vidalloc_last_fence(g_h, NULL, &f), S_OK);
     assert_int_equal(f, 1);
-    assert_int_equal(vidalloc_query_fence(g_dev, 1, NULL, NULL), D3DERR_WASSTILLDRAWING);
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, 100), S_OK);
+    assert_int_equal(vidalloc_query_fence(g_h, 1, NULL, NULL), D3DERR_WASSTILLDRAWING);
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, 100), S_OK);
     UINT done = 0, sub = 0;
-    assert_int_equal(vidalloc_query_fence(g_dev, 1, &done, &sub), S_OK);
+    assert_int_equal(vidalloc_query_fence(g_h, 1, &done, &sub), S_OK);
     assert_int_equal(done, 1);
     assert_int_equal(sub, 1);
 
     /* Host validation: nothing sent. */
     write_fills(&cc, &r, 2);
     r.CommandLength = 40;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), E_INVALIDARG);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), E_INVALIDARG);
     assert_int_equal(count(VD_MSG_RENDER), 1);
     assert_int_equal(cc.pAllocationList[1].hAllocation, 0x40000001u); /* left as it was */
 
     /* NullRendering: from the call, or from the context's flags. */
     write_fills(&cc, &r, 1);
     r.Flags.NullRendering = 1;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     memcpy(&rq, nth(VD_MSG_RENDER, 1)->payload, sizeof rq);
     assert_int_equal(rq.Flags, D3DDDICB_RENDERFLAGS_NULLRENDERING);
     D3DDDICB_CREATECONTEXT cn;
     memset(&cn, 0, sizeof cn);
     cn.Flags.NullRendering = 1;
-    assert_int_equal(vidalloc_create_context_cb(g_dev, &cn), S_OK);
+    assert_int_equal(vidalloc_create_context_cb(g_h, &cn), S_OK);
     write_fills(&cn, &r, 1);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     memcpy(&rq, nth(VD_MSG_RENDER, 2)->payload, sizeof rq);
     assert_int_equal(rq.Flags, D3DDDICB_RENDERFLAGS_NULLRENDERING);
-    assert_int_equal(vidalloc_last_fence(g_dev, cn.hContext, &f), S_OK);
+    assert_int_equal(vidalloc_last_fence(g_h, cn.hContext, &f), S_OK);
     assert_int_equal(f, 3);
-    assert_int_equal(vidalloc_last_fence(g_dev, cc.hContext, &f), S_OK);
+    assert_int_equal(vidalloc_last_fence(g_h, cc.hContext, &f), S_OK);
     assert_int_equal(f, 2);
 
     /* Resize: the new sizes come back. */
@@ -486,7 +204,7 @@ static void test_render_one(void **state)
     r.NewCommandBufferSize = 8192;
     r.Flags.ResizePatchLocationList = 1;
     r.NewPatchLocationListSize = 200;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     assert_int_equal(r.NewCommandBufferSize, 8192);
     assert_int_equal(r.NewPatchLocationListSize, 200);
     assert_int_equal(r.NewAllocationListSize, VD_WIRE_MAX_RENDER_ALLOCS);
@@ -498,7 +216,7 @@ static void test_render_one(void **state)
     cc.pPatchLocationList = r.pNewPatchLocationList;
     write_fills(&cc, &r, 1);
     r.CommandLength = 8192; /* the rest NOPs */
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
 }
 
 static void test_render_split(void **state)
@@ -509,11 +227,11 @@ static void test_render_split(void **state)
     write_fills(&cc, &r, 64); /* 64 x (16 + 24) bytes: 24 per frame -> 3 RENDERs */
     uint8_t cmds[1024];
     memcpy(cmds, cc.pCommandBuffer, sizeof cmds);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     assert_int_equal(count(VD_MSG_RENDER), 3);
     uint32_t at = 0, patches = 0;
     for (unsigned k = 0; k < 3; k++) {
-        const req_rec *q = nth(VD_MSG_RENDER, k);
+        const standin_req *q = nth(VD_MSG_RENDER, k);
         vd_wire_render_req rq;
         memcpy(&rq, q->payload, sizeof rq);
         assert_int_equal(rq.CommandOffset, at);
@@ -532,22 +250,22 @@ static void test_render_split(void **state)
     assert_int_equal(at, 1024);
     assert_int_equal(patches, 64);
     UINT f = 0;
-    assert_int_equal(vidalloc_last_fence(g_dev, cc.hContext, &f), S_OK);
+    assert_int_equal(vidalloc_last_fence(g_h, cc.hContext, &f), S_OK);
     assert_int_equal(f, 3); /* the last RENDER's fence */
-    assert_int_equal(vidalloc_wait_fence(g_dev, f, 1000), S_OK);
+    assert_int_equal(vidalloc_wait_fence(g_h, f, 1000), S_OK);
 }
 
 static void test_render_ring(void **state)
 {
     (void)state;
     /* A 256-byte ring: learnt at context creation, every RENDER fits it. */
-    g.ring_size = 256;
-    g.exec_us = 3000;
+    board.ring_size = 256;
+    board.exec_us = 3000;
     D3DDDICB_CREATECONTEXT cc = make_context();
     assert_int_equal(g_dev->ring_cap, 256);
     D3DDDICB_RENDER r;
     write_fills(&cc, &r, 64);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     /* 1024 bytes of commands in 256-byte RENDERs; the ring holds one at a time, so the
      * host waited for ring space between them (the stand-in said WASSTILLDRAWING). */
     uint32_t at = 0, last_begin = 0;
@@ -564,17 +282,17 @@ static void test_render_ring(void **state)
         }
     }
     assert_int_equal(at, 1024);
-    assert_int_equal(g.next_fence, 4);
-    assert_true(g.ring_full_replies > 0);
-    assert_int_equal(count(VD_MSG_RENDER), 4 + (unsigned)g.ring_full_replies);
+    assert_int_equal(board.next_fence, 4);
+    assert_true(board.ring_full_replies > 0);
+    assert_int_equal(count(VD_MSG_RENDER), 4 + (unsigned)board.ring_full_replies);
     UINT f;
-    vidalloc_last_fence(g_dev, NULL, &f);
+    vidalloc_last_fence(g_h, NULL, &f);
     assert_int_equal(f, 4);
     /* Ring full with nothing of ours to wait for: the failure is returned. */
-    g.render_hr_at[g.renders] = D3DERR_WASSTILLDRAWING;
+    board.render_hr_at[board.renders] = D3DERR_WASSTILLDRAWING;
     g_dev->fenced = 0;
     write_fills(&cc, &r, 1);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), D3DERR_WASSTILLDRAWING);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), D3DERR_WASSTILLDRAWING);
 }
 
 static void test_render_partial_failure(void **state)
@@ -583,12 +301,12 @@ static void test_render_partial_failure(void **state)
     D3DDDICB_CREATECONTEXT cc = make_context();
     D3DDDICB_RENDER r;
     write_fills(&cc, &r, 64);
-    g.render_hr_at[1] = D3DDDIERR_INVALIDHANDLE;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), D3DDDIERR_INVALIDHANDLE);
+    board.render_hr_at[1] = D3DDDIERR_INVALIDHANDLE;
+    assert_int_equal(vidalloc_render_cb(g_h, &r), D3DDDIERR_INVALIDHANDLE);
     assert_int_equal(count(VD_MSG_RENDER), 2); /* stopped at the failure */
     assert_non_null(strstr(vidalloc_last_error(), "RENDER 2 of 3"));
     UINT f = 0;
-    assert_int_equal(vidalloc_last_fence(g_dev, cc.hContext, &f), S_OK);
+    assert_int_equal(vidalloc_last_fence(g_h, cc.hContext, &f), S_OK);
     assert_int_equal(f, 1); /* what was queued */
     assert_int_equal(cc.pAllocationList[1].hAllocation, 0x40000001u); /* not reset */
 }
@@ -598,23 +316,23 @@ static void test_wait_fence(void **state)
     (void)state;
     D3DDDICB_CREATECONTEXT cc = make_context();
     D3DDDICB_RENDER r;
-    g.exec_us = 300000; /* 300 ms of GPU work */
+    board.exec_us = 300000; /* 300 ms of GPU work */
     write_fills(&cc, &r, 1);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     unsigned before = count(VD_MSG_FENCE);
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, 0), D3DERR_WASSTILLDRAWING); /* one look */
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, 0), D3DERR_WASSTILLDRAWING); /* one look */
     assert_int_equal(count(VD_MSG_FENCE), before + 1);
-    uint64_t t0 = g.now_us;
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, 100), D3DERR_WASSTILLDRAWING);
-    uint64_t waited = g.now_us - t0;
+    uint64_t t0 = board.now_us;
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, 100), D3DERR_WASSTILLDRAWING);
+    uint64_t waited = board.now_us - t0;
     assert_true(waited >= 100000 && waited < 110000);
     assert_non_null(strstr(vidalloc_last_error(), "not reached"));
     before = count(VD_MSG_FENCE);
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, 1000), S_OK);
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, 1000), S_OK);
     unsigned polls = count(VD_MSG_FENCE) - before;
     /* Back-off: ~200 ms in pauses doubling from 0.2 ms to 20 ms is ~17 polls, not 1000. */
     assert_true(polls >= 5 && polls <= 25);
-    assert_true(g.now_us <= g.done_at[1] + 25000); /* noticed within one pause */
+    assert_true(board.now_us <= board.done_at[1] + 25000); /* noticed within one pause */
     /* Pauses grow, up to the cap. */
     uint64_t prev_gap = 0;
     for (unsigned k = before + 1; k < count(VD_MSG_FENCE); k++) {
@@ -623,7 +341,7 @@ static void test_wait_fence(void **state)
         assert_true(gap <= 20000 + 200);
         prev_gap = gap;
     }
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, VIDALLOC_WAIT_INFINITE), S_OK);
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, VIDALLOC_WAIT_INFINITE), S_OK);
     assert_int_equal(vidalloc_wait_fence(NULL, 1, 0), E_INVALIDARG);
 }
 
@@ -636,16 +354,16 @@ static void test_device_removed(void **state)
     vidalloc_cmd_hang(cc.pCommandBuffer);
     r.hContext = cc.hContext;
     r.CommandLength = 16;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
-    g.hang = 1;
-    g.hang_since = g.now_us;
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
+    board.hang = 1;
+    board.hang_since = board.now_us;
     UINT f;
-    vidalloc_last_fence(g_dev, NULL, &f);
+    vidalloc_last_fence(g_h, NULL, &f);
     /* The TDR (20 ms here) ends the wait with DEVICEREMOVED, even an infinite one. */
-    assert_int_equal(vidalloc_wait_fence(g_dev, f, VIDALLOC_WAIT_INFINITE), D3DDDIERR_DEVICEREMOVED);
-    assert_true(g.now_us - g.hang_since < 20000 + 25000);
+    assert_int_equal(vidalloc_wait_fence(g_h, f, VIDALLOC_WAIT_INFINITE), D3DDDIERR_DEVICEREMOVED);
+    assert_true(board.now_us - board.hang_since < 20000 + 25000);
     vidalloc_cmd_nop(cc.pCommandBuffer);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), D3DDDIERR_DEVICEREMOVED);
     vd_surface_desc desc;
     vidalloc_buffer_desc(&desc, 64, 0);
     D3DDDI_ALLOCATIONINFO ai = {0};
@@ -654,55 +372,55 @@ static void test_device_removed(void **state)
     D3DDDICB_ALLOCATE ac = {0};
     ac.NumAllocations = 1;
     ac.pAllocationInfo = &ai;
-    assert_int_equal(vidalloc_allocate_cb(g_dev, &ac), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_allocate_cb(g_h, &ac), D3DDDIERR_DEVICEREMOVED);
     /* Escapes still work. */
     vd_wire_gpu_state st;
-    assert_int_equal(vidalloc_escape_gpu_state(g_dev, &st), S_OK);
+    assert_int_equal(vidalloc_escape_gpu_state(g_h, &st), S_OK);
     /* Reopen: CLOSE_DEVICE, OPEN_DEVICE; the old contexts are gone. */
-    assert_int_equal(vidalloc_reopen(g_dev), S_OK);
-    assert_int_equal(g.closes, 1);
-    assert_int_equal(g.opens, 1);
+    assert_int_equal(vidalloc_reopen(g_h), S_OK);
+    assert_int_equal(board.closes, 1);
+    assert_int_equal(board.opens, 1);
     assert_int_equal(g_dev->hdev, 0x12);
     vidalloc_info in;
-    vidalloc_get_info(g_dev, &in);
+    vidalloc_get_info(g_h, &in);
     assert_int_equal(in.hDevice, 0x12);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), E_INVALIDARG); /* stale hContext */
-    assert_int_equal(vidalloc_last_fence(g_dev, NULL, &f), D3DERR_NOTAVAILABLE);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), E_INVALIDARG); /* stale hContext */
+    assert_int_equal(vidalloc_last_fence(g_h, NULL, &f), D3DERR_NOTAVAILABLE);
     D3DDDICB_CREATECONTEXT c2 = make_context();
     vidalloc_cmd_nop(c2.pCommandBuffer);
     r.hContext = c2.hContext;
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
     assert_int_equal(vd_get32(nth(VD_MSG_RENDER, count(VD_MSG_RENDER) - 1)->payload), 0x12);
 }
 
 static void test_adapter_removed(void **state)
 {
     (void)state;
-    g.adapter_removed = 1;
-    g.removed = 1;
-    assert_int_equal(vidalloc_reopen(g_dev), D3DDDIERR_DEVICEREMOVED);
+    board.adapter_removed = 1;
+    board.removed = 1;
+    assert_int_equal(vidalloc_reopen(g_h), D3DDDIERR_DEVICEREMOVED);
     assert_non_null(strstr(vidalloc_last_error(), "adapter"));
     assert_int_equal(g_dev->hdev, 0);
     D3DDDICB_CREATECONTEXT cc = make_context(); /* host-side: still works */
-    unsigned n = g.nreqs;
+    unsigned n = board.nreqs;
     D3DDDICB_RENDER r;
     write_fills(&cc, &r, 1);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), D3DDDIERR_DEVICEREMOVED);
     D3DDDICB_ALLOCATE ac = {0};
-    assert_int_equal(vidalloc_allocate_cb(g_dev, &ac), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_allocate_cb(g_h, &ac), D3DDDIERR_DEVICEREMOVED);
     D3DDDICB_LOCK lk = {0};
-    assert_int_equal(vidalloc_lock_cb(g_dev, &lk), D3DDDIERR_DEVICEREMOVED);
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, 0), D3DDDIERR_DEVICEREMOVED);
-    assert_int_equal(g.nreqs, n); /* refused on the host: nothing was sent */
+    assert_int_equal(vidalloc_lock_cb(g_h, &lk), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, 0), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(board.nreqs, n); /* refused on the host: nothing was sent */
     UINT delay = 0, window = 0;
-    assert_int_equal(vidalloc_escape_set_tdr(g_dev, 200000, 0, &delay, &window), S_OK);
+    assert_int_equal(vidalloc_escape_set_tdr(g_h, 200000, 0, &delay, &window), S_OK);
     assert_int_equal(delay, 200000);
     assert_int_equal(window, 720000000u);
     /* Close sends no CLOSE_DEVICE (there is no device) and frees everything. */
-    int closes = g.closes;
-    assert_int_equal(vidalloc_close(g_dev), S_OK);
-    g_dev = NULL;
-    assert_int_equal(g.closes, closes);
+    int closes = board.closes;
+    assert_int_equal(vidalloc_close(g_h), S_OK);
+    g_h = NULL;
+    assert_int_equal(board.closes, closes);
 }
 
 static void test_close(void **state)
@@ -710,9 +428,9 @@ static void test_close(void **state)
     (void)state;
     make_context();
     make_context();
-    assert_int_equal(vidalloc_close(g_dev), S_OK);
-    g_dev = NULL;
-    assert_int_equal(g.closes, 1);
+    assert_int_equal(vidalloc_close(g_h), S_OK);
+    g_h = NULL;
+    assert_int_equal(board.closes, 1);
     assert_int_equal(vidalloc_close(NULL), E_INVALIDARG);
 }
 
@@ -726,28 +444,28 @@ static void test_debug_request(void **state)
     memcpy(req, &rq, sizeof rq);
     vd_wire_render_rsp rsp;
     UINT len = 0;
-    assert_int_equal(vidalloc_debug_request(g_dev, VD_MSG_RENDER, req, sizeof req, &rsp,
+    assert_int_equal(vidalloc_debug_request(g_h, VD_MSG_RENDER, req, sizeof req, &rsp,
                                             sizeof rsp, &len), S_OK); /* the stand-in takes it */
     assert_int_equal(len, 8);
     assert_int_equal(rsp.fence, 1);
     assert_int_equal(nth(VD_MSG_RENDER, 0)->len, sizeof req);
-    assert_int_equal(vidalloc_debug_request(g_dev, 0x7E, NULL, 0, NULL, 0, &len), E_INVALIDARG);
+    assert_int_equal(vidalloc_debug_request(g_h, 0x7E, NULL, 0, NULL, 0, &len), E_INVALIDARG);
     assert_int_equal(len, 4);
-    assert_int_equal(vidalloc_debug_request(g_dev, 0x80, NULL, 0, NULL, 0, NULL), E_INVALIDARG);
-    assert_int_equal(vidalloc_debug_request(g_dev, 1, NULL, 4, NULL, 0, NULL), E_INVALIDARG);
+    assert_int_equal(vidalloc_debug_request(g_h, 0x80, NULL, 0, NULL, 0, NULL), E_INVALIDARG);
+    assert_int_equal(vidalloc_debug_request(g_h, 1, NULL, 4, NULL, 0, NULL), E_INVALIDARG);
 }
 
 static void test_escapes(void **state)
 {
     (void)state;
     vd_wire_gpu_state st;
-    g.next_fence = 5;
-    assert_int_equal(vidalloc_escape_gpu_state(g_dev, &st), S_OK);
+    board.next_fence = 5;
+    assert_int_equal(vidalloc_escape_gpu_state(g_h, &st), S_OK);
     assert_int_equal(st.submitted, 5);
     assert_int_equal(st.ring_free, 4096);
-    assert_int_equal(vidalloc_escape_gpu_state(g_dev, NULL), E_INVALIDARG);
+    assert_int_equal(vidalloc_escape_gpu_state(g_h, NULL), E_INVALIDARG);
     UINT d = 0;
-    assert_int_equal(vidalloc_escape_set_tdr(g_dev, 0, 0, &d, NULL), S_OK);
+    assert_int_equal(vidalloc_escape_set_tdr(g_h, 0, 0, &d, NULL), S_OK);
     assert_int_equal(d, 24000000u);
     assert_int_equal(vidalloc_escape_set_tdr(NULL, 0, 0, NULL, NULL), E_INVALIDARG);
 }
@@ -761,24 +479,25 @@ static void test_gpu_wait_patience(void **state)
      * more than 8 retransmission timeouts, less than the GPU patience. */
     g_dev->info.clk_hz = 12000000;
     g_dev->info.vram_size = 65536;
-    vd_device_set_gpu_wait(g_dev, 0); /* TdrDelay 2 s: 2 x 2 s + 22 ms + 1 s */
+    vd_client_set_gpu_wait(&g_dev->c, g_dev->info.clk_hz, g_dev->info.vram_size, 0);
+    /* TdrDelay 2 s: 2 x 2 s + 22 ms + 1 s */
     assert_true(g_dev->c.gpu_wait_us > 5000000 && g_dev->c.gpu_wait_us < 5100000);
-    g.hold_us = 3000000;
+    board.hold_us = 3000000;
     write_fills(&cc, &r, 1);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), S_OK);
-    assert_true(g.dup_frames > 8);
-    assert_int_equal(g.next_fence, 1); /* executed once */
+    assert_int_equal(vidalloc_render_cb(g_h, &r), S_OK);
+    assert_true(board.dup_frames > 8);
+    assert_int_equal(board.next_fence, 1); /* executed once */
     assert_int_equal(g_dev->c.dead, 0);
     /* A short TdrDelay shortens the patience: the same hold now loses the link. */
     UINT delay;
-    assert_int_equal(vidalloc_escape_set_tdr(g_dev, 200000, 0, &delay, NULL), S_OK);
+    assert_int_equal(vidalloc_escape_set_tdr(g_h, 200000, 0, &delay, NULL), S_OK);
     assert_true(g_dev->c.gpu_wait_us < 1100000);
-    g.hold_us = 3000000;
+    board.hold_us = 3000000;
     write_fills(&cc, &r, 1);
-    assert_int_equal(vidalloc_render_cb(g_dev, &r), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_render_cb(g_h, &r), D3DDDIERR_DEVICEREMOVED);
     assert_int_equal(g_dev->c.dead, 1);
     /* Requests that do not wait for the GPU keep the quick detection (nothing answers). */
-    assert_int_equal(vidalloc_wait_fence(g_dev, 1, 0), D3DDDIERR_DEVICEREMOVED);
+    assert_int_equal(vidalloc_wait_fence(g_h, 1, 0), D3DDDIERR_DEVICEREMOVED);
 }
 
 int main(void)

@@ -26,8 +26,24 @@
  * (GPU timeout or fault: the board reset its GPU and purged every allocation) the device is
  * dead: close it (vidalloc_close, or vidalloc_reopen for a new device on the same link).
  *
- * Threading: one device is used by one thread at a time. Every call returns an HRESULT;
- * vidalloc_last_error() gives a sentence about the last failure of this thread.
+ * Handles: hDevice and hContext are opaque values that host-lib looks up, never
+ * dereferences. Any value that is not an open device (NULL, an integer, a pointer to
+ * something else, a closed device, a context) passed as hDevice, or not a live context of
+ * that device passed as hContext, gets E_INVALIDARG and nothing is sent. vidalloc_close
+ * invalidates the device's handle and every context of it; a second close is E_INVALIDARG.
+ * A closed device's handle is never handed out again.
+ *
+ * Threading: one device (with its contexts) is used by one thread at a time; different
+ * threads may use different devices at once (the registry of handles is shared and
+ * locked). Every call returns an HRESULT; vidalloc_last_error() gives a sentence about the
+ * last failure of this thread.
+ *
+ * Boards without a GPU: a board whose HELLO features (vidalloc_info.features) lack
+ * VIDALLOC_FEATURE_GPU has no GPU command block. pfnCreateContextCb, pfnRenderCb,
+ * vidalloc_query_fence, vidalloc_wait_fence, vidalloc_escape_set_tdr and
+ * vidalloc_escape_gpu_state then return E_FAIL at once and send nothing;
+ * vidalloc_last_error() says "<call>: the board has no GPU command block (features 0x...)".
+ * Allocation, locks, queries and everything else work as on any board.
  */
 #ifndef VIDALLOC_VIDALLOC_H
 #define VIDALLOC_VIDALLOC_H
@@ -108,7 +124,9 @@ HRESULT vidalloc_allocate_batch(HANDLE hDevice, D3DDDICB_ALLOCATE *calls, UINT c
  * pNewPatchLocationList with their sizes. Resize* flags reallocate a buffer to the New*Size
  * asked (command buffer: multiple of 16 up to VIDALLOC_MAX_COMMAND_BYTES; allocation list up
  * to VD_WIRE_MAX_RENDER_ALLOCS; patch list up to VIDALLOC_MAX_PATCHES). Contexts are freed by
- * pfnDestroyContextCb or with their device (vidalloc_close, vidalloc_reopen).
+ * pfnDestroyContextCb or with their device (vidalloc_close, vidalloc_reopen); their hContext
+ * is then invalid (E_INVALIDARG). All of this needs the board's GPU command block: without
+ * it pfnCreateContextCb, pfnRenderCb and the fence calls return E_FAIL (see above).
  */
 #define VIDALLOC_CONTEXT_COMMAND_BYTES 4096u
 #define VIDALLOC_CONTEXT_ALLOCATIONS   VD_WIRE_MAX_RENDER_ALLOCS
@@ -135,7 +153,8 @@ HRESULT vidalloc_query_fence(HANDLE hDevice, UINT fence, UINT *pCompleted, UINT 
 #define VIDALLOC_WAIT_INFINITE 0xFFFFFFFFu
 HRESULT vidalloc_wait_fence(HANDLE hDevice, UINT fence, UINT timeout_ms);
 
-/* ---- escapes (VD_MSG_ESCAPE, DxgkDdiEscape): work on any device, even a removed one ---- */
+/* ---- escapes (VD_MSG_ESCAPE, DxgkDdiEscape): work on any device, even a removed one, of a
+ * board with the GPU (E_FAIL without it, see above) ---- */
 
 /* VD_ESCAPE_SET_TDR: the watchdog's TdrDelay and the window of the "more than VD_TDR_LIMIT
  * timeouts" rule, in board cycles (0 = the defaults: 2 s and 60 s). *pDelay / *pWindow (may
@@ -168,7 +187,15 @@ typedef struct vidalloc_info {
     uint32_t wire_version, max_payload, window;
     uint32_t soc_id, soc_version, clk_hz, vram_size;
     uint32_t hDevice;             /* firmware device handle */
-    uint32_t max_allocations_per_call; /* NumAllocations limit */
+    uint32_t features;            /* blocks the board has: VIDALLOC_FEATURE_* (vd_soc.h) */
+    /* The board's limits, from HELLO. A firmware from before they were reported answers
+     * without them: max_allocations_per_call is then vidalloc_max_allocations_per_call(),
+     * the others 0 (unknown), and features is UART|TIMER|SPIFLASH|MEMCTL|GPU (every board
+     * then had them). */
+    uint32_t max_allocations_per_call; /* NumAllocations limit of one pfnAllocateCb */
+    uint32_t max_allocations;     /* live allocations the board's kernel can hold */
+    uint32_t max_resources;       /* live resources */
+    uint32_t max_devices;         /* open devices */
     uint32_t baud;
     /* link counters since open */
     uint64_t frames_sent, frames_received, retransmissions, bytes_sent, bytes_received;
@@ -178,7 +205,10 @@ typedef struct vidalloc_info {
 
 HRESULT vidalloc_get_info(HANDLE hDevice, vidalloc_info *info);
 
-/* The NumAllocations limit of one pfnAllocateCb (the firmware's VD_MAX_ALLOCS_PER_CALL). */
+/* The NumAllocations limit of one pfnAllocateCb of the firmware built with this host-lib
+ * (spec/soc.toml [kernel] max_allocs_per_call). An open device checks against its board's
+ * own limit (vidalloc_info.max_allocations_per_call, from HELLO); this one stands in for a
+ * firmware that does not report it. */
 UINT vidalloc_max_allocations_per_call(void);
 
 /* ---- co-verification queries (VD_MSG_QUERY): what the kernel and miniport hold ---- */

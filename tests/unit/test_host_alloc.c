@@ -1,5 +1,5 @@
-/* host-lib: validation before sending, the ALLOCATE encoding, lock page math
- * (host-lib/src/validate.c). */
+/* host-lib: the allocation callbacks' validation before sending, the ALLOCATE encoding,
+ * lock page math (host-lib/src/alloc.c), without a link. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
