@@ -104,10 +104,17 @@ module vd_fifo #(
     assign level_o = level_q;
 
 `ifdef FORMAL
-    // Implementation properties, for yosys -D FORMAL with yosys-smtbmc.
+    // Implementation properties, for yosys -D FORMAL with yosys-smtbmc. The input
+    // constraint (a reset in the first cycle) uses the ASSUME macro: an assumption when
+    // this module is the proof's top (VD_FORMAL_TOP_vd_fifo), an assertion inside another.
+`ifdef VD_FORMAL_TOP_vd_fifo
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
     reg f_past_valid = 1'b0;
     always @(posedge clk_i) f_past_valid <= 1'b1;
-    always @(*) if (!f_past_valid) assume (rst_i);
+    always @(*) if (!f_past_valid) `ASSUME (rst_i);
 
     // Entries in the RAM, counted along the LFSR sequence.
     reg [LW-1:0] f_in_mem;
@@ -127,6 +134,7 @@ module vd_fifo #(
             if (!head_valid_q) assert (level_q <= 1);
         end
     end
+`undef ASSUME
 `endif
 
 endmodule

@@ -316,9 +316,31 @@ module vd_gpu #(
 
 `ifdef FORMAL
     // What the engine promises its memory port and DxgkDdiResetFromTimeout, for any
-    // register writes and any memory-controller answers (assumed only to be causal).
+    // register writes and any memory-controller answers. Input constraints use the ASSUME
+    // macro: assumptions when this module is the proof's top (formal.mk defines
+    // VD_FORMAL_TOP_vd_gpu), assertions inside a larger proof (where vd_memctl must keep
+    // them). They are a reset in the first cycle and causal answers, as vd_memctl's GPU
+    // port gives: a grant or a fault only for a request, never both, and read data exactly
+    // in the cycle after a granted read.
+`ifdef VD_FORMAL_TOP_vd_gpu
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
     reg f_past_valid = 1'b0;
     always @(posedge clk_i) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME (rst_i);
+
+    reg f_rd_gnt_q = 1'b0;
+    always @(posedge clk_i) f_rd_gnt_q <= m_req_o && m_gnt_i && !m_we_o && !rst_i;
+    always @(*) begin
+        if (f_past_valid) begin
+            `ASSUME (!(m_gnt_i && m_fault_i));
+            if (!m_req_o) `ASSUME (!m_gnt_i && !m_fault_i);
+            `ASSUME (m_rvalid_i == f_rd_gnt_q);
+        end
+    end
+
     reg f_abort_q = 1'b0;
     always @(posedge clk_i) f_abort_q <= abort && !rst_i;
 
@@ -336,6 +358,8 @@ module vd_gpu #(
             assert (state_q != S_COPY || !have_q || m_we_o);
         end
     end
+
+`undef ASSUME
 `endif
 endmodule
 

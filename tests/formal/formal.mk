@@ -1,6 +1,10 @@
-# Formal proofs with yosys + yosys-smtbmc (no SymbiYosys). Each proof top tests/formal/fv_<...>.v
-# makes the assumptions; the properties live beside the RTL (`ifdef FORMAL, asserted in the
-# module). yosys writes one SMT-LIB2 model per proof, then yosys-smtbmc runs it twice:
+# Formal proofs with yosys + yosys-smtbmc (no SymbiYosys). The properties live beside the RTL
+# (`ifdef FORMAL), with the constraints on the module's own inputs written with the ASSUME
+# macro. formal.mk defines VD_FORMAL_TOP_<module> for the module under proof, so there
+# ASSUME is assume; in every module it instantiates ASSUME is assert (ZipCPU's wb2axip does
+# the same), and the parent must then guarantee what its child would assume. A proof top
+# tests/formal/fv_<...>.v only instantiates the module with small parameters.
+# yosys writes one SMT-LIB2 model per proof, then yosys-smtbmc runs it twice:
 #   bmc        - every assertion holds for FORMAL_DEPTH cycles from reset
 #   induction  - k-induction step over FORMAL_K cycles (smtbmc -i): with the bmc base case
 #                (FORMAL_DEPTH >= FORMAL_K) the assertions hold in every reachable state
@@ -21,16 +25,19 @@ FORMAL_SOLVER_BIN ?= yices-smt2
 # Where yices-smt2 is looked for first (the venv's bin); the rest of PATH follows.
 FORMAL_PATH   ?= $(abspath $(VENV)/bin)
 
+# _DUT: the module under proof (its ASSUMEs are assumptions; everyone else's assertions)
 FORMAL_arb_SRCS    := rtl/memctl/vd_memctl_arb.v tests/formal/fv_memctl_arb.v
 FORMAL_arb_TOP     := fv_memctl_arb
-FORMAL_arb_DEFS    := -DVD_FORMAL_ARB_HELD
+FORMAL_arb_DUT     := vd_memctl_arb
 FORMAL_memctl_SRCS := rtl/memctl/vd_memctl.v rtl/memctl/vd_memctl_arb.v tests/formal/fv_memctl.v
 FORMAL_memctl_TOP  := fv_memctl
+FORMAL_memctl_DUT  := vd_memctl
 FORMAL_gpu_SRCS    := rtl/gpu/vd_gpu.v tests/formal/fv_gpu.v
 FORMAL_gpu_TOP     := fv_gpu
+FORMAL_gpu_DUT     := vd_gpu
 
 # $(1): proof name
-formal_script = read_verilog -formal $(FORMAL_$(1)_DEFS) -I$(GEN) $(FORMAL_$(1)_SRCS); \
+formal_script = read_verilog -formal -DVD_FORMAL_TOP_$(FORMAL_$(1)_DUT) -I$(GEN) $(FORMAL_$(1)_SRCS); \
   prep -top $(FORMAL_$(1)_TOP); flatten; opt_clean; async2sync; dffunmap; \
   write_smt2 -wires $(FORMAL_DIR)/$(1).smt2
 
