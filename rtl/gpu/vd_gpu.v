@@ -359,6 +359,29 @@ module vd_gpu #(
         end
     end
 
+    // Not vacuous: FILL, COPY (also writing a word that had to wait in buf_q), FENCE and
+    // NOP complete; a bad command, a fault, a watchdog timeout on a hung command; HEAD
+    // wrapping at the ring's end; after a CTRL.RESET of a hung engine, a command completes
+    // again (the TDR recovery sequence); the interrupt line.
+    reg f_tdr_q = 1'b0;
+    always @(posedge clk_i)
+        if (rst_i) f_tdr_q <= 1'b0;
+        else if (abort && state_q == S_HANG) f_tdr_q <= 1'b1;
+    always @(*) begin
+        if (f_past_valid && !rst_i && !abort) begin
+            cover (state_q == S_FILL && complete);
+            cover (state_q == S_COPY && complete);
+            cover (state_q == S_COPY && have_q && m_gnt_i);
+            cover (int_set[I_FENCE]);
+            cover (state_q == S_DECODE && complete && op_q == OP_NOP);
+            cover (int_set[I_ERROR]);
+            cover (int_set[I_FAULT]);
+            cover (int_set[I_TIMEOUT] && state_q == S_HANG);
+            cover (complete && head_q != {CU{1'b0}} && head_nx == {CU{1'b0}});
+            cover (f_tdr_q && complete);
+            cover (irq_o);
+        end
+    end
 `undef ASSUME
 `endif
 endmodule

@@ -359,6 +359,24 @@ module vd_memctl #(
         end
     end
 
+    // Not vacuous: GPU writes, window reads and fetches granted; both kinds of fault,
+    // captured and raising the interrupt; a GPU request that waited for the RAM and is
+    // then blocked (the arbiter sees a request drop ungranted); a counted stall that ends
+    // in a grant.
+    reg f_gpu_wait_q = 1'b0;
+    always @(posedge clk_i) f_gpu_wait_q <= preq[P_GPU] && !gnt[P_GPU] && !rst_i;
+    always @(*) begin
+        if (f_past_valid && !rst_i) begin
+            cover (gnt[P_GPU] && gpu_we_i);
+            cover (gnt[P_GPU] && !gpu_we_i && !gpu_fetch_i && !g_hit_rw);
+            cover (gnt[P_GPU] && gpu_fetch_i);
+            cover (g_block && g_out);
+            cover (g_block && g_ro_hit && gpu_we_i);
+            cover (irq_o && fi_hit_q);
+            cover (f_gpu_wait_q && g_block);
+            cover (gnt[P_SCAN] && stall_q[P_SCAN*CNT_W +: CNT_W] != {CNT_W{1'b0}});
+        end
+    end
 `undef ASSUME
 `endif
 endmodule

@@ -81,6 +81,17 @@ module vd_memctl_arb #(
         end
     end
 
+    // Not vacuous: each requester is granted after the longest wait the bound allows
+    // (N-1 cycles, so the bound is tight), and a waiting request may be withdrawn.
+    genvar f_c;
+    generate
+        for (f_c = 0; f_c < N; f_c = f_c + 1) begin : f_cov
+            always @(*)
+                if (f_past_valid && !rst_i)
+                    cover (gnt_o[f_c] && f_wait[8*f_c +: 8] == N - 1);
+        end
+    endgenerate
+    always @(*) if (f_past_valid && !rst_i) cover (f_wait[8*(N-1) +: 8] != 8'd0 && !req_i[N-1]);
 `undef ASSUME
 `endif
 endmodule

