@@ -344,6 +344,23 @@ module vd_gpu #(
     reg f_abort_q = 1'b0;
     always @(posedge clk_i) f_abort_q <= abort && !rst_i;
 
+    // The port contract vd_memctl relies on: a request not granted is raised again in the
+    // next cycle with the same attributes (and data, for a write), unless it was blocked
+    // (m_fault_i: the engine stops) or CTRL.RESET aborted it.
+    reg          f_wait_q = 1'b0;
+    reg          f_we_q, f_fetch_q;
+    reg [AW:0]   f_addr_q;
+    reg [31:0]   f_wdata_q;
+    always @(posedge clk_i) begin
+        f_wait_q  <= m_req_o && !m_gnt_i && !m_fault_i && !abort && !rst_i;
+        f_we_q    <= m_we_o;
+        f_fetch_q <= m_fetch_o;
+        f_addr_q  <= m_addr_o;
+        f_wdata_q <= m_wdata_o;
+    end
+
+    wire [2:0] f_issued = iss_done_q ? 3'd4 : {1'b0, iss_q};   // fetch reads granted
+
     always @(*) begin
         if (f_past_valid && !rst_i) begin
             // requests only while fetching or executing FILL/COPY
@@ -356,6 +373,19 @@ module vd_gpu #(
             // a command fetch is always a read
             if (m_fetch_o) assert (!m_we_o);
             assert (state_q != S_COPY || !have_q || m_we_o);
+            // induction helpers: a fetch has one read in flight at most, and every word
+            // issued is returned or in flight; COPY never buffers a word while a read is
+            // in flight
+            if (state_q == S_FETCH) begin
+                assert (f_issued == {1'b0, ret_q} + {2'b00, f_rd_gnt_q});
+                if (iss_done_q) assert (iss_q == 2'd0);
+            end
+            if (state_q == S_COPY) assert (!(have_q && f_rd_gnt_q));
+            // held until granted
+            if (f_wait_q) begin
+                assert (m_req_o && m_we_o == f_we_q && m_fetch_o == f_fetch_q);
+                assert (m_addr_o == f_addr_q && (!m_we_o || m_wdata_o == f_wdata_q));
+            end
         end
     end
 
