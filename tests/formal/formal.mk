@@ -17,7 +17,8 @@
 # <name>_cover<i>.vcd (one per batch of covers).
 # Uses BUILD, GEN, Q, YOSYS, VENV from the top Makefile.
 
-# induction length FORMAL_K: at most FORMAL_DEPTH
+# induction length FORMAL_K: at most FORMAL_DEPTH; a proof may set its own
+# FORMAL_<name>_DEPTH and FORMAL_<name>_K
 FORMAL_DEPTH  ?= 20
 FORMAL_K      ?= 20
 FORMAL_COVER_DEPTH ?= 30
@@ -29,7 +30,7 @@ FORMAL_SOLVER_BIN ?= yices-smt2
 # Where yices-smt2 is looked for first (the venv's bin); the rest of PATH follows.
 FORMAL_PATH   ?= $(abspath $(VENV)/bin)
 
-FORMAL_PROOFS      := arb memctl gpu fifo
+FORMAL_PROOFS      := arb memctl gpu fifo gpu_memctl
 # _DUT: the module under proof (its ASSUMEs are assumptions; everyone else's assertions)
 FORMAL_arb_SRCS    := rtl/memctl/vd_memctl_arb.v tests/formal/fv_memctl_arb.v
 FORMAL_arb_TOP     := fv_memctl_arb
@@ -43,6 +44,15 @@ FORMAL_gpu_DUT     := vd_gpu
 FORMAL_fifo_SRCS   := rtl/common/vd_fifo.v tests/formal/fv_fifo.v
 FORMAL_fifo_TOP    := fv_fifo
 FORMAL_fifo_DUT    := vd_fifo
+# vd_gpu on vd_memctl's GPU port: vd_memctl is under proof, vd_gpu's ASSUMEs are asserted
+FORMAL_gpu_memctl_SRCS := rtl/gpu/vd_gpu.v rtl/memctl/vd_memctl.v rtl/memctl/vd_memctl_arb.v \
+                          tests/formal/fv_gpu_memctl.v
+FORMAL_gpu_memctl_TOP  := fv_gpu_memctl
+FORMAL_gpu_memctl_DUT  := vd_memctl
+# The largest model, and BMC time grows fast with depth (20 cycles: about 8 s of the
+# solver's time, 12: about 3 s); its properties are 2-inductive, so 12 + 12 is a whole proof.
+FORMAL_gpu_memctl_DEPTH := 12
+FORMAL_gpu_memctl_K     := 12
 
 # $(1): proof name. memory_map turns RAMs (the FIFO's) into plain registers for the solver.
 formal_script = read_verilog -formal -DVD_FORMAL_TOP_$(FORMAL_$(1)_DUT) -I$(GEN) $(FORMAL_$(1)_SRCS); \
@@ -90,8 +100,8 @@ $$(FORMAL_DIR)/$(1).smt2: $$(FORMAL_$(1)_SRCS) $$(GEN)/vd_regs.vh tests/formal/f
 
 .PHONY: formal-$(1)
 formal-$(1): $$(FORMAL_DIR)/$(1).smt2 formal-solver
-	$$(call formal_step,$(1),bmc,-t $$(FORMAL_DEPTH))
-	$$(call formal_step,$(1),ind,-i -t $$(FORMAL_K))
+	$$(call formal_step,$(1),bmc,-t $$(or $$(FORMAL_$(1)_DEPTH),$$(FORMAL_DEPTH)))
+	$$(call formal_step,$(1),ind,-i -t $$(or $$(FORMAL_$(1)_K),$$(FORMAL_K)))
 	$$(call formal_cover,$(1))
 endef
 $(foreach p,$(FORMAL_PROOFS),$(eval $(call formal_proof,$(p))))
