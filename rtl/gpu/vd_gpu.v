@@ -316,11 +316,50 @@ module vd_gpu #(
 
 `ifdef FORMAL
     // What the engine promises its memory port and DxgkDdiResetFromTimeout, for any
-    // register writes and any memory-controller answers (assumed only to be causal).
+    // register writes and any memory-controller answers. Input constraints use the ASSUME
+    // macro: assumptions when this module is the proof's top (formal.mk defines
+    // VD_FORMAL_TOP_vd_gpu), assertions inside a larger proof (where vd_memctl must keep
+    // them). They are a reset in the first cycle and causal answers, as vd_memctl's GPU
+    // port gives: a grant or a fault only for a request, never both, and read data exactly
+    // in the cycle after a granted read.
+`ifdef VD_FORMAL_TOP_vd_gpu
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
     reg f_past_valid = 1'b0;
     always @(posedge clk_i) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME (rst_i);
+
+    reg f_rd_gnt_q = 1'b0;
+    always @(posedge clk_i) f_rd_gnt_q <= m_req_o && m_gnt_i && !m_we_o && !rst_i;
+    always @(*) begin
+        if (f_past_valid) begin
+            `ASSUME (!(m_gnt_i && m_fault_i));
+            if (!m_req_o) `ASSUME (!m_gnt_i && !m_fault_i);
+            `ASSUME (m_rvalid_i == f_rd_gnt_q);
+        end
+    end
+
     reg f_abort_q = 1'b0;
     always @(posedge clk_i) f_abort_q <= abort && !rst_i;
+
+    // The port contract vd_memctl relies on: a request not granted is raised again in the
+    // next cycle with the same attributes (and data, for a write), unless it was blocked
+    // (m_fault_i: the engine stops) or CTRL.RESET aborted it.
+    reg          f_wait_q = 1'b0;
+    reg          f_we_q, f_fetch_q;
+    reg [AW:0]   f_addr_q;
+    reg [31:0]   f_wdata_q;
+    always @(posedge clk_i) begin
+        f_wait_q  <= m_req_o && !m_gnt_i && !m_fault_i && !abort && !rst_i;
+        f_we_q    <= m_we_o;
+        f_fetch_q <= m_fetch_o;
+        f_addr_q  <= m_addr_o;
+        f_wdata_q <= m_wdata_o;
+    end
+
+    wire [2:0] f_issued = iss_done_q ? 3'd4 : {1'b0, iss_q};   // fetch reads granted
 
     always @(*) begin
         if (f_past_valid && !rst_i) begin
@@ -334,8 +373,46 @@ module vd_gpu #(
             // a command fetch is always a read
             if (m_fetch_o) assert (!m_we_o);
             assert (state_q != S_COPY || !have_q || m_we_o);
+            // induction helpers: a fetch has one read in flight at most, and every word
+            // issued is returned or in flight; COPY never buffers a word while a read is
+            // in flight
+            if (state_q == S_FETCH) begin
+                assert (f_issued == {1'b0, ret_q} + {2'b00, f_rd_gnt_q});
+                if (iss_done_q) assert (iss_q == 2'd0);
+            end
+            if (state_q == S_COPY) assert (!(have_q && f_rd_gnt_q));
+            // held until granted
+            if (f_wait_q) begin
+                assert (m_req_o && m_we_o == f_we_q && m_fetch_o == f_fetch_q);
+                assert (m_addr_o == f_addr_q && (!m_we_o || m_wdata_o == f_wdata_q));
+            end
         end
     end
+
+    // Not vacuous: FILL, COPY (also writing a word that had to wait in buf_q), FENCE and
+    // NOP complete; a bad command, a fault, a watchdog timeout on a hung command; HEAD
+    // wrapping at the ring's end; after a CTRL.RESET of a hung engine, a command completes
+    // again (the TDR recovery sequence); the interrupt line.
+    reg f_tdr_q = 1'b0;
+    always @(posedge clk_i)
+        if (rst_i) f_tdr_q <= 1'b0;
+        else if (abort && state_q == S_HANG) f_tdr_q <= 1'b1;
+    always @(*) begin
+        if (f_past_valid && !rst_i && !abort) begin
+            cover (state_q == S_FILL && complete);
+            cover (state_q == S_COPY && complete);
+            cover (state_q == S_COPY && have_q && m_gnt_i);
+            cover (int_set[I_FENCE]);
+            cover (state_q == S_DECODE && complete && op_q == OP_NOP);
+            cover (int_set[I_ERROR]);
+            cover (int_set[I_FAULT]);
+            cover (int_set[I_TIMEOUT] && state_q == S_HANG);
+            cover (complete && head_q != {CU{1'b0}} && head_nx == {CU{1'b0}});
+            cover (f_tdr_q && complete);
+            cover (irq_o);
+        end
+    end
+`undef ASSUME
 `endif
 endmodule
 

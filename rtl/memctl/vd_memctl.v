@@ -304,9 +304,20 @@ module vd_memctl #(
 `ifdef FORMAL
     // Protection, stated independently of the hardware's end_q: a shadow copy of each
     // slot's committed size, and the window condition base <= a < base + size written as
-    // a - base < size. Inputs are unconstrained (any register writes, any port traffic).
+    // a - base < size. Inputs are unconstrained (any register writes, any port traffic,
+    // requests need not be held): the only input constraint is a reset in the first cycle,
+    // written with the ASSUME macro, an assumption when this module is the proof's top
+    // (formal.mk defines VD_FORMAL_TOP_vd_memctl), an assertion inside a larger proof.
+    // vd_memctl_arb's own input constraint (its reset) is asserted here, and its
+    // properties (one grant, bounded wait) are proven inside this module too.
+`ifdef VD_FORMAL_TOP_vd_memctl
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
     reg f_past_valid = 1'b0;
     always @(posedge clk_i) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME (rst_i);
 
     wire [SLOTS-1:0] f_in_rw;             // the RAM address is in the slot's writable window
     generate
@@ -347,6 +358,26 @@ module vd_memctl #(
             assert (stg_size_q <= {1'b1, {UW{1'b0}}});
         end
     end
+
+    // Not vacuous: GPU writes, window reads and fetches granted; both kinds of fault,
+    // captured and raising the interrupt; a GPU request that waited for the RAM and is
+    // then blocked (the arbiter sees a request drop ungranted); a counted stall that ends
+    // in a grant.
+    reg f_gpu_wait_q = 1'b0;
+    always @(posedge clk_i) f_gpu_wait_q <= preq[P_GPU] && !gnt[P_GPU] && !rst_i;
+    always @(*) begin
+        if (f_past_valid && !rst_i) begin
+            cover (gnt[P_GPU] && gpu_we_i);
+            cover (gnt[P_GPU] && !gpu_we_i && !gpu_fetch_i && !g_hit_rw);
+            cover (gnt[P_GPU] && gpu_fetch_i);
+            cover (g_block && g_out);
+            cover (g_block && g_ro_hit && gpu_we_i);
+            cover (irq_o && fi_hit_q);
+            cover (f_gpu_wait_q && g_block);
+            cover (gnt[P_SCAN] && stall_q[P_SCAN*CNT_W +: CNT_W] != {CNT_W{1'b0}});
+        end
+    end
+`undef ASSUME
 `endif
 endmodule
 

@@ -31,11 +31,19 @@ module vd_memctl_arb #(
     end
 
 `ifdef FORMAL
-    // The bounded-wait assertions need requests held until granted; the proof top
-    // tests/formal/fv_memctl_arb.v assumes that and defines VD_FORMAL_ARB_HELD. Inside
-    // vd_memctl (whose GPU port may drop a blocked request) only the rest is asserted.
+    // Input constraints use the ASSUME macro: assumed when this module is the proof's top
+    // (formal.mk defines VD_FORMAL_TOP_vd_memctl_arb), asserted when a module under proof
+    // instantiates it (vd_memctl), which must then guarantee them. The only one is a reset
+    // in the first cycle; no request pattern is assumed (requests may drop ungranted, as
+    // vd_memctl's blocked GPU requests do), and the bounded wait holds all the same.
+`ifdef VD_FORMAL_TOP_vd_memctl_arb
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
     reg f_past_valid = 1'b0;
     always @(posedge clk_i) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME (rst_i);
 
     // The pointer as an index: lowest set bit of prio_q, or 0 when it is empty.
     integer f_k, f_ptr;
@@ -63,7 +71,6 @@ module vd_memctl_arb #(
             assert ((|req_i) == (|gnt_o));
             // the pointer mask is contiguous from some index up to N-1
             assert (((prio_q << 1) & ~prio_q) == {N{1'b0}});
-`ifdef VD_FORMAL_ARB_HELD
             for (f_j = 0; f_j < N; f_j = f_j + 1) begin
                 // bounded wait: never more than N-1 cycles (= other grants)
                 assert (f_wait[8*f_j +: 8] <= N - 1);
@@ -71,9 +78,21 @@ module vd_memctl_arb #(
                 if (f_wait[8*f_j +: 8] != 0)
                     assert (f_wait[8*f_j +: 8] + (f_j >= f_ptr ? f_j - f_ptr : f_j - f_ptr + N) <= N - 1);
             end
-`endif
         end
     end
+
+    // Not vacuous: each requester is granted after the longest wait the bound allows
+    // (N-1 cycles, so the bound is tight), and a waiting request may be withdrawn.
+    genvar f_c;
+    generate
+        for (f_c = 0; f_c < N; f_c = f_c + 1) begin : f_cov
+            always @(*)
+                if (f_past_valid && !rst_i)
+                    cover (gnt_o[f_c] && f_wait[8*f_c +: 8] == N - 1);
+        end
+    endgenerate
+    always @(*) if (f_past_valid && !rst_i) cover (f_wait[8*(N-1) +: 8] != 8'd0 && !req_i[N-1]);
+`undef ASSUME
 `endif
 endmodule
 

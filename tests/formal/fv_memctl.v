@@ -1,7 +1,8 @@
 `default_nettype none
 // Proof top for vd_memctl (protection and one-RAM-user properties, asserted in the
-// module): a small VRAM (256 bytes, so 16 window units), 4 window slots, 2-bit counters;
-// reset in the first cycle; every other input (register writes, all four ports) is free.
+// module): a small VRAM (256 bytes, so 16 window units), 4 window slots, 2-bit counters.
+// Every input (register writes, all four ports, RAM data) is free; the module's own FORMAL
+// block assumes its reset (formal.mk defines VD_FORMAL_TOP_vd_memctl).
 module fv_memctl (
     input wire        clk_i,
     input wire        rst_i,
@@ -26,10 +27,6 @@ module fv_memctl (
     input wire [5:0]  scan_addr_i,
     input wire [31:0] ram_rdata_i
 );
-    reg f_init = 1'b1;
-    always @(posedge clk_i) f_init <= 1'b0;
-    always @(*) if (f_init) assume (rst_i);
-
     /* verilator lint_off PINCONNECTEMPTY */
     vd_memctl #(.VRAM_BYTES(256), .SLOTS(4), .CNT_W(2)) u_dut (
         .clk_i(clk_i), .rst_i(rst_i),
