@@ -9,14 +9,19 @@
 
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: test regs-check rtl-tests cosim demo demo-run bench
+.PHONY: test regs-check layers rtl-tests cosim demo demo-run bench
 # Both quick-start verbs install what is missing first (make deps is quick when all is there).
 test:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check lint unit install-check rtl-tests formal cosim cosim-host fuzz-smoke fit
+	$(Q)MAKE="$(MAKE)" tools/run-tests.sh regs-check layers lint unit install-check rtl-tests formal cosim cosim-host fuzz-smoke fit
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md
+
+# Every #include points down a layer (docs/architecture.md): no firmware header in host-lib,
+# none of host-lib's in the firmware, the scheduler below the kernel, no .c included.
+layers:
+	$(Q)$(PYTHON) tools/check_layers.py
 
 rtl-tests: $(RTL_TEST_TARGETS)
 
