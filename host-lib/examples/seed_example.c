@@ -1,6 +1,7 @@
 /*
- * seed_example.c - the closing code example of the pfnAllocateCb reference page
- * (/work/shared/000_3503a2dc1dada6fc.txt), compiled against host-lib's headers. The body
+ * seed_example.c - the closing code example of Microsoft's pfnAllocateCb reference page
+ * (PFND3DDDI_ALLOCATECB, the page this project started from), compiled against host-lib's
+ * headers. The body
  * of CreateAllocation below is the page's code verbatim (the page's text lost its closing
  * braces; they are restored); the only addition is the device-open step in main(), which
  * fills m_hD3D and m_d3dCallbacks as the Direct3D runtime does for a real driver.

@@ -178,7 +178,7 @@ static void test_lock_unlock(void **state)
     l.Flags.Value = 0;
     l.hAllocation = 0;
     assert_int_equal(vd_check_lock(&l), E_INVALIDARG);
-    /* Bit positions of D3DDDICB_LOCKFLAGS (WDDM-FACTS §2). */
+    /* Bit positions of D3DDDICB_LOCKFLAGS (the WDK's values). */
     D3DDDICB_LOCKFLAGS f;
     f.Value = 0;
     f.Discard = 1;

@@ -1,6 +1,6 @@
 /*
- * vidalloc/d3dumddi.h - the D3DDDI names and values of the WDDM allocation path
- * (WDDM-FACTS.md §1-§2), declared so that user-mode display driver code written against
+ * vidalloc/d3dumddi.h - the D3DDDI names and values of the WDDM allocation path (as the
+ * WDK's d3dumddi.h and d3dukmdt.h publish them), declared so that user-mode display driver code written against
  * the WDK's d3dumddi.h / d3dukmdt.h compiles against host-lib unchanged:
  *
  *     hr = m_d3dCallbacks.pfnAllocateCb(m_hD3D, &allocCB);

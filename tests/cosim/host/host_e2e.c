@@ -1,7 +1,7 @@
 /*
  * host_e2e - end-to-end checks of host-lib against the real RTL and firmware (no mocks):
- * every rule of WDDM-FACTS §1-§2 with its exact HRESULT, lock data paths, exhaustion,
- * retransmission. Run by tests/cosim/host/test_host_e2e.py for each transport:
+ * every rule of pfnAllocateCb / pfnDeallocateCb / pfnLockCb / pfnUnlockCb with its exact
+ * HRESULT, lock data paths, exhaustion, retransmission. Run by tests/cosim/host/test_host_e2e.py for each transport:
  *
  *   host_e2e --dev URI GROUP    GROUP: rules dealloc lock vram handles retransmit
  *

@@ -1,4 +1,4 @@
-"""WDDM-FACTS §1-§2 end to end: host_e2e (C, linked with host-lib) against the simulated
+"""pfnAllocateCb, pfnDeallocateCb, pfnLockCb and pfnUnlockCb end to end: host_e2e (C, linked with host-lib) against the simulated
 board, once per transport. Each group boots a fresh board."""
 import subprocess
 
