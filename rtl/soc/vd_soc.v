@@ -130,9 +130,10 @@ module vd_soc #(
     wire sel_timer  = in_periph && mem_addr[15:12] == TIMER_BASE[15:12];
     wire sel_spi    = in_periph && mem_addr[15:12] == SPI_BASE[15:12];
     wire sel_memctl = in_periph && mem_addr[15:12] == MEMCTL_BASE[15:12];
-    wire sel_gpu    = HAS_GPU != 0 && in_periph && mem_addr[15:12] == GPU_BASE[15:12];
+    wire sel_gpu    = in_periph && mem_addr[15:12] == GPU_BASE[15:12];
+    // Without the GPU its block is unmapped: left to sel_none (acknowledged with 0, BUSERR).
     wire sel_none   = !(sel_fw || sel_vram || sel_rom || sel_sysctl || sel_uart || sel_timer
-                        || sel_spi || sel_memctl || sel_gpu);
+                        || sel_spi || sel_memctl || (HAS_GPU != 0 && sel_gpu));
 
     generate
         if (FW_RAM_BYTES != 4 << FW_AW || VRAM_BYTES != 4 << VRAM_AW
@@ -333,7 +334,7 @@ module vd_soc #(
         end else begin : g_no_gpu
             // No GPU command block: its memory controller port is tied off (grant, read-valid
             // and fault stay 0, its counters at 0), its line is 0 and its registers unmapped
-            // (sel_gpu is 0, so the decoder answers there with 0 and BUSERR).
+            // (sel_none covers them: the decoder answers there with 0 and BUSERR).
             assign gpu_req   = 1'b0;
             assign gpu_we    = 1'b0;
             assign gpu_fetch = 1'b0;
