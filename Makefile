@@ -83,6 +83,7 @@ targets:
 include proto/proto.mk
 include rtl/rtl.mk
 include firmware/firmware.mk
+include rtl/boards/$(BOARD)/board.mk   # after firmware.mk: it needs BOOTROM_HEX and FW_IMG
 include sim/sim.mk
 include host-lib/host-lib.mk
 include tests/tests.mk

@@ -41,4 +41,5 @@ lint: $(RTL_DEPS) $(TARGET_SRC)
 	  $(RTL_SIM_SRCS) $(BOARD_TOP_SRC)
 	@echo "  LINT    clean"
 
-include rtl/boards/$(BOARD)/board.mk
+# The board's flow (rtl/boards/$(BOARD)/board.mk) is included by the top Makefile after
+# firmware/firmware.mk: its rules name the boot ROM and the firmware image.

@@ -27,7 +27,7 @@ bitstream: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
 # The fit check `make test` runs: place and route, then the same report and limits.
 fit: bitstream
 
-$(FPGA_DIR)/synth.ys: $(MAKEFILE_LIST) $(TARGET_SRC) | $(BOOTROM_HEX)
+$(FPGA_DIR)/synth.ys: rtl/boards/icebreaker/board.mk rtl/rtl.mk $(TARGET_SRC) | $(BOOTROM_HEX)
 	@mkdir -p $(@D)
 	$(Q)params=$$($(PYTHON) tools/target.py params $(FPGA_TARGET) --board icebreaker \
 	      --format yosys --top $(BOARD_TOP)) || exit 1; \
