@@ -32,7 +32,7 @@ endif
 .SUFFIXES:
 .DEFAULT_GOAL := help
 
-.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs targets
+.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs targets targets-check
 
 help:
 	@echo "vidalloc make verbs:"
@@ -64,6 +64,7 @@ $(GEN)/vd_regs.vh $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h &: $(REGMAP_SRC)
 	$(Q)touch $(GEN)/vd_regs.vh $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h
 regs: $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --md docs/registers.md
+	$(Q)$(PYTHON) tools/target.py md docs/targets.md
 
 # Build targets: one spec/targets/<name>.toml each; tools/target.py validates them and turns
 # one into vd_soc's parameters and its FEATURES word. TARGET (on the command line: in the
@@ -79,6 +80,10 @@ $(error TARGET=$(TARGET): no spec/targets/$(TARGET).toml (targets: $(TARGETS)))
 endif
 targets:
 	$(Q)$(PYTHON) tools/target.py table
+# `make regs-check` (in `make test`) also checks the targets table of docs/targets.md.
+regs-check: targets-check
+targets-check:
+	$(Q)$(PYTHON) tools/target.py md docs/targets.md --check
 
 include proto/proto.mk
 include rtl/rtl.mk
