@@ -42,7 +42,7 @@ help:
 	@echo "             $(BUILD)/sim-minimal/; VRAM_BYTES=4194304: target sim with 4 MiB of VRAM)"
 	@echo "  targets    the build targets of spec/targets/: blocks, FEATURES word, sizes, board"
 	@echo "  test       regs check, lint, unit, RTL, formal, co-simulation, fuzz smoke, UP5K fit"
-	@echo "  lint       verilator --lint-only -Wall over the SoC"
+	@echo "  lint       verilator --lint-only -Wall over the SoC, once per build target"
 	@echo "  bench      all figures: sim speed, bench-alloc, bench-host, GPU FILL/COPY throughput"
 	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
 	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
