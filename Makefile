@@ -78,6 +78,14 @@ endif
 ifneq ($(filter-out $(TARGETS),$(TARGET)),)
 $(error TARGET=$(TARGET): no spec/targets/$(TARGET).toml (targets: $(TARGETS)))
 endif
+# A target's simulator: sim/sim.mk builds them and documents these. They are defined here,
+# before any makefile is included, so every one can name a simulator in its prerequisites.
+sim_dir = $(BUILD)/sim$(if $(filter-out sim,$(1)),-$(1))
+sim_bin = $(call sim_dir,$(1))/vidalloc-sim
+sim_lib = $(call sim_dir,$(1))/libvidalloc_sim.a
+SIM_BIN := $(call sim_bin,sim)
+SIM_LIB := $(call sim_lib,sim)
+
 targets:
 	$(Q)$(PYTHON) tools/target.py table
 # `make regs-check` (in `make test`) also checks the targets table of docs/targets.md.

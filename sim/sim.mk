@@ -8,7 +8,8 @@
 #   $(call sim_bin,T)  the simulator of target T: build/sim-T/vidalloc-sim
 #   $(call sim_lib,T)  its library:               build/sim-T/libvidalloc_sim.a
 #   $(call sim_dir,T)  its directory (T = sim: build/sim, so $(call sim_bin,sim) = $(SIM_BIN))
-# Another makefile depends on a target's simulator with e.g.
+# These five are defined in the top Makefile before any makefile is included, so any of them
+# (firmware/, tests/...) may name a simulator in its prerequisites, e.g.
 #   my-test: $(call sim_bin,minimal) $(FW_IMG)
 #
 #   make sim                     target `sim` and the firmware image
@@ -23,14 +24,8 @@
 # One Verilator run compiles everything (sim/*.cpp); the library is archived from the same
 # objects minus main.o, so program and library always hold the same model.
 
-sim_dir      = $(BUILD)/sim$(if $(filter-out sim,$(1)),-$(1))
-sim_bin      = $(call sim_dir,$(1))/vidalloc-sim
-sim_lib      = $(call sim_dir,$(1))/libvidalloc_sim.a
-
 SIM_TARGET   := $(or $(TARGET),sim)
 VRAM_BYTES   ?=
-SIM_BIN      := $(call sim_bin,sim)
-SIM_LIB      := $(call sim_lib,sim)
 SIM_LIB_LIBS := -lstdc++ -lz -pthread -latomic -lm
 SIM_SRCS     := $(wildcard sim/*.cpp)
 SIM_HDRS     := $(wildcard sim/*.h)
