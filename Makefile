@@ -1,5 +1,6 @@
 # vidalloc: thin dispatcher. Each area's rules live beside it (*/*.mk); outputs go to build/.
 # Verbs: deps demo sim test lint formal bench bitstream prog fuzz clean.  V=1 shows commands.
+# TARGET=<name> picks a build target of spec/targets/ for sim and bitstream (make targets).
 
 BUILD      ?= build
 GEN        := $(BUILD)/gen
@@ -31,23 +32,25 @@ endif
 .SUFFIXES:
 .DEFAULT_GOAL := help
 
-.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs
+.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs targets targets-check
 
 help:
 	@echo "vidalloc make verbs:"
 	@echo "  deps       install toolchain, Python venv, newlib-nano (idempotent)"
 	@echo "  demo       boot the simulated SoC and run the demo (the main job)"
-	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim)"
+	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim; TARGET=minimal:"
+	@echo "             $(BUILD)/sim-minimal/; VRAM_BYTES=4194304: target sim with 4 MiB of VRAM)"
+	@echo "  targets    the build targets of spec/targets/: blocks, FEATURES word, sizes, board"
 	@echo "  test       regs check, lint, unit, RTL, formal, co-simulation, fuzz smoke, UP5K fit"
-	@echo "  lint       verilator --lint-only -Wall over the SoC"
+	@echo "  lint       verilator --lint-only -Wall over the SoC, once per build target"
 	@echo "  bench      all figures: sim speed, bench-alloc, bench-host, GPU FILL/COPY throughput"
 	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
-	@echo "  bitstream  BOARD=icebreaker: synthesize, place and route, pack; report size and Fmax"
+	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
 	@echo "  formal     bounded + induction proofs: arbiter, memctl protection, GPU reset"
 	@echo "  fuzz       libFuzzer on the request decoder and frame path (FUZZ_SECONDS=300)"
 	@echo "  clean      remove $(BUILD)/"
-	@echo "Options: V=1 (show commands), BUILD=dir, VERILATOR=..., RV_PREFIX=..."
+	@echo "Options: V=1 (show commands), BUILD=dir, TARGET=name, VERILATOR=..., RV_PREFIX=..."
 
 deps:
 	$(Q)BUILD=$(BUILD) FW_ARCH=$(FW_ARCH) FW_ABI=$(FW_ABI) RV_PREFIX=$(RV_PREFIX) tools/deps.sh
@@ -61,10 +64,39 @@ $(GEN)/vd_regs.vh $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h &: $(REGMAP_SRC)
 	$(Q)touch $(GEN)/vd_regs.vh $(GEN)/vd_regs.h $(GEN)/vidalloc/vd_soc.h
 regs: $(GEN)/vd_regs.vh $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --md docs/registers.md
+	$(Q)$(PYTHON) tools/target.py md docs/targets.md
+
+# Build targets: one spec/targets/<name>.toml each; tools/target.py validates them and turns
+# one into vd_soc's parameters and its FEATURES word. TARGET (on the command line: in the
+# environment it is often a toolchain's triple, so that one is ignored) picks the target
+# `sim` and `bitstream` build; by default `sim` for the simulator, the board's own for a board.
+TARGET_SRC := tools/target.py $(REGMAP_SRC) $(wildcard spec/targets/*.toml)
+TARGETS    := $(sort $(basename $(notdir $(wildcard spec/targets/*.toml))))
+ifeq ($(origin TARGET),environment)
+TARGET :=
+endif
+ifneq ($(filter-out $(TARGETS),$(TARGET)),)
+$(error TARGET=$(TARGET): no spec/targets/$(TARGET).toml (targets: $(TARGETS)))
+endif
+# A target's simulator: sim/sim.mk builds them and documents these. They are defined here,
+# before any makefile is included, so every one can name a simulator in its prerequisites.
+sim_dir = $(BUILD)/sim$(if $(filter-out sim,$(1)),-$(1))
+sim_bin = $(call sim_dir,$(1))/vidalloc-sim
+sim_lib = $(call sim_dir,$(1))/libvidalloc_sim.a
+SIM_BIN := $(call sim_bin,sim)
+SIM_LIB := $(call sim_lib,sim)
+
+targets:
+	$(Q)$(PYTHON) tools/target.py table
+# `make regs-check` (in `make test`) also checks the targets table of docs/targets.md.
+regs-check: targets-check
+targets-check:
+	$(Q)$(PYTHON) tools/target.py md docs/targets.md --check
 
 include proto/proto.mk
 include rtl/rtl.mk
 include firmware/firmware.mk
+include rtl/boards/$(BOARD)/board.mk   # after firmware.mk: it needs BOOTROM_HEX and FW_IMG
 include sim/sim.mk
 include host-lib/host-lib.mk
 include tests/tests.mk

@@ -22,13 +22,24 @@ RTL_WAIVERS   := $(wildcard rtl/*.vlt rtl/*/*.vlt)
 VFLAGS_COMMON := --timescale 1ns/1ps -I$(GEN)
 RTL_DEPS      := $(RTL_SIM_SRCS) $(RTL_WAIVERS) $(GEN)/vd_regs.vh
 
+# Lint vd_soc once per build target (spec/targets/) with that target's parameters, once
+# more with a VRAM of megabytes (the `sim` target's VRAM_BYTES override), then the board top
+# with its own target's.
+LINT_VRAM_BIG := 16M
+
 .PHONY: lint
-lint: $(RTL_DEPS)
-	@echo "  LINT    verilator -Wall vd_soc"
-	$(Q)$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module vd_soc $(RTL_WAIVERS) $(RTL_SIM_SRCS)
-	@echo "  LINT    verilator -Wall $(BOARD_TOP) (board glue; its SPRAM mapping is checked by yosys)"
-	$(Q)$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module $(BOARD_TOP) $(RTL_WAIVERS) \
+lint: $(RTL_DEPS) $(TARGET_SRC)
+	$(Q)for t in $(TARGETS) "sim --vram $(LINT_VRAM_BIG)"; do \
+	  p=$$($(PYTHON) tools/target.py params $$t --format verilator) || exit 1; \
+	  echo "  LINT    verilator -Wall vd_soc [$$t: $$p]"; \
+	  $(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module vd_soc $$p \
+	    $(RTL_WAIVERS) $(RTL_SIM_SRCS) || exit 1; \
+	done
+	$(Q)p=$$($(PYTHON) tools/target.py params $(FPGA_TARGET) --board $(BOARD) --format verilator) || exit 1; \
+	echo "  LINT    verilator -Wall $(BOARD_TOP) [$(FPGA_TARGET): $$p] (board glue; its SPRAM mapping is checked by yosys)"; \
+	$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module $(BOARD_TOP) $$p $(RTL_WAIVERS) \
 	  $(RTL_SIM_SRCS) $(BOARD_TOP_SRC)
 	@echo "  LINT    clean"
 
-include rtl/boards/$(BOARD)/board.mk
+# The board's flow (rtl/boards/$(BOARD)/board.mk) is included by the top Makefile after
+# firmware/firmware.mk: its rules name the boot ROM and the firmware image.

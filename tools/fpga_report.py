@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Summarise a nextpnr-ice40 log: logic cells, EBR, SPRAM, I/O and Fmax; fail when the
-design exceeds its logic-cell budget or misses timing at the clock it is built for."""
+"""Summarise a nextpnr-ice40 log: the build target (its blocks and FEATURES word), logic
+cells, EBR, SPRAM, I/O and Fmax; fail when the design exceeds its logic-cell budget or
+misses timing at the clock it is built for."""
 import argparse
 import re
 import sys
+from pathlib import Path
+
+import target  # tools/target.py (same directory)
 
 RES = {"ICESTORM_LC": "logic cells", "ICESTORM_RAM": "EBR (4 Kbit)",
        "ICESTORM_SPRAM": "SPRAM (256 Kbit)", "SB_IO": "I/O"}
@@ -24,6 +28,8 @@ def main():
     ap.add_argument("--log", required=True, help="nextpnr log file")
     ap.add_argument("--freq", type=float, required=True, help="required clock in MHz")
     ap.add_argument("--max-lc-percent", type=float, default=100.0)
+    ap.add_argument("--target", help="build target the design was built for (spec/targets/)")
+    ap.add_argument("--spec", default="spec", type=Path, help="spec directory (default: spec)")
     args = ap.parse_args()
     try:
         text = open(args.log).read()
@@ -33,6 +39,13 @@ def main():
     if "ICESTORM_LC" not in used or not fmax:
         sys.exit("fpga_report: no utilisation or timing found in the log")
 
+    if args.target:
+        try:
+            t = target.Spec(args.spec, args.spec.resolve().parent).load(args.target)
+        except (OSError, KeyError, ValueError, target.TargetError) as e:
+            sys.exit(f"fpga_report: {e}")
+        print(f"target {t['name']}: FEATURES 0x{t['features']:08X} ({' '.join(t['blocks'])}), "
+              f"VRAM {target.fmt_size(t['vram'])}, FW_RAM {target.fmt_size(t['fw_ram'])}")
     print("UP5K resource use (after place and route):")
     for key, name in RES.items():
         if key in used:

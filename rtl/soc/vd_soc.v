@@ -8,12 +8,19 @@
 // (vd_gpu): a CPU access to it is held on the controller's CPU port until granted, and is
 // acknowledged in the cycle after the grant (with the read data), so it takes two cycles
 // when the RAM is free and up to PORTS-1 more while other masters use it.
+//
+// Build targets (spec/targets/, docs/targets.md) set the parameters: the sizes, and HAS_GPU.
+// Without the GPU command block (HAS_GPU = 0) it is not instantiated, the memory
+// controller's GPU port is tied off like the DMA and scanout ports, IRQ_GPU is 0, and the
+// GPU register block's addresses are unmapped (acknowledged with 0, BUSERR). SYSCTL.FEATURES
+// reports the blocks present; firmware discovers them there.
 `default_nettype none
 `include "vd_regs.vh"
 
 module vd_soc #(
     parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
+    parameter HAS_GPU      = 1,             // GPU command block (0: left out)
     parameter BOOTROM_INIT = "bootrom.hex"
 ) (
     input  wire clk_i,
@@ -53,7 +60,16 @@ module vd_soc #(
     localparam [31:0] IRQ_GPU    = `VD_IRQ_GPU;
     localparam [31:0] IRQ_USED   = (32'd1 << IRQ_EBREAK[4:0]) | (32'd1 << IRQ_BUSERR[4:0])
                                  | (32'd1 << IRQ_UART[4:0])   | (32'd1 << IRQ_TIMER[4:0])
-                                 | (32'd1 << IRQ_MEMCTL[4:0]) | (32'd1 << IRQ_GPU[4:0]);
+                                 | (32'd1 << IRQ_MEMCTL[4:0])
+                                 | (HAS_GPU != 0 ? 32'd1 << IRQ_GPU[4:0] : 32'd0);
+
+    // SYSCTL.FEATURES: one bit per block this configuration has (spec/regs/sysctl.toml).
+    // tools/target.py derives the same word from a target's block list; the SoC bench checks
+    // that the two agree for each configuration it runs.
+    localparam [31:0] FEATURES = `VD_SYSCTL_FEATURES_UART_MASK | `VD_SYSCTL_FEATURES_TIMER_MASK
+                               | `VD_SYSCTL_FEATURES_SPIFLASH_MASK
+                               | `VD_SYSCTL_FEATURES_MEMCTL_MASK
+                               | (HAS_GPU != 0 ? `VD_SYSCTL_FEATURES_GPU_MASK : 32'd0);
 
     wire sys_rst;
 
@@ -115,14 +131,18 @@ module vd_soc #(
     wire sel_spi    = in_periph && mem_addr[15:12] == SPI_BASE[15:12];
     wire sel_memctl = in_periph && mem_addr[15:12] == MEMCTL_BASE[15:12];
     wire sel_gpu    = in_periph && mem_addr[15:12] == GPU_BASE[15:12];
+    // Without the GPU its block is unmapped: left to sel_none (acknowledged with 0, BUSERR).
     wire sel_none   = !(sel_fw || sel_vram || sel_rom || sel_sysctl || sel_uart || sel_timer
-                        || sel_spi || sel_memctl || sel_gpu);
+                        || sel_spi || sel_memctl || (HAS_GPU != 0 && sel_gpu));
 
     generate
         if (FW_RAM_BYTES != 4 << FW_AW || VRAM_BYTES != 4 << VRAM_AW
             || `VD_BOOTROM_SIZE != 4 << ROM_AW || FW_BASE[FW_AW+1:0] != 0
             || VRAM_BASE[VRAM_AW+1:0] != 0 || ROM_BASE[ROM_AW+1:0] != 0) begin : g_bad_region
             initial $fatal(1, "vd_soc: a memory region is not a power of two aligned to its size");
+        end
+        if (HAS_GPU != 0 && HAS_GPU != 1) begin : g_bad_has
+            initial $fatal(1, "vd_soc: HAS_GPU is 0 or 1");
         end
     endgenerate
 
@@ -193,7 +213,11 @@ module vd_soc #(
     wire        sysctl_ack, uart_ack, timer_ack, spi_ack;
     wire        uart_irq, timer_irq;
 
-    vd_sysctl #(.FW_RAM_BYTES(FW_RAM_BYTES), .VRAM_BYTES(VRAM_BYTES)) u_sysctl (
+    vd_sysctl #(
+        .FW_RAM_BYTES(FW_RAM_BYTES),
+        .VRAM_BYTES  (VRAM_BYTES),
+        .FEATURES    (FEATURES)
+    ) u_sysctl (
         .clk_i    (clk_i),
         .por_i    (por_i),
         .trap_i   (cpu_trap),
@@ -285,26 +309,43 @@ module vd_soc #(
         .ram_rdata_i (ram_rdata)
     );
 
-    vd_gpu #(.VRAM_BYTES(VRAM_BYTES)) u_gpu (
-        .clk_i     (clk_i),
-        .rst_i     (sys_rst),
-        .req_i     (req && sel_gpu),
-        .we_i      (we),
-        .addr_i    (mem_addr[11:0]),
-        .wdata_i   (mem_wdata),
-        .ack_o     (gpu_ack),
-        .rdata_o   (gpu_rdata),
-        .irq_o     (gpu_irq),
-        .m_req_o   (gpu_req),
-        .m_we_o    (gpu_we),
-        .m_fetch_o (gpu_fetch),
-        .m_addr_o  (gpu_addr),
-        .m_wdata_o (gpu_wdata),
-        .m_gnt_i   (gpu_gnt),
-        .m_rvalid_i(gpu_rvalid),
-        .m_rdata_i (vram_rdata),
-        .m_fault_i (gpu_fault)
-    );
+    generate
+        if (HAS_GPU != 0) begin : g_gpu
+            vd_gpu #(.VRAM_BYTES(VRAM_BYTES)) u_gpu (
+                .clk_i     (clk_i),
+                .rst_i     (sys_rst),
+                .req_i     (req && sel_gpu),
+                .we_i      (we),
+                .addr_i    (mem_addr[11:0]),
+                .wdata_i   (mem_wdata),
+                .ack_o     (gpu_ack),
+                .rdata_o   (gpu_rdata),
+                .irq_o     (gpu_irq),
+                .m_req_o   (gpu_req),
+                .m_we_o    (gpu_we),
+                .m_fetch_o (gpu_fetch),
+                .m_addr_o  (gpu_addr),
+                .m_wdata_o (gpu_wdata),
+                .m_gnt_i   (gpu_gnt),
+                .m_rvalid_i(gpu_rvalid),
+                .m_rdata_i (vram_rdata),
+                .m_fault_i (gpu_fault)
+            );
+        end else begin : g_no_gpu
+            // No GPU command block: its memory controller port is tied off (grant, read-valid
+            // and fault stay 0, its counters at 0), its line is 0 and its registers unmapped
+            // (sel_none covers them: the decoder answers there with 0 and BUSERR).
+            assign gpu_req   = 1'b0;
+            assign gpu_we    = 1'b0;
+            assign gpu_fetch = 1'b0;
+            assign gpu_addr  = {(VRAM_AW+1){1'b0}};
+            assign gpu_wdata = 32'b0;
+            assign gpu_ack   = 1'b0;
+            assign gpu_rdata = 32'b0;
+            assign gpu_irq   = 1'b0;
+            wire unused_gpu_port = &{1'b0, gpu_gnt, gpu_rvalid, gpu_fault};
+        end
+    endgenerate
 
     vd_spiflash u_spiflash (
         .clk_i  (clk_i),

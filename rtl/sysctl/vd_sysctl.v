@@ -1,4 +1,5 @@
-// System control: ID, version, scratch, reset cause and the system reset generator.
+// System control: ID, version, scratch, reset cause, the SoC's sizes and feature word, and
+// the system reset generator.
 // SYSCTL is reset only by power-on; it holds every other block in reset while por_i is high
 // and for RST_CYCLES after a software reset or a CPU trap.
 `default_nettype none
@@ -6,7 +7,8 @@
 
 module vd_sysctl #(
     parameter [31:0] FW_RAM_BYTES = `VD_FW_RAM_SIZE,
-    parameter [31:0] VRAM_BYTES   = `VD_VRAM_SIZE
+    parameter [31:0] VRAM_BYTES   = `VD_VRAM_SIZE,
+    parameter [31:0] FEATURES     = 32'b0           // SYSCTL.FEATURES: vd_soc computes it
 ) (
     input  wire        clk_i,
     input  wire        por_i,       // power-on / external reset, active high
@@ -63,6 +65,7 @@ module vd_sysctl #(
                 `VD_SYSCTL_CLK_HZ:      rdata_o <= `VD_CLK_HZ;
                 `VD_SYSCTL_FW_RAM_SIZE: rdata_o <= FW_RAM_BYTES;
                 `VD_SYSCTL_VRAM_SIZE:   rdata_o <= VRAM_BYTES;
+                `VD_SYSCTL_FEATURES:    rdata_o <= FEATURES;
                 default:                rdata_o <= 32'b0;
             endcase
         end

@@ -30,12 +30,18 @@ RTL_TEST_TARGETS += rtl-memctl rtl-gpu
 
 # ---------------------------------------------------------------- SoC: CPU + memctl + GPU
 # The whole vd_soc (PicoRV32 included) runs tests/rtl/soc/soc_prog.S from its boot ROM
-# instead of the firmware loader: CPU VRAM accesses through the memory controller while the
-# GPU fills, the MEMCTL/GPU registers and interrupt lines. The program is linked with the
-# boot ROM's own linker script. PicoRV32's register file is read in an always @* (Icarus
-# warns about the whole-array sensitivity; third-party code, hence that one -Wno). Target: rtl-soc.
-RTL_SOC_TB   := tests/rtl/soc/tb_vd_soc.v
-RTL_SOC_PROG := $(RTL_TEST_DIR)/tb_vd_soc_prog
+# instead of the firmware loader: SYSCTL.FEATURES, CPU VRAM accesses through the memory
+# controller (beside a GPU FILL when there is a GPU), the other blocks, the MEMCTL/GPU
+# registers and interrupt lines, or the unmapped GPU region without one. It runs once per
+# build target in RTL_SOC_TARGETS, with that target's parameters and FEATURES word from
+# tools/target.py: `sim` (every block) and `minimal` (no GPU); `icebreaker` has the same
+# blocks as `sim`. The program is linked with the boot ROM's own linker script.
+# PicoRV32's register file is read in an always @* (Icarus warns about the whole-array
+# sensitivity; third-party code, hence that one -Wno). Targets: rtl-soc (all),
+# rtl-soc-<target>.
+RTL_SOC_TB      := tests/rtl/soc/tb_vd_soc.v
+RTL_SOC_PROG    := $(RTL_TEST_DIR)/tb_vd_soc_prog
+RTL_SOC_TARGETS := sim minimal
 
 $(RTL_SOC_PROG).elf: tests/rtl/soc/soc_prog.S $(BOOT_LDS) $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
@@ -47,16 +53,19 @@ $(RTL_TEST_DIR)/tb_vd_soc_rom.hex: $(RTL_SOC_PROG).elf tools/mkfwimg.py
 	$(Q)$(FW_OBJCOPY) -O binary $< $(RTL_SOC_PROG).bin
 	$(Q)$(PYTHON) tools/mkfwimg.py rom --regs $(GEN)/vd_regs.h $(RTL_SOC_PROG).bin $@ >/dev/null
 
-$(RTL_TEST_DIR)/tb_vd_soc.vvp: $(RTL_SOC_TB) $(RTL_SIM_SRCS) $(GEN)/vd_regs.vh
+$(RTL_TEST_DIR)/tb_vd_soc-%.vvp: $(RTL_SOC_TB) tests/rtl/tb_checks.vh $(RTL_SIM_SRCS) $(GEN)/vd_regs.vh $(TARGET_SRC)
 	@mkdir -p $(@D)
-	@echo "  IVL     tb_vd_soc"
-	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -Wno-sensitivity-entire-array -s tb_vd_soc -o $@ \
+	@echo "  IVL     tb_vd_soc [$*]"
+	$(Q)p=$$($(PYTHON) tools/target.py params $* --format iverilog --top tb_vd_soc --expect-features) \
+	  || exit 1; \
+	$(IVERILOG) $(RTL_TEST_FLAGS) -Wno-sensitivity-entire-array -s tb_vd_soc $$p -o $@ \
 	  $(RTL_SOC_TB) $(RTL_SIM_SRCS)
 
-.PHONY: rtl-soc
-rtl-soc: $(RTL_TEST_DIR)/tb_vd_soc.vvp $(RTL_TEST_DIR)/tb_vd_soc_rom.hex
-	@echo "  TEST    soc (CPU and GPU sharing VRAM)"
-	$(call rtl_test_run,tb_vd_soc)
-	$(Q)grep -E '^(program|CPU VRAM)' $(RTL_TEST_DIR)/tb_vd_soc.log | sed 's/^/          /'
+.PHONY: rtl-soc $(addprefix rtl-soc-,$(RTL_SOC_TARGETS))
+rtl-soc: $(addprefix rtl-soc-,$(RTL_SOC_TARGETS))
+$(addprefix rtl-soc-,$(RTL_SOC_TARGETS)): rtl-soc-%: $(RTL_TEST_DIR)/tb_vd_soc-%.vvp $(RTL_TEST_DIR)/tb_vd_soc_rom.hex
+	@echo "  TEST    soc [$*]"
+	$(call rtl_test_run,tb_vd_soc-$*)
+	$(Q)grep -E '^(configuration|program|CPU VRAM)' $(RTL_TEST_DIR)/tb_vd_soc-$*.log | sed 's/^/          /'
 
 RTL_TEST_TARGETS += rtl-soc

@@ -1,8 +1,14 @@
 # iCEBreaker (iCE40 UP5K, SG48): yosys synth_ice40 -> nextpnr-ice40 -> icepack.
 # The firmware lives in the SPI flash at VD_FLASH_FW_OFFSET; the bitstream carries only the
 # boot ROM (EBR), which copies it into SPRAM at power-up.
+#
+# The SoC's configuration is a build target (spec/targets/, docs/targets.md): the one named
+# after the board (spec/targets/icebreaker.toml), or TARGET=<name> for another target meant
+# for this board or for none (e.g. `make fit TARGET=minimal` for its UP5K size), built in
+# $(BUILD)/icebreaker-<name>/. tools/target.py turns it into a chparam of the board top.
 
-FPGA_DIR      := $(BUILD)/icebreaker
+FPGA_TARGET   := $(or $(TARGET),icebreaker)
+FPGA_DIR      := $(BUILD)/icebreaker$(if $(filter-out icebreaker,$(FPGA_TARGET)),-$(FPGA_TARGET))
 BOARD_TOP     := vd_icebreaker_top
 BOARD_TOP_SRC := rtl/boards/icebreaker/vd_icebreaker_top.v
 FPGA_SRCS     := $(RTL_CORE_SRCS) $(PICORV32_V) rtl/boards/icebreaker/vd_spram32.v $(BOARD_TOP_SRC)
@@ -16,20 +22,23 @@ FPGA_SEED    ?= 1
 .PHONY: bitstream prog fit
 bitstream: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
 	$(Q)$(PYTHON) tools/fpga_report.py --log $(FPGA_DIR)/nextpnr.log --freq $(FPGA_FREQ) \
-	  --max-lc-percent $(FPGA_MAX_LC)
+	  --max-lc-percent $(FPGA_MAX_LC) --target $(FPGA_TARGET)
 
 # The fit check `make test` runs: place and route, then the same report and limits.
 fit: bitstream
 
-$(FPGA_DIR)/synth.ys: $(MAKEFILE_LIST) | $(BOOTROM_HEX)
+$(FPGA_DIR)/synth.ys: rtl/boards/icebreaker/board.mk rtl/rtl.mk $(TARGET_SRC) | $(BOOTROM_HEX)
 	@mkdir -p $(@D)
-	$(Q){ echo "read_verilog -defer -I$(GEN) $(FPGA_SRCS)"; \
+	$(Q)params=$$($(PYTHON) tools/target.py params $(FPGA_TARGET) --board icebreaker \
+	      --format yosys --top $(BOARD_TOP)) || exit 1; \
+	    { echo "read_verilog -defer -I$(GEN) $(FPGA_SRCS)"; \
 	      echo "chparam -set BOOTROM_INIT \"$(abspath $(BOOTROM_HEX))\" $(BOARD_TOP)"; \
+	      echo "$$params"; \
 	      echo "synth_ice40 -top $(BOARD_TOP) -json $(FPGA_DIR)/vidalloc.json"; \
 	      echo "stat"; } > $@
 
 $(FPGA_DIR)/vidalloc.json: $(FPGA_SRCS) $(GEN)/vd_regs.vh $(BOOTROM_HEX) $(FPGA_DIR)/synth.ys
-	@echo "  YOSYS   synth_ice40 $(BOARD_TOP)"
+	@echo "  YOSYS   synth_ice40 $(BOARD_TOP) [target $(FPGA_TARGET)]"
 	$(Q)$(YOSYS) -q -l $(FPGA_DIR)/yosys.log -s $(FPGA_DIR)/synth.ys \
 	  || { tail -n 30 $(FPGA_DIR)/yosys.log; exit 1; }
 	$(Q)if grep -E -i "^warning" $(FPGA_DIR)/yosys.log; then exit 1; fi

@@ -1,7 +1,13 @@
 // iCEBreaker board top: 12 MHz oscillator, power-on reset, FTDI UART, SPI flash, LEDs.
+// The SoC's parameters come from the build target (spec/targets/icebreaker.toml, set by
+// board.mk through tools/target.py); this board's SPRAM mapping takes 64 KiB per memory.
 `default_nettype none
+`include "vd_regs.vh"
 
 module vd_icebreaker_top #(
+    parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
+    parameter VRAM_BYTES   = `VD_VRAM_SIZE,
+    parameter HAS_GPU      = 1,
     parameter BOOTROM_INIT = "bootrom.hex"
 ) (
     input  wire CLK,
@@ -25,7 +31,12 @@ module vd_icebreaker_top #(
 
     wire trap;
 
-    vd_soc #(.BOOTROM_INIT(BOOTROM_INIT)) u_soc (
+    vd_soc #(
+        .FW_RAM_BYTES(FW_RAM_BYTES),
+        .VRAM_BYTES  (VRAM_BYTES),
+        .HAS_GPU     (HAS_GPU),
+        .BOOTROM_INIT(BOOTROM_INIT)
+    ) u_soc (
         .clk_i       (CLK),
         .por_i       (por),
         .uart_tx_o   (TX),
