@@ -77,6 +77,8 @@ static void print_banner(void)
     con_putu(vd_sysctl_fw_ram_size());
     con_puts(" vram ");
     con_putu(vd_sysctl_vram_size());
+    con_puts(" features 0x"); /* SYSCTL.FEATURES: the blocks of this build target */
+    con_puthex8(vd_sysctl_features());
     con_puts(" reset");
     con_puts((cause & VD_SYSCTL_RESET_CAUSE_POR_MASK) ? " por" : "");
     con_puts((cause & VD_SYSCTL_RESET_CAUSE_SOFT_MASK) ? " soft" : "");
@@ -102,7 +104,10 @@ int main(void)
     s_platform.soc_version = vd_sysctl_version();
     s_platform.clk_hz = vd_sysctl_clk_hz();
     s_platform.vram_size = vd_sysctl_vram_size();
+    /* An SoC from before the FEATURES register reads 0 there: it had every block then. */
     s_platform.features = vd_sysctl_features();
+    if (s_platform.features == 0)
+        s_platform.features = VD_SYSCTL_FEATURES_LEGACY;
     s_platform.vram_cpu_base = VD_VRAM_BASE;
     s_platform.vram = (uint8_t *)(uintptr_t)VD_VRAM_BASE;
     s_platform.fw_version = vd_fw_version;

@@ -83,6 +83,21 @@ $(HL_RENDER_E2E): tests/cosim/host/render_e2e.c tests/cosim/host/e2e_check.h $(H
 	@echo "  LD      $@"
 	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_INPROC_LIBS)
 
+# The end-to-end programs linked with another build target's simulator library: their
+# `inproc` device is that target's SoC (their `sim` device is pointed at its simulator by
+# URI). tests/cosim/host/test_targets.py runs them for target `minimal`.
+HL_TARGET_E2E_LIBS = -Wl,--undefined=vd_sim_create $(BUILD)/sim-$*/libvidalloc_sim.a $(SIM_LIB_LIBS)
+$(BUILD)/sim-%/host_e2e: tests/cosim/host/host_e2e.c tests/cosim/host/e2e_check.h $(HL_LIB) \
+                         $(BUILD)/sim-%/libvidalloc_sim.a
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_TARGET_E2E_LIBS)
+$(BUILD)/sim-%/render_e2e: tests/cosim/host/render_e2e.c tests/cosim/host/e2e_check.h $(HL_LIB) \
+                           $(BUILD)/sim-%/libvidalloc_sim.a
+	@echo "  LD      $@"
+	$(Q)$(CC_NATIVE) $(HL_PROG_CFLAGS) -o $@ $< $(HL_LIB) $(HL_TARGET_E2E_LIBS)
+HL_MINIMAL := $(call sim_bin,minimal) $(call sim_dir,minimal)/host_e2e \
+              $(call sim_dir,minimal)/render_e2e
+
 # The seed page's closing example, verbatim but for the device-open step. Its
 # `allocInfo.hAllocation = NULL` (a UINT handle; MSVC's NULL is 0) is the one warning waived.
 $(HL_SEED): host-lib/examples/seed_example.c $(HL_LIB) $(SIM_LIB) $(HL_PUBLIC_HDRS)
@@ -97,9 +112,10 @@ demo-alloc: $(HL_DEMO) $(SIM_BIN) $(FW_IMG)
 bench-host: $(HL_DEMO) $(FW_IMG)
 	$(Q)$(HL_DEMO) --bench
 
-cosim-host: host-lib $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
+cosim-host: host-lib $(SIM_BIN) $(FW_IMG) $(HL_MINIMAL) $(VENV)/.stamp-requirements
 	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \
 	  VIDALLOC_HOST_BIN_DIR=$(abspath $(HL_BUILD)) \
+	  VIDALLOC_TARGET_DIR_minimal=$(abspath $(call sim_dir,minimal)) \
 	  $(VENV)/bin/python -m pytest -q tests/cosim/host
 
 cosim-render: host-lib $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements

@@ -15,11 +15,6 @@
 
 /* ------------------------------------------------------------------ HELLO */
 
-/* Every board a firmware from before HELLO's features ran on had these blocks. */
-#define VD_FEATURES_BEFORE_HELLO_V2                                                        \
-    (VIDALLOC_FEATURE_UART | VIDALLOC_FEATURE_TIMER | VIDALLOC_FEATURE_SPIFLASH |          \
-     VIDALLOC_FEATURE_MEMCTL | VIDALLOC_FEATURE_GPU)
-
 /* Whether a HELLO response of len bytes carries the field at offset off. */
 #define HELLO_HAS(len, field) ((len) >= offsetof(vd_wire_hello_rsp, field) + 4u)
 
@@ -40,7 +35,7 @@ static void take_hello(vidalloc_info *in, const vd_wire_hello_rsp *r, size_t len
     memcpy(in->fw_version, r->fw_version, sizeof in->fw_version);
     in->fw_version[sizeof in->fw_version - 1] = '\0';
     in->features = HELLO_HAS(len, features) && r->features ? r->features
-                                                            : VD_FEATURES_BEFORE_HELLO_V2;
+                                                            : VIDALLOC_FEATURES_LEGACY;
     in->max_allocations_per_call = HELLO_HAS(len, max_allocs_per_call) && r->max_allocs_per_call
                                        ? r->max_allocs_per_call
                                        : vidalloc_max_allocations_per_call();

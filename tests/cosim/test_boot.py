@@ -31,6 +31,7 @@ def test_banner_over_pty(sim_booted):
     assert re.search(r"^vidalloc firmware 0\.1\.0", out, re.M), out
     assert "VDAL" in out          # SYSCTL.ID read by the firmware over the bus
     assert "12000000" in out      # SYSCTL.CLK_HZ
+    assert "features 0x0000001f" in out  # SYSCTL.FEATURES of target sim: every block
     status, err = sim_booted.stop()
     assert status == 0, err
     assert re.search(r"\d+ cycles .* [\d.]+ M cycles/s", err), err

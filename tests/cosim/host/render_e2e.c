@@ -8,6 +8,7 @@
  *
  *   render_e2e --dev URI GROUP
  *     GROUP: render split validate firmware fault tdr tdr-default window removal
+ *            nogpu (on a board without the GPU command block: build target `minimal`)
  *
  * Every group opens its own device; with `sim` and `inproc` that is a fresh board, so
  * `removal` (which leaves the adapter removed until a board reset) may run in any order.
@@ -832,12 +833,80 @@ static void group_removal(void)
     CHECK(gpu().adapter_removed == 1, "ESCAPE still works: adapter removed");
 }
 
+/*
+ * A board without the GPU command block (build target `minimal`): HELLO says so, VRAM has
+ * no ring, the allocation path works, host-lib refuses the GPU calls at once with E_FAIL and
+ * a sentence, and the firmware answers raw RENDER, FENCE and ESCAPE requests E_FAIL itself
+ * (without touching the missing block: the board stays up).
+ */
+static void group_nogpu(void)
+{
+    vidalloc_info in;
+    CHECK_HR(vidalloc_get_info(dev, &in), S_OK, "vidalloc_get_info");
+    CHECK(in.features == (VIDALLOC_FEATURE_UART | VIDALLOC_FEATURE_TIMER |
+                          VIDALLOC_FEATURE_SPIFLASH | VIDALLOC_FEATURE_MEMCTL),
+          "HELLO features 0x%08x: every block but the GPU", in.features);
+    vd_wire_segment_stats s = stats();
+    CHECK(s.size == in.vram_size, "segment 1 is all of VRAM (%u of %u bytes): no ring", s.size,
+          in.vram_size);
+
+    D3DKMT_HANDLE a;
+    CHECK_HR(alloc_buffer(4096, CPU_RW, &a), S_OK, "pfnAllocateCb");
+    D3DDDICB_LOCK lk;
+    memset(&lk, 0, sizeof lk);
+    lk.hAllocation = a;
+    CHECK_HR(cb.pfnLockCb(dev, &lk), S_OK, "pfnLockCb");
+    for (uint32_t i = 0; i < 4096; i++)
+        ((uint8_t *)lk.pData)[i] = (uint8_t)(i * 7u);
+    D3DDDICB_UNLOCK ul = {1, &a};
+    CHECK_HR(cb.pfnUnlockCb(dev, &ul), S_OK, "pfnUnlockCb writes it back");
+    lk.Flags.ReadOnly = 1;
+    CHECK_HR(cb.pfnLockCb(dev, &lk), S_OK, "pfnLockCb, read only");
+    int same = 1;
+    for (uint32_t i = 0; i < 4096; i++)
+        same &= ((uint8_t *)lk.pData)[i] == (uint8_t)(i * 7u);
+    CHECK(same, "the 4096 bytes read back from VRAM");
+    CHECK_HR(cb.pfnUnlockCb(dev, &ul), S_OK, "pfnUnlockCb");
+
+    CHECK_HR(open_context(), E_FAIL, "pfnCreateContextCb");
+    CHECK(strstr(vidalloc_last_error(), "no GPU command block") != NULL, "says why: \"%s\"",
+          vidalloc_last_error());
+    UINT c = 0, sub = 0;
+    CHECK_HR(vidalloc_query_fence(dev, 1, &c, &sub), E_FAIL, "vidalloc_query_fence");
+    vd_wire_gpu_state g;
+    CHECK_HR(vidalloc_escape_gpu_state(dev, &g), E_FAIL, "vidalloc_escape_gpu_state");
+
+    /* The firmware's own answer (nothing checked on the host first). */
+    uint8_t cmd[16];
+    vidalloc_cmd_fill(cmd, 0, 0x11223344u, 64);
+    vd_wire_alloc_list al[2] = {{0, 0}, {a, 1}};
+    vd_wire_patch_location pl;
+    memset(&pl, 0, sizeof pl);
+    pl.AllocationIndex = 1;
+    pl.PatchOffset = VIDALLOC_CMD_DST_OFFSET;
+    CHECK_HR(raw_render(in.hDevice, 0, 16, cmd, 2, al, 1, &pl, 0), E_FAIL, "raw RENDER: E_FAIL");
+    vd_wire_fence_req fq = {in.hDevice, 1};
+    vd_wire_fence_rsp fr;
+    CHECK_HR(vidalloc_debug_request(dev, VD_MSG_FENCE, &fq, sizeof fq, &fr, sizeof fr, NULL),
+             E_FAIL, "raw FENCE: E_FAIL");
+    vd_wire_escape_req eq = {VD_ESCAPE_GPU_STATE, 0, 0, 0};
+    vd_wire_escape_rsp er;
+    CHECK_HR(vidalloc_debug_request(dev, VD_MSG_ESCAPE, &eq, sizeof eq, &er, sizeof er, NULL),
+             E_FAIL, "raw ESCAPE: E_FAIL");
+
+    CHECK_HR(free1(a), S_OK, "pfnDeallocateCb (no submission to wait for)");
+    s = stats();
+    CHECK(s.used == 0 && s.allocations == 0, "nothing left (used %u, %u allocations)", s.used,
+          s.allocations);
+}
+
 int main(int argc, char **argv)
 {
     static const e2e_group groups[] = {
         {"render", group_render},   {"split", group_split},   {"validate", group_validate},
         {"firmware", group_firmware}, {"fault", group_fault}, {"tdr", group_tdr},
         {"tdr-default", group_tdr_default}, {"window", group_window}, {"removal", group_removal},
+        {"nogpu", group_nogpu},
     };
     return e2e_main("render_e2e", argc, argv, groups, sizeof groups / sizeof groups[0]);
 }

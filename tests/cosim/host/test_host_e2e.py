@@ -1,5 +1,6 @@
-"""pfnAllocateCb, pfnDeallocateCb, pfnLockCb and pfnUnlockCb end to end: host_e2e (C, linked with host-lib) against the simulated
-board, once per transport. Each group boots a fresh board."""
+"""pfnAllocateCb, pfnDeallocateCb, pfnLockCb and pfnUnlockCb end to end: host_e2e (C, linked
+with host-lib) against the simulated board, once per transport. Each group boots a fresh
+board."""
 import subprocess
 
 import pytest
