@@ -116,7 +116,7 @@ cosim-host: host-lib $(SIM_BIN) $(FW_IMG) $(HL_MINIMAL) $(VENV)/.stamp-requireme
 	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \
 	  VIDALLOC_HOST_BIN_DIR=$(abspath $(HL_BUILD)) \
 	  VIDALLOC_TARGET_DIR_minimal=$(abspath $(call sim_dir,minimal)) \
-	  $(VENV)/bin/python -m pytest -q tests/cosim/host
+	  $(VENV)/bin/python -m pytest -q -n $(JOBS) tests/cosim/host
 
 cosim-render: host-lib $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
 	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \
