@@ -13,7 +13,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 # Both quick-start verbs install what is missing first (make deps is quick when all is there).
 test:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)MAKE="$(MAKE) -j$(JOBS)" tools/run-tests.sh regs-check layers lint unit install-check rtl-tests formal cosim cosim-host fuzz-smoke fit
+	$(Q)MAKE="$(MAKE)" SUITE_JOBS=-j$(JOBS) tools/run-tests.sh regs-check layers lint unit install-check rtl-tests formal cosim cosim-host fuzz-smoke fit
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md

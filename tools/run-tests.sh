@@ -3,11 +3,14 @@
 # one "N passed, M failed" line (suites, not individual checks; each suite prints its own).
 set -u
 MAKE=${MAKE:-make}
+# Each suite builds what it needs with this many jobs (not in MAKE itself: tools such as
+# Verilator run $MAKE as a command name).
+SUITE_JOBS=${SUITE_JOBS:-}
 pass=0; fail=0; failed=()
 for suite in "$@"; do
   echo "=== $suite"
   start=$SECONDS
-  if $MAKE --no-print-directory "$suite"; then
+  if $MAKE $SUITE_JOBS --no-print-directory "$suite"; then
     echo "=== $suite: passed ($((SECONDS - start)) s)"
     pass=$((pass + 1))
   else
