@@ -63,10 +63,11 @@ $(NEWLIB_STAMP): tools/build-newlib.sh
 	$(Q)BUILD=$(BUILD) FW_ARCH=$(FW_ARCH) FW_ABI=$(FW_ABI) RV_PREFIX=$(RV_PREFIX) JOBS=$(JOBS) \
 	  tools/build-newlib.sh
 
+# (The temporary file is per process: `make test` runs the fit beside other suites.)
 $(FW_BUILD)/gen/vd_fw_version.h: FORCE
 	@mkdir -p $(@D)
-	$(Q)printf '#define VD_FW_GIT_DESCRIBE "%s"\n' '$(FW_GIT_DESCRIBE)' >$@.tmp; \
-	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN     $@"; fi
+	$(Q)t=$@.$$$$.tmp; printf '#define VD_FW_GIT_DESCRIBE "%s"\n' '$(FW_GIT_DESCRIBE)' >$$t; \
+	if cmp -s $$t $@; then rm -f $$t; else mv $$t $@; echo "  GEN     $@"; fi
 
 # ld does not accept C's unsigned suffix: strip it for the linker scripts.
 $(FW_BUILD)/gen/vd_regs_ld.h: $(GEN)/vd_regs.h

@@ -1,5 +1,7 @@
 # Test suites. `make test` runs them all through tools/run-tests.sh, which prints one
-# result per suite and a closing "N passed, M failed" line.
+# result per suite and a closing "N passed, M failed" line. The FPGA fit (single-threaded
+# place and route) runs in the background beside cosim-host and fuzz-smoke, once cosim has
+# built the firmware image and boot ROM it shares with them.
 
 -include tests/unit/unit.mk
 -include tests/rtl/rtl_tests.mk
@@ -13,7 +15,8 @@ PYTEST := $(VENV)/bin/python -m pytest
 # Both quick-start verbs install what is missing first (make deps is quick when all is there).
 test:
 	$(Q)$(MAKE) --no-print-directory deps
-	$(Q)MAKE="$(MAKE)" SUITE_JOBS=-j$(JOBS) tools/run-tests.sh regs-check layers lint unit install-check rtl-tests formal cosim cosim-host fuzz-smoke fit
+	$(Q)MAKE="$(MAKE)" BUILD=$(BUILD) SUITE_JOBS=-j$(JOBS) tools/run-tests.sh regs-check layers lint \
+	  unit install-check rtl-tests formal cosim 'fit&' cosim-host fuzz-smoke
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md
