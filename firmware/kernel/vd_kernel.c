@@ -319,8 +319,8 @@ vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice)
     int32_t d;
     uint32_t i;
 
-    vd_render_wait_device(hDevice); /* nothing is freed under the GPU */
-    take_recoveries();
+    if (vd_render_wait_device(hDevice)) /* nothing is freed under the GPU */
+        take_recoveries();
     d = device_slot(hDevice);
     if (d < 0)
         return STATUS_INVALID_PARAMETER;
@@ -420,9 +420,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
         k->mp = s_info[i].hAllocation;
         k->dev = (uint8_t)d;
         k->mark = 0;
-        k->usage = (uint8_t)s_info[i].VdUsage;
-        k->locked = 0;
-        k->lock_flags = 0;
+        k->usage = (uint8_t)s_info[i].VdUsage; /* unlocked: a free record is all zero */
         k->next = k->prev = k->res = NIL;
         if (r >= 0) {
             kresource *res = &s_res[r];
@@ -478,12 +476,11 @@ vd_ntstatus_t vd_kernel_deallocate(uint32_t hDevice, const vd_kernel_deallocate_
     int32_t d;
     uint32_t i, n;
 
-    /* A removed device is refused before waiting; the wait may end in a recovery that
-     * removes it (nothing is freed under the GPU). */
-    if (sync_device(hDevice) == STATUS_DEVICE_REMOVED)
-        return STATUS_DEVICE_REMOVED;
-    vd_render_wait_device(hDevice);
-    take_recoveries();
+    /* Nothing is freed under the GPU: wait for the device's submission (none for a device
+     * already removed: its submission ended in the recovery that removed it); the wait may
+     * itself end in a recovery that removes the device. */
+    if (vd_render_wait_device(hDevice))
+        take_recoveries();
     d = device_slot(hDevice);
     if (d < 0 || args == NULL)
         return STATUS_INVALID_PARAMETER;

@@ -254,11 +254,14 @@ static void wait_idle(void)
     }
 }
 
-void vd_render_wait_device(uint32_t hDevice)
+int vd_render_wait_device(uint32_t hDevice)
 {
+    if (!s.started) /* nothing ever ran: nothing to wait for, nothing recovered */
+        return 0;
     (void)vd_render_poll();
     if (s.inflight && s.inflight_dev == hDevice)
         wait_idle();
+    return s.pending.timeouts != 0 || s.pending.faulted != 0;
 }
 
 vd_ntstatus_t vd_render_wait_allocation(uint32_t hAllocation, int nowait)

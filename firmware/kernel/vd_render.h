@@ -127,8 +127,9 @@ int vd_render_take_recovery(vd_render_recovery *r);
 int vd_render_adapter_removed(void);
 
 /* Wait until the submission of hDevice on the GPU, if any, has completed (or was
- * recovered): nothing is freed or moved under the GPU. */
-void vd_render_wait_device(uint32_t hDevice);
+ * recovered): nothing is freed or moved under the GPU. Returns 1 when a recovery waits to
+ * be taken (vd_render_take_recovery). */
+int vd_render_wait_device(uint32_t hDevice);
 
 /*
  * Before the CPU touches an allocation (LOCK): if the submission on the GPU lists it, wait
