@@ -1,5 +1,6 @@
 # vidalloc: thin dispatcher. Each area's rules live beside it (*/*.mk); outputs go to build/.
-# Verbs: deps demo sim test lint formal bench bitstream prog fuzz clean.  V=1 shows commands.
+# Verbs: deps demo sim test lint formal bench bitstream prog fuzz clean (and targets, layers,
+# regs, host-lib, install).  V=1 shows commands.
 # TARGET=<name> picks a build target of spec/targets/ for sim and bitstream (make targets).
 
 BUILD      ?= build
@@ -32,7 +33,7 @@ endif
 .SUFFIXES:
 .DEFAULT_GOAL := help
 
-.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs targets targets-check
+.PHONY: help deps demo sim test lint formal bench bitstream prog fuzz clean regs targets targets-check layers
 
 help:
 	@echo "vidalloc make verbs:"
@@ -41,13 +42,16 @@ help:
 	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim; TARGET=minimal:"
 	@echo "             $(BUILD)/sim-minimal/; VRAM_BYTES=4194304: target sim with 4 MiB of VRAM)"
 	@echo "  targets    the build targets of spec/targets/: blocks, FEATURES word, sizes, board"
-	@echo "  test       regs check, lint, unit, RTL, formal, co-simulation, fuzz smoke, UP5K fit"
+	@echo "  test       regs check, layers, lint, unit, install check, RTL, formal, co-simulation,"
+	@echo "             fuzz smoke, UP5K fit"
+	@echo "  layers     every #include points down a layer (docs/architecture.md)"
+	@echo "  host-lib   libvidalloc, the vidalloc CLI, the demo; install PREFIX=... (install-check)"
 	@echo "  lint       verilator --lint-only -Wall over the SoC, once per build target"
 	@echo "  bench      all figures: sim speed, bench-alloc, bench-host, GPU FILL/COPY throughput"
 	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
 	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
-	@echo "  formal     bounded + induction proofs: arbiter, memctl protection, GPU reset"
+	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl"
 	@echo "  fuzz       libFuzzer on the request decoder and frame path (FUZZ_SECONDS=300)"
 	@echo "  clean      remove $(BUILD)/"
 	@echo "Options: V=1 (show commands), BUILD=dir, TARGET=name, VERILATOR=..., RV_PREFIX=..."
