@@ -4,9 +4,16 @@ flash, the firmware prints its banner over the RTL UART and then serves framed r
 import re
 import struct
 import subprocess
+import tomllib
+from pathlib import Path
 
 from conftest import (E_INVALIDARG, FW_IMG, MSG, RESPONSE, S_OK, SIM, WIRE_VERSION,
                       WireClient, cobs_decode, cobs_encode, crc32c, frame, unframe)
+
+# The version is written once, in spec/soc.toml: the banner, SYSCTL.VERSION and HELLO show it.
+SPEC = tomllib.loads((Path(__file__).resolve().parents[2] / "spec/soc.toml").read_text())
+VERSION = SPEC["soc"]["version"]
+MAJOR, MINOR, PATCH = (int(x) for x in VERSION.split("."))
 
 SOC_ID = 0x5644414C  # "VDAL"
 CLK_HZ = 12000000
@@ -28,7 +35,7 @@ def test_python_codec_self_check():
 
 def test_banner_over_pty(sim_booted):
     out = sim_booted.read_until(b"ready\r\n").decode("ascii", "replace")
-    assert re.search(r"^vidalloc firmware 0\.1\.0", out, re.M), out
+    assert re.search(r"^vidalloc firmware " + re.escape(VERSION) + r"\+", out, re.M), out
     assert "VDAL" in out          # SYSCTL.ID read by the firmware over the bus
     assert "12000000" in out      # SYSCTL.CLK_HZ
     assert "features 0x0000001f" in out  # SYSCTL.FEATURES of target sim: every block
@@ -60,12 +67,14 @@ def test_protocol_exchange(sim_booted):
     p = w.call(MSG["HELLO"], 100, struct.pack("<II", WIRE_VERSION, 0))
     assert len(p) == 88  # version 1's 64 bytes, then features and the kernel's limits
     hr, ver, max_payload, window, soc_id, soc_ver, clk, vram = struct.unpack_from("<iIIIIIII", p)
-    max_allocs_per_call, max_allocations, max_resources, max_devices = struct.unpack_from("<4I", p, 68)
+    features, max_allocs_per_call, max_allocations, max_resources, max_devices = \
+        struct.unpack_from("<5I", p, 64)
+    assert features == 0x1F  # SYSCTL.FEATURES of target sim: UART TIMER SPIFLASH MEMCTL GPU
     assert (max_allocs_per_call, max_allocations, max_resources, max_devices) == (8, 128, 32, 4)
     assert (hr, ver, max_payload, window) == (S_OK, WIRE_VERSION, 1024, 2)
     assert (soc_id, clk, vram) == (SOC_ID, CLK_HZ, 65536)
-    assert soc_ver >> 16 == 0 and (soc_ver >> 8) & 0xFF == 1       # 0.1.x
-    assert p[32:].split(b"\0")[0].decode().startswith("0.1.0+")
+    assert soc_ver == (MAJOR << 16) | (MINOR << 8) | PATCH          # SYSCTL.VERSION
+    assert p[32:64].split(b"\0")[0].decode().startswith(VERSION + "+")
 
     p = w.call(MSG["OPEN_DEVICE"], 101)
     hr, hdev = struct.unpack("<iI", p)
