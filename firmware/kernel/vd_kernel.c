@@ -144,6 +144,25 @@ static int32_t owned_slot(int32_t d, D3DKMT_HANDLE hAllocation)
     return (a >= 0 && s_alloc[a].dev == (uint32_t)d) ? a : -1;
 }
 
+/*
+ * The allocation a READ, WRITE or UNLOCK names: a live, locked allocation of an open device.
+ * *slot = its record's index. STATUS_DEVICE_REMOVED, STATUS_INVALID_PARAMETER.
+ */
+static vd_ntstatus_t locked_slot(uint32_t hDevice, D3DKMT_HANDLE hAllocation, int32_t *slot)
+{
+    int32_t d = device_slot(hDevice), a;
+
+    if (d < 0)
+        return STATUS_INVALID_PARAMETER;
+    if (s_dev_removed[d])
+        return STATUS_DEVICE_REMOVED;
+    a = owned_slot(d, hAllocation);
+    if (a < 0 || !s_alloc[a].locked)
+        return STATUS_INVALID_PARAMETER;
+    *slot = a;
+    return STATUS_SUCCESS;
+}
+
 /* Memory-segment content is lost at a timeout: zero every allocation resident in VRAM. */
 static void purge_vram(void)
 {
@@ -629,10 +648,10 @@ vd_ntstatus_t vd_kernel_lock(uint32_t hDevice, D3DKMT_HANDLE hAllocation, uint32
     int32_t a;
     kalloc *k;
 
-    if (st == STATUS_DEVICE_REMOVED)
-        return st;
+    if (!NT_SUCCESS(st))
+        return st; /* removed, or not an open device */
     a = owned_slot(device_slot(hDevice), hAllocation);
-    if (!NT_SUCCESS(st) || a < 0)
+    if (a < 0)
         return STATUS_INVALID_PARAMETER;
     k = &s_alloc[a];
     if ((flags & ~VD_LOCK_VALID_MASK) != 0 ||
@@ -657,13 +676,11 @@ vd_ntstatus_t vd_kernel_lock(uint32_t hDevice, D3DKMT_HANDLE hAllocation, uint32
 
 vd_ntstatus_t vd_kernel_unlock(uint32_t hDevice, D3DKMT_HANDLE hAllocation)
 {
-    int32_t d = device_slot(hDevice), a;
+    int32_t a = 0;
+    vd_ntstatus_t st = locked_slot(hDevice, hAllocation, &a);
 
-    if (d >= 0 && s_dev_removed[d])
-        return STATUS_DEVICE_REMOVED;
-    a = d < 0 ? -1 : owned_slot(d, hAllocation);
-    if (a < 0 || !s_alloc[a].locked)
-        return STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(st))
+        return st;
     s_alloc[a].locked = 0;
     s_alloc[a].lock_flags = 0;
     return STATUS_SUCCESS;
@@ -672,14 +689,12 @@ vd_ntstatus_t vd_kernel_unlock(uint32_t hDevice, D3DKMT_HANDLE hAllocation)
 vd_ntstatus_t vd_kernel_map_range(uint32_t hDevice, D3DKMT_HANDLE hAllocation, uint32_t offset,
                                   uint32_t length, int write, uint32_t *vram_offset)
 {
-    int32_t d = device_slot(hDevice), a;
+    int32_t a = 0;
+    vd_ntstatus_t st = locked_slot(hDevice, hAllocation, &a);
     const kalloc *k;
 
-    if (d >= 0 && s_dev_removed[d])
-        return STATUS_DEVICE_REMOVED;
-    a = d < 0 ? -1 : owned_slot(d, hAllocation);
-    if (a < 0 || !s_alloc[a].locked)
-        return STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(st))
+        return st;
     k = &s_alloc[a];
     if (k->lock_flags & (write ? D3DDDILOCK_READONLY : D3DDDILOCK_WRITEONLY))
         return STATUS_INVALID_PARAMETER;

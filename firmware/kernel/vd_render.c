@@ -125,7 +125,9 @@ static void tdr_prune(uint32_t now)
     s.tdr_n = n;
 }
 
-/* A fault or bad command removes the device whose submission it was (once). */
+/* A fault or bad command removes the device whose submission it was (once). One scheduler
+ * call recovers at most once and the kernel takes after every call, so the list never holds
+ * more than one entry; its VD_MAX_DEVICES slots are room to spare, not a limit reached. */
 static void record_faulted(uint32_t hDevice)
 {
     uint32_t i;
@@ -135,8 +137,6 @@ static void record_faulted(uint32_t hDevice)
             return;
     if (s.pending.faulted < VD_MAX_DEVICES)
         s.pending.faulted_dev[s.pending.faulted++] = hDevice;
-    else
-        s.pending.timeouts++; /* cannot happen (one per open device); remove all, safely */
 }
 
 static void recover(enum recover_kind kind)
@@ -399,9 +399,7 @@ vd_ntstatus_t vd_render_submit(const vd_render_args *a, const vd_render_slot *sl
     uint32_t id, timeouts, faulted;
 
     *fence = 0;
-    st = vd_render_check(a);
-    if (NT_SUCCESS(st))
-        st = check_patches(a, slot);
+    st = check_patches(a, slot); /* the shape passed vd_render_check already */
     if (NT_SUCCESS(st))
         st = check_commands(a);
     if (!NT_SUCCESS(st))

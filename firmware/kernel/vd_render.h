@@ -88,11 +88,12 @@ void vd_render_restart(void);
 vd_ntstatus_t vd_render_check(const vd_render_args *a);
 
 /*
- * DxgkDdiRender + DxgkDdiPatch + DxgkDdiSubmitCommand, for a submission whose allocation
- * list the kernel validated and resolved into slot[0 .. NumAllocations). Checks the rest
- * (vd_render_check, then STATUS_INVALID_PARAMETER: a patch naming entry 0 or past the list
- * or a NULL entry, a PatchOffset not a word inside the commands or on an opcode word, an
- * AllocationOffset past the allocation, an unknown opcode, reserved opcode bits, a FENCE),
+ * DxgkDdiRender + DxgkDdiPatch + DxgkDdiSubmitCommand, for a submission vd_render_check
+ * accepted and whose allocation list the kernel validated and resolved into
+ * slot[0 .. NumAllocations). Checks the rest (STATUS_INVALID_PARAMETER: a patch naming
+ * entry 0 or past the list or a NULL entry, a PatchOffset not a word inside the commands or
+ * on an opcode word, an AllocationOffset past the allocation, an unknown opcode, reserved
+ * opcode bits, a FENCE),
  * waits for the previous submission, then queues the commands and a FENCE and rings the
  * doorbell. *fence = its fence id (0 on failure). STATUS_DEVICE_REMOVED when the wait ended
  * in a recovery that removed a->hDevice.
