@@ -24,6 +24,7 @@ typedef struct vd_sim_config {
     const char *firmware;   /* firmware flash image (vidalloc-fw.img); NULL = empty flash */
     uint32_t    baud;       /* serial line rate; 0 = the board's default (VD_UART_BOOT_BAUD) */
     const char *trace;      /* FST waveform path, or NULL */
+    uint32_t    host_mem;   /* PCIe: bytes of simulated host memory; 0 = VD_PCIE_SHM_HOST_MEM */
 } vd_sim_config;
 
 /* Returns NULL on failure with a message in err (errlen bytes). */
@@ -31,7 +32,8 @@ vd_sim *vd_sim_create(const vd_sim_config *cfg, char *err, size_t errlen);
 void vd_sim_destroy(vd_sim *sim);
 
 /* Flags of vd_sim_run. */
-#define VD_SIM_RUN_UNTIL_TX 0x1u /* return as soon as a byte from the board is queued */
+#define VD_SIM_RUN_UNTIL_TX  0x1u /* return as soon as a byte from the board is queued */
+#define VD_SIM_RUN_UNTIL_MSI 0x2u /* return as soon as the endpoint has sent an MSI */
 
 /* Run up to max_cycles clock cycles. Returns the number run; stops early on a CPU trap
  * (see vd_sim_trapped) or, with VD_SIM_RUN_UNTIL_TX, when output is available. */
@@ -43,6 +45,18 @@ void vd_sim_uart_push(vd_sim *sim, const void *data, size_t len);
 size_t vd_sim_uart_pop(vd_sim *sim, void *buf, size_t cap);
 /* Bytes pushed but not yet fully driven onto the line. */
 size_t vd_sim_uart_pending(const vd_sim *sim);
+
+/* ---- PCIe (a target with the endpoint; sim/pcie_rc.h): the root-complex model has
+ * enumerated it at creation (BAR0, bus mastering, MSI). Host memory is a buffer of this
+ * process, at bus address *bus_base. */
+uint8_t *vd_sim_pcie_host_mem(vd_sim *sim, uint32_t *size, uint32_t *bus_base);
+/* Posted MWr32 to BAR0 + offset (queued; it reaches the endpoint as the model runs). */
+void vd_sim_pcie_write32(vd_sim *sim, uint32_t offset, uint32_t value);
+/* MRd32 of BAR0 + offset: runs the model until the completion (at most max_cycles).
+ * 0 with *value set, -1 on an error completion or a timeout. */
+int vd_sim_pcie_read32(vd_sim *sim, uint32_t offset, uint32_t *value, uint64_t max_cycles);
+uint64_t vd_sim_pcie_msi_count(const vd_sim *sim);
+int vd_sim_has_pcie(const vd_sim *sim); /* 1 when this SoC has the endpoint */
 
 uint64_t vd_sim_cycles(const vd_sim *sim);
 uint32_t vd_sim_clk_hz(void);                /* the board clock (VD_CLK_HZ) */

@@ -89,6 +89,8 @@ enum vd_wire_type {
     VD_MSG_UNLOCK       = 0x13, /* vd_wire_lock_req -> vd_wire_status_rsp */
     VD_MSG_READ         = 0x14, /* vd_wire_rw_req -> vd_wire_read_rsp + data */
     VD_MSG_WRITE        = 0x15, /* vd_wire_rw_req + data -> vd_wire_status_rsp */
+    VD_MSG_DMA_READ     = 0x16, /* vd_wire_dma_req -> vd_wire_status_rsp (links with DMA) */
+    VD_MSG_DMA_WRITE    = 0x17, /* vd_wire_dma_req -> vd_wire_status_rsp (links with DMA) */
     VD_MSG_QUERY        = 0x20, /* vd_wire_query_req -> vd_wire_query_rsp + data */
     VD_MSG_RENDER       = 0x30, /* vd_wire_render_req + parts -> vd_wire_render_rsp */
     VD_MSG_FENCE        = 0x31, /* vd_wire_fence_req -> vd_wire_fence_rsp */
@@ -214,6 +216,23 @@ typedef struct vd_wire_read_rsp {   /* followed by `length` bytes (padded to 4) 
     int32_t  hr;
     uint32_t length;
 } vd_wire_read_rsp;
+
+/* ---- DMA_READ / DMA_WRITE: a range of a locked allocation moved by the device's DMA
+ * between VRAM and host memory (PCIe; vd_queue.h). DMA_READ copies VRAM -> host_addr,
+ * DMA_WRITE host_addr -> VRAM; the response is sent once the data has moved. The same
+ * rules as READ/WRITE (locked by this device, inside the allocation) plus: host_addr and
+ * length are multiples of 4, length 4..VD_WIRE_MAX_DMA, and [host_addr, host_addr +
+ * length) lies inside the host's DMA region (BAR0 HOST_WIN_*), else E_INVALIDARG with
+ * nothing moved. Over a link without DMA (the UART): E_FAIL (STATUS_NOT_SUPPORTED). ---- */
+#define VD_WIRE_MAX_DMA 0x100000u       /* bytes per DMA_READ / DMA_WRITE (1 MiB) */
+typedef struct vd_wire_dma_req {
+    uint32_t hDevice;
+    uint32_t hAllocation;
+    uint32_t offset;                /* bytes from the allocation's start */
+    uint32_t length;                /* bytes */
+    uint32_t host_addr;             /* bus address in host memory (32-bit: MRd32/MWr32) */
+    uint32_t reserved;              /* 0 */
+} vd_wire_dma_req;
 
 /* ---- QUERY: co-verification (what the kernel and miniport hold) ---- */
 enum vd_wire_query {
@@ -422,6 +441,7 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_lock_req) == 16, "lock req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_lock_rsp) == 8, "lock rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_rw_req) == 16, "rw req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_read_rsp) == 8, "read rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_dma_req) == 24, "dma req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_req) == 16, "query req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_rsp) == 16, "query rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
