@@ -302,7 +302,8 @@ module vd_pcie_ep #(
     reg  [LW-1:0] rd_addr_q;
     reg  [18:0] rd_left_q;                // words still to read
     wire [31:0] rf_w0 = rf_mem[rf_rp_q];
-    wire [31:0] rf_w1 = rf_mem[rf_rp_q + 2'd1];
+    wire [1:0]  rf_rp1 = rf_rp_q + 2'd1;   // wraps (an index expression might not)
+    wire [31:0] rf_w1 = rf_mem[rf_rp1];
 
     // Beats.
     wire        d_two  = t_left_q > 11'd1;
