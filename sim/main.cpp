@@ -149,6 +149,11 @@ int main(int argc, char **argv) {
     }
     if (!expect.empty()) uart.expect(expect);
 
+    // Before the shared memory exists: a signal from here on ends the loop, which removes it.
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
+
     board.pcie().configure(rc_cfg);
     PcieShmLink shm;
     if (!pcie_name.empty()) {
@@ -158,10 +163,6 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
-
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::signal(SIGPIPE, SIG_IGN);
 
     board.start(trace_path);
     PcieRc &rc = board.pcie();
