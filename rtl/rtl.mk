@@ -15,7 +15,7 @@ $(PICORV32_V): $(VENV)/.stamp-requirements
 RTL_CORE_SRCS := rtl/soc/vd_soc.v rtl/cpu/vd_cpu.v rtl/bootrom/vd_bootrom.v \
                  rtl/sysctl/vd_sysctl.v rtl/timer/vd_timer.v rtl/spiflash/vd_spiflash.v \
                  $(wildcard rtl/memctl/*.v) $(wildcard rtl/gpu/*.v) \
-                 $(wildcard rtl/uart/*.v) $(wildcard rtl/common/*.v)
+                 $(wildcard rtl/uart/*.v) $(wildcard rtl/common/*.v) $(wildcard rtl/pcie/*.v)
 RTL_SIM_SRCS  := $(RTL_CORE_SRCS) rtl/mem/vd_spram32.v $(PICORV32_V)
 RTL_WAIVERS   := $(wildcard rtl/*.vlt rtl/*/*.vlt)
 # PicoRV32 declares a timescale; ours need none (no delays), so give them the same default.

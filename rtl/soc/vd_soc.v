@@ -9,7 +9,13 @@
 // acknowledged in the cycle after the grant (with the read data), so it takes two cycles
 // when the RAM is free and up to PORTS-1 more while other masters use it.
 //
-// Build targets (spec/targets/, docs/targets.md) set the parameters: the sizes, and HAS_GPU.
+// PCIe (HAS_PCIE = 1, the sim target): the endpoint vd_pcie_ep (rtl/pcie/, docs/pcie.md) on
+// the pcie_* ports, its register block, PCIE_BUF (a dual-port RAM: the CPU's port is a
+// two-cycle target like the boot ROM, the endpoint's DMA engine has the other) and the
+// memory controller's host-DMA port. With HAS_PCIE = 0 none of it exists: the tx stream is
+// idle, rx is never ready, the DMA port is tied off, PCIE and PCIE_BUF are unmapped.
+//
+// Build targets (spec/targets/, docs/targets.md) set the parameters: the sizes, HAS_GPU, HAS_PCIE.
 // Without the GPU command block (HAS_GPU = 0) it is not instantiated, the memory
 // controller's GPU port is tied off like the DMA and scanout ports, IRQ_GPU is 0, and the
 // GPU register block's addresses are unmapped (acknowledged with 0, BUSERR). SYSCTL.FEATURES
@@ -21,6 +27,7 @@ module vd_soc #(
     parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,             // GPU command block (0: left out)
+    parameter HAS_PCIE     = 0,             // PCIe endpoint and PCIE_BUF (0: left out)
     parameter BOOTROM_INIT = "bootrom.hex"
 ) (
     input  wire clk_i,
@@ -31,7 +38,28 @@ module vd_soc #(
     output wire flash_sck_o,
     output wire flash_mosi_o,
     input  wire flash_miso_i,
-    output wire trap_o
+    output wire trap_o,
+    // PCIe TLP streams and configuration sideband (docs/pcie.md); unused without HAS_PCIE
+    input  wire        pcie_rx_valid_i,
+    output wire        pcie_rx_ready_o,
+    input  wire        pcie_rx_first_i,
+    input  wire        pcie_rx_last_i,
+    input  wire [63:0] pcie_rx_dat_i,
+    input  wire [7:0]  pcie_rx_be_i,
+    output wire        pcie_tx_valid_o,
+    input  wire        pcie_tx_ready_i,
+    output wire        pcie_tx_first_o,
+    output wire        pcie_tx_last_o,
+    output wire [63:0] pcie_tx_dat_o,
+    output wire [7:0]  pcie_tx_be_o,
+    input  wire [31:0] pcie_cfg_bar0_i,
+    input  wire        pcie_cfg_bus_master_i,
+    input  wire [2:0]  pcie_cfg_mps_i,
+    input  wire [2:0]  pcie_cfg_mrrs_i,
+    input  wire [15:0] pcie_cfg_req_id_i,
+    input  wire        pcie_cfg_msi_en_i,
+    input  wire [31:0] pcie_cfg_msi_addr_i,
+    input  wire [15:0] pcie_cfg_msi_data_i
 );
     localparam FW_WORDS   = FW_RAM_BYTES / 4;
     localparam VRAM_WORDS = VRAM_BYTES / 4;
@@ -39,6 +67,8 @@ module vd_soc #(
     localparam FW_AW      = $clog2(FW_WORDS);
     localparam VRAM_AW    = $clog2(VRAM_WORDS);
     localparam ROM_AW     = $clog2(ROM_WORDS);
+    localparam BUF_WORDS  = `VD_PCIE_BUF_SIZE / 4;
+    localparam BUF_AW     = $clog2(BUF_WORDS);
     localparam [31:0] FW_BASE      = `VD_FW_RAM_BASE;
     localparam [31:0] VRAM_BASE    = `VD_VRAM_BASE;
     localparam [31:0] ROM_BASE     = `VD_BOOTROM_BASE;
@@ -49,6 +79,8 @@ module vd_soc #(
     localparam [31:0] SPI_BASE     = `VD_SPIFLASH_BASE;
     localparam [31:0] MEMCTL_BASE  = `VD_MEMCTL_BASE;
     localparam [31:0] GPU_BASE     = `VD_GPU_BASE;
+    localparam [31:0] PCIE_BASE    = `VD_PCIE_BASE;
+    localparam [31:0] BUF_BASE     = `VD_PCIE_BUF_BASE;
 
     // Interrupt lines (spec/soc.toml [irq]). EBREAK is the core's own; BUSERR is shared by
     // the core (misaligned access) and the bus decoder. The others are masked in the core.
@@ -58,10 +90,12 @@ module vd_soc #(
     localparam [31:0] IRQ_TIMER  = `VD_IRQ_TIMER;
     localparam [31:0] IRQ_MEMCTL = `VD_IRQ_MEMCTL;
     localparam [31:0] IRQ_GPU    = `VD_IRQ_GPU;
+    localparam [31:0] IRQ_PCIE   = `VD_IRQ_PCIE;
     localparam [31:0] IRQ_USED   = (32'd1 << IRQ_EBREAK[4:0]) | (32'd1 << IRQ_BUSERR[4:0])
                                  | (32'd1 << IRQ_UART[4:0])   | (32'd1 << IRQ_TIMER[4:0])
                                  | (32'd1 << IRQ_MEMCTL[4:0])
-                                 | (HAS_GPU != 0 ? 32'd1 << IRQ_GPU[4:0] : 32'd0);
+                                 | (HAS_GPU != 0 ? 32'd1 << IRQ_GPU[4:0] : 32'd0)
+                                 | (HAS_PCIE != 0 ? 32'd1 << IRQ_PCIE[4:0] : 32'd0);
 
     // SYSCTL.FEATURES: one bit per block this configuration has (spec/regs/sysctl.toml).
     // tools/target.py derives the same word from a target's block list; the SoC bench checks
@@ -69,7 +103,8 @@ module vd_soc #(
     localparam [31:0] FEATURES = `VD_SYSCTL_FEATURES_UART_MASK | `VD_SYSCTL_FEATURES_TIMER_MASK
                                | `VD_SYSCTL_FEATURES_SPIFLASH_MASK
                                | `VD_SYSCTL_FEATURES_MEMCTL_MASK
-                               | (HAS_GPU != 0 ? `VD_SYSCTL_FEATURES_GPU_MASK : 32'd0);
+                               | (HAS_GPU != 0 ? `VD_SYSCTL_FEATURES_GPU_MASK : 32'd0)
+                               | (HAS_PCIE != 0 ? `VD_SYSCTL_FEATURES_PCIE_MASK : 32'd0);
 
     wire sys_rst;
 
@@ -131,23 +166,31 @@ module vd_soc #(
     wire sel_spi    = in_periph && mem_addr[15:12] == SPI_BASE[15:12];
     wire sel_memctl = in_periph && mem_addr[15:12] == MEMCTL_BASE[15:12];
     wire sel_gpu    = in_periph && mem_addr[15:12] == GPU_BASE[15:12];
-    // Without the GPU its block is unmapped: left to sel_none (acknowledged with 0, BUSERR).
+    wire sel_pcie   = HAS_PCIE != 0 && in_periph && mem_addr[15:12] == PCIE_BASE[15:12];
+    wire sel_buf    = HAS_PCIE != 0 && mem_addr[31:BUF_AW+2] == BUF_BASE[31:BUF_AW+2];
+    // Without the GPU (PCIe) its block (and PCIE_BUF) is unmapped: left to sel_none
+    // (acknowledged with 0, BUSERR).
     wire sel_none   = !(sel_fw || sel_vram || sel_rom || sel_sysctl || sel_uart || sel_timer
-                        || sel_spi || sel_memctl || (HAS_GPU != 0 && sel_gpu));
+                        || sel_spi || sel_memctl || (HAS_GPU != 0 && sel_gpu) || sel_pcie
+                        || sel_buf);
 
     generate
         if (FW_RAM_BYTES != 4 << FW_AW || VRAM_BYTES != 4 << VRAM_AW
             || `VD_BOOTROM_SIZE != 4 << ROM_AW || FW_BASE[FW_AW+1:0] != 0
-            || VRAM_BASE[VRAM_AW+1:0] != 0 || ROM_BASE[ROM_AW+1:0] != 0) begin : g_bad_region
+            || VRAM_BASE[VRAM_AW+1:0] != 0 || ROM_BASE[ROM_AW+1:0] != 0
+            || `VD_PCIE_BUF_SIZE != 4 << BUF_AW || BUF_BASE[BUF_AW+1:0] != 0) begin : g_bad_region
             initial $fatal(1, "vd_soc: a memory region is not a power of two aligned to its size");
         end
         if (HAS_GPU != 0 && HAS_GPU != 1) begin : g_bad_has
             initial $fatal(1, "vd_soc: HAS_GPU is 0 or 1");
         end
+        if (HAS_PCIE != 0 && HAS_PCIE != 1) begin : g_bad_has_pcie
+            initial $fatal(1, "vd_soc: HAS_PCIE is 0 or 1");
+        end
     endgenerate
 
-    localparam S_FW = 0, S_VRAM = 1, S_ROM = 2;
-    reg [2:0] sel_q;                        // memory read by the access being acknowledged
+    localparam S_FW = 0, S_VRAM = 1, S_ROM = 2, S_BUF = 3;
+    reg [3:0] sel_q;                        // memory read by the access being acknowledged
     reg       buserr_q;
 
     // VRAM: the CPU holds mem_valid, address, data and strobes until mem_ready, so a VRAM
@@ -161,20 +204,20 @@ module vd_soc #(
             pend_q   <= 1'b0;
             fast_q   <= 1'b0;
             vwack_q  <= 1'b0;
-            sel_q    <= 3'b0;
+            sel_q    <= 4'b0;
             buserr_q <= 1'b0;
         end else begin
             pend_q   <= req && !sel_vram;
             fast_q   <= la_fw;
             vwack_q  <= vram_gnt && we;
             buserr_q <= req && sel_none;
-            if (req) sel_q <= {sel_rom, sel_vram, sel_fw};
+            if (req) sel_q <= {sel_buf, sel_rom, sel_vram, sel_fw};
         end
     end
     assign mem_ready = pend_q || fast_q || vram_ack;
 
     // ---------------------------------------------------------------- memories
-    wire [31:0] fw_rdata, vram_rdata, rom_rdata;
+    wire [31:0] fw_rdata, vram_rdata, rom_rdata, buf_rdata;
 
     // The look-ahead access and a two-cycle request never fall in the same cycle (the CPU
     // announces the next access only once the current one is over).
@@ -263,9 +306,13 @@ module vd_soc #(
     wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault;
     wire [VRAM_AW:0] gpu_addr;
     wire [31:0] gpu_wdata;
-    // Ports not used yet: host DMA (for the PCIe endpoint model) and scanout. Their grants,
-    // read-valids and the counters behind them stay 0; the synthesis tools remove that logic.
+    // Host DMA: the PCIe endpoint's DMA engine (tied off without it). Scanout: not used yet;
+    // its grant, read-valid and counters stay 0 and the synthesis tools remove that logic.
     wire        dma_gnt, dma_rvalid, scan_gnt, scan_rvalid;
+    wire        dma_req;
+    wire [3:0]  dma_we;
+    wire [VRAM_AW-1:0] dma_addr;
+    wire [31:0] dma_wdata;
 
     vd_memctl #(.VRAM_BYTES(VRAM_BYTES)) u_memctl (
         .clk_i       (clk_i),
@@ -291,10 +338,10 @@ module vd_soc #(
         .gpu_gnt_o   (gpu_gnt),
         .gpu_rvalid_o(gpu_rvalid),
         .gpu_fault_o (gpu_fault),
-        .dma_req_i   (1'b0),             // tied off: no host DMA master yet (PCIe model)
-        .dma_we_i    (4'b0),
-        .dma_addr_i  ({VRAM_AW{1'b0}}),
-        .dma_wdata_i (32'b0),
+        .dma_req_i   (dma_req),
+        .dma_we_i    (dma_we),
+        .dma_addr_i  (dma_addr),
+        .dma_wdata_i (dma_wdata),
         .dma_gnt_o   (dma_gnt),
         .dma_rvalid_o(dma_rvalid),
         .scan_req_i  (1'b0),             // tied off: no scanout engine yet
@@ -347,6 +394,98 @@ module vd_soc #(
         end
     endgenerate
 
+    // ---------------------------------------------------------------- PCIe
+    wire [31:0] pcie_rdata;
+    wire        pcie_ack, pcie_irq;
+    generate
+        if (HAS_PCIE != 0) begin : g_pcie
+            wire             pb_en, pb_we;
+            wire [BUF_AW-1:0] pb_addr;
+            wire [31:0]      pb_wdata, pb_rdata;
+
+            // CPU port: a two-cycle target (request, then acknowledge with the read data).
+            vd_pcie_buf #(.WORDS(BUF_WORDS)) u_pcie_buf (
+                .clk_i    (clk_i),
+                .a_en_i   (req && sel_buf),
+                .a_we_i   (mem_wstrb),
+                .a_addr_i (mem_addr[BUF_AW+1:2]),
+                .a_wdata_i(mem_wdata),
+                .a_rdata_o(buf_rdata),
+                .b_en_i   (pb_en),
+                .b_we_i   (pb_we),
+                .b_addr_i (pb_addr),
+                .b_wdata_i(pb_wdata),
+                .b_rdata_o(pb_rdata)
+            );
+
+            vd_pcie_ep #(.VRAM_BYTES(VRAM_BYTES), .FEATURES(FEATURES)) u_pcie (
+                .clk_i           (clk_i),
+                .rst_i           (sys_rst),
+                .req_i           (req && sel_pcie),
+                .we_i            (we),
+                .addr_i          (mem_addr[11:0]),
+                .wdata_i         (mem_wdata),
+                .ack_o           (pcie_ack),
+                .rdata_o         (pcie_rdata),
+                .irq_o           (pcie_irq),
+                .rx_valid_i      (pcie_rx_valid_i),
+                .rx_ready_o      (pcie_rx_ready_o),
+                .rx_first_i      (pcie_rx_first_i),
+                .rx_last_i       (pcie_rx_last_i),
+                .rx_dat_i        (pcie_rx_dat_i),
+                .rx_be_i         (pcie_rx_be_i),
+                .tx_valid_o      (pcie_tx_valid_o),
+                .tx_ready_i      (pcie_tx_ready_i),
+                .tx_first_o      (pcie_tx_first_o),
+                .tx_last_o       (pcie_tx_last_o),
+                .tx_dat_o        (pcie_tx_dat_o),
+                .tx_be_o         (pcie_tx_be_o),
+                .cfg_bar0_i      (pcie_cfg_bar0_i),
+                .cfg_bus_master_i(pcie_cfg_bus_master_i),
+                .cfg_mps_i       (pcie_cfg_mps_i),
+                .cfg_mrrs_i      (pcie_cfg_mrrs_i),
+                .cfg_req_id_i    (pcie_cfg_req_id_i),
+                .cfg_msi_en_i    (pcie_cfg_msi_en_i),
+                .cfg_msi_addr_i  (pcie_cfg_msi_addr_i),
+                .cfg_msi_data_i  (pcie_cfg_msi_data_i),
+                .buf_en_o        (pb_en),
+                .buf_we_o        (pb_we),
+                .buf_addr_o      (pb_addr),
+                .buf_wdata_o     (pb_wdata),
+                .buf_rdata_i     (pb_rdata),
+                .dma_req_o       (dma_req),
+                .dma_we_o        (dma_we),
+                .dma_addr_o      (dma_addr),
+                .dma_wdata_o     (dma_wdata),
+                .dma_gnt_i       (dma_gnt),
+                .dma_rvalid_i    (dma_rvalid),
+                .dma_rdata_i     (vram_rdata)
+            );
+        end else begin : g_no_pcie
+            // No endpoint: rx never ready, tx idle, the DMA port tied off, no line, the
+            // register block and PCIE_BUF unmapped (sel_none).
+            assign pcie_rx_ready_o = 1'b0;
+            assign pcie_tx_valid_o = 1'b0;
+            assign pcie_tx_first_o = 1'b0;
+            assign pcie_tx_last_o  = 1'b0;
+            assign pcie_tx_dat_o   = 64'b0;
+            assign pcie_tx_be_o    = 8'b0;
+            assign dma_req   = 1'b0;
+            assign dma_we    = 4'b0;
+            assign dma_addr  = {VRAM_AW{1'b0}};
+            assign dma_wdata = 32'b0;
+            assign buf_rdata = 32'b0;
+            assign pcie_rdata = 32'b0;
+            assign pcie_ack  = 1'b0;
+            assign pcie_irq  = 1'b0;
+            wire unused_pcie = &{1'b0, pcie_rx_valid_i, pcie_rx_first_i, pcie_rx_last_i,
+                                 pcie_rx_dat_i, pcie_rx_be_i, pcie_tx_ready_i, pcie_cfg_bar0_i,
+                                 pcie_cfg_bus_master_i, pcie_cfg_mps_i, pcie_cfg_mrrs_i,
+                                 pcie_cfg_req_id_i, pcie_cfg_msi_en_i, pcie_cfg_msi_addr_i,
+                                 pcie_cfg_msi_data_i, dma_gnt, dma_rvalid};
+        end
+    endgenerate
+
     vd_spiflash u_spiflash (
         .clk_i  (clk_i),
         .rst_i  (sys_rst),
@@ -365,7 +504,7 @@ module vd_soc #(
     // Block acks always coincide with pend_q (fixed one-cycle latency); they are not needed
     // for the handshake, only the read data.
     wire unused_ok = &{1'b0, mem_instr, sysctl_ack, uart_ack, timer_ack, spi_ack,
-                       memctl_ack, gpu_ack, dma_gnt, dma_rvalid, scan_gnt, scan_rvalid,
+                       memctl_ack, gpu_ack, pcie_ack, scan_gnt, scan_rvalid,
                        la_addr[1:0]};
 
     // AND-OR read multiplexer (smaller than a priority mux). A register block's rdata_o is 0
@@ -376,7 +515,9 @@ module vd_soc #(
         mem_rdata = ({32{fast_q || sel_q[S_FW]}}     & fw_rdata)
                   | ({32{!fast_q && sel_q[S_VRAM]}}  & vram_rdata)
                   | ({32{!fast_q && sel_q[S_ROM]}}   & rom_rdata)
-                  | sysctl_rdata | uart_rdata | timer_rdata | spi_rdata | memctl_rdata | gpu_rdata;
+                  | ({32{!fast_q && sel_q[S_BUF]}}   & buf_rdata)
+                  | sysctl_rdata | uart_rdata | timer_rdata | spi_rdata | memctl_rdata | gpu_rdata
+                  | pcie_rdata;
     end
 
     // ---------------------------------------------------------------- interrupts
@@ -388,6 +529,7 @@ module vd_soc #(
         irq_lines[IRQ_TIMER[4:0]]  = timer_irq;
         irq_lines[IRQ_MEMCTL[4:0]] = memctl_irq;
         irq_lines[IRQ_GPU[4:0]]    = gpu_irq;
+        irq_lines[IRQ_PCIE[4:0]]   = pcie_irq;
     end
     assign irq = irq_lines;
 endmodule

@@ -38,7 +38,7 @@ def test_banner_over_pty(sim_booted):
     assert re.search(r"^vidalloc firmware " + re.escape(VERSION) + r"\+", out, re.M), out
     assert "VDAL" in out          # SYSCTL.ID read by the firmware over the bus
     assert "12000000" in out      # SYSCTL.CLK_HZ
-    assert "features 0x0000001f" in out  # SYSCTL.FEATURES of target sim: every block
+    assert "features 0x0000003f" in out  # SYSCTL.FEATURES of target sim: every block
     status, err = sim_booted.stop()
     assert status == 0, err
     assert re.search(r"\d+ cycles .* [\d.]+ M cycles/s", err), err
@@ -69,7 +69,7 @@ def test_protocol_exchange(sim_booted):
     hr, ver, max_payload, window, soc_id, soc_ver, clk, vram = struct.unpack_from("<iIIIIIII", p)
     features, max_allocs_per_call, max_allocations, max_resources, max_devices = \
         struct.unpack_from("<5I", p, 64)
-    assert features == 0x1F  # SYSCTL.FEATURES of target sim: UART TIMER SPIFLASH MEMCTL GPU
+    assert features == 0x3F  # SYSCTL.FEATURES of target sim: UART TIMER SPIFLASH MEMCTL GPU PCIE
     assert (max_allocs_per_call, max_allocations, max_resources, max_devices) == (8, 128, 32, 4)
     assert (hr, ver, max_payload, window) == (S_OK, WIRE_VERSION, 1024, 2)
     assert (soc_id, clk, vram) == (SOC_ID, CLK_HZ, 65536)

@@ -8,6 +8,7 @@ module vd_icebreaker_top #(
     parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,
+    parameter HAS_PCIE     = 0,             // the board has no PCIe: must stay 0
     parameter BOOTROM_INIT = "bootrom.hex"
 ) (
     input  wire CLK,
@@ -30,11 +31,18 @@ module vd_icebreaker_top #(
     end
 
     wire trap;
+    // The SoC's PCIe outputs (constant 0 without the endpoint), left unconnected.
+    wire        pcie_rx_ready, pcie_tx_valid, pcie_tx_first, pcie_tx_last;
+    wire [63:0] pcie_tx_dat;
+    wire [7:0]  pcie_tx_be;
+    wire unused_pcie = &{1'b0, pcie_rx_ready, pcie_tx_valid, pcie_tx_first, pcie_tx_last,
+                         pcie_tx_dat, pcie_tx_be};
 
     vd_soc #(
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
+        .HAS_PCIE    (HAS_PCIE),
         .BOOTROM_INIT(BOOTROM_INIT)
     ) u_soc (
         .clk_i       (CLK),
@@ -45,8 +53,21 @@ module vd_icebreaker_top #(
         .flash_sck_o (FLASH_SCK),
         .flash_mosi_o(FLASH_IO0),
         .flash_miso_i(FLASH_IO1),
-        .trap_o      (trap)
+        .trap_o      (trap),
+        // no PCIe on this board: streams idle, sideband 0 (bus mastering off)
+        .pcie_rx_valid_i(1'b0), .pcie_rx_ready_o(pcie_rx_ready), .pcie_rx_first_i(1'b0), .pcie_rx_last_i(1'b0),
+        .pcie_rx_dat_i(64'b0), .pcie_rx_be_i(8'b0),
+        .pcie_tx_valid_o(pcie_tx_valid), .pcie_tx_ready_i(1'b0), .pcie_tx_first_o(pcie_tx_first),
+        .pcie_tx_last_o(pcie_tx_last), .pcie_tx_dat_o(pcie_tx_dat), .pcie_tx_be_o(pcie_tx_be),
+        .pcie_cfg_bar0_i(32'b0), .pcie_cfg_bus_master_i(1'b0), .pcie_cfg_mps_i(3'b0),
+        .pcie_cfg_mrrs_i(3'b0), .pcie_cfg_req_id_i(16'b0), .pcie_cfg_msi_en_i(1'b0),
+        .pcie_cfg_msi_addr_i(32'b0), .pcie_cfg_msi_data_i(16'b0)
     );
+    generate
+        if (HAS_PCIE != 0) begin : g_bad_pcie
+            initial $fatal(1, "vd_icebreaker_top: the iCEBreaker has no PCIe (HAS_PCIE = 0)");
+        end
+    endgenerate
 
     assign LEDR_N = !trap;
     assign LEDG_N = por;

@@ -23,6 +23,7 @@
 module tb_vd_soc #(
     // The build target's configuration (tools/target.py params --format iverilog).
     parameter HAS_GPU         = 1,
+    parameter HAS_PCIE        = 0,
     parameter VRAM_BYTES      = `VD_VRAM_SIZE,
     parameter FW_RAM_BYTES    = `VD_FW_RAM_SIZE,
     parameter EXPECT_FEATURES = 0            // the target's FEATURES word: always given
@@ -51,6 +52,7 @@ module tb_vd_soc #(
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
+        .HAS_PCIE    (HAS_PCIE),
         .BOOTROM_INIT("tb_vd_soc_rom.hex")
     ) u_soc (
         .clk_i       (clk),
@@ -61,7 +63,15 @@ module tb_vd_soc #(
         .flash_sck_o (flash_sck),
         .flash_mosi_o(flash_mosi),
         .flash_miso_i(1'b1),           // the program expects 0xFF from a transfer
-        .trap_o      (trap)
+        .trap_o      (trap),
+        // the PCIe streams idle (tests/rtl/pcie/ tests the endpoint)
+        .pcie_rx_valid_i(1'b0), .pcie_rx_ready_o(), .pcie_rx_first_i(1'b0), .pcie_rx_last_i(1'b0),
+        .pcie_rx_dat_i(64'b0), .pcie_rx_be_i(8'b0),
+        .pcie_tx_valid_o(), .pcie_tx_ready_i(1'b1), .pcie_tx_first_o(), .pcie_tx_last_o(),
+        .pcie_tx_dat_o(), .pcie_tx_be_o(),
+        .pcie_cfg_bar0_i(32'b0), .pcie_cfg_bus_master_i(1'b0), .pcie_cfg_mps_i(3'b0),
+        .pcie_cfg_mrrs_i(3'b0), .pcie_cfg_req_id_i(16'b0), .pcie_cfg_msi_en_i(1'b0),
+        .pcie_cfg_msi_addr_i(32'b0), .pcie_cfg_msi_data_i(16'b0)
     );
 
     integer cyc = 0;
@@ -154,8 +164,8 @@ module tb_vd_soc #(
             $dumpfile("tb_vd_soc.vcd");
             $dumpvars(0, tb_vd_soc);
         end
-        $display("configuration: HAS_GPU %0d, VRAM %0d bytes, FW_RAM %0d bytes, FEATURES 0x%08h expected",
-                 HAS_GPU, VRAM_BYTES, FW_RAM_BYTES, EXPECT_FEATURES);
+        $display("configuration: HAS_GPU %0d, HAS_PCIE %0d, VRAM %0d bytes, FW_RAM %0d bytes, FEATURES 0x%08h expected",
+                 HAS_GPU, HAS_PCIE, VRAM_BYTES, FW_RAM_BYTES, EXPECT_FEATURES);
         repeat (4) @(posedge clk);
         por <= 1'b0;
         while (!done && !seen_trap && cyc < MAX_CYCLES) begin

@@ -1,0 +1,713 @@
+`default_nettype none
+// vd_pcie_ep: the PCIe endpoint's transaction layer. Registers: spec/regs/pcie.toml (every
+// offset, bit and constant comes from the generated vd_regs.vh). Streams and behaviour:
+// docs/pcie.md.
+//
+// Four parts share this file:
+//   rx decoder  one TLP at a time, beat by beat (beat 0 = DW0/DW1 is kept, beat 1 carries
+//               DW2 and the first data DW of a 3-DW TLP). BAR0 MRd32/MWr32 of one DW reach
+//               the registers; every other request is answered with UR (non-posted) or
+//               dropped (posted); completions go to the DMA engine's tag table. Every beat
+//               of every TLP is consumed: nothing can hang the decoder.
+//   registers   one set, two masters: the CPU (register bus, `access`) and the host (BAR0,
+//               `host`); host writes to SQ_TAIL / CQ_HEAD / CTRL raise IRQ_STATUS bits.
+//   DMA engine  one transfer at a time. To the host: the local side is read one word per
+//               cycle into a 4-word FIFO, MWr32 TLPs (<= MPS, never across 4 KiB) drain it
+//               two words per beat. From the host: MRd32 requests (<= MRRS, never across
+//               4 KiB) on up to TAGS tags; each completion's data goes to
+//                 start[tag] + (length[tag] - Byte Count)
+//               through a two-beat FIFO that the local writer drains one word per cycle;
+//               rx `ready` falls while it is full, so the local port (4 B/cycle) sets the
+//               pace. Tag values are {gen[1:0], slot[2:0]} (5 bits, Extended Tag not
+//               needed): gen changes at every START, so a late completion of an aborted
+//               transfer matches nothing and is dropped.
+//   tx arbiter  at each TLP boundary, in priority order: the completion of a host request,
+//               the MSI, a DMA write, a DMA read request. One idle cycle between TLPs.
+//
+// The local side is PCIE_BUF (port B of vd_pcie_buf: granted at once, data the next cycle)
+// or VRAM (vd_memctl's host-DMA port: request held until granted, data the cycle after the
+// grant), one of them per transfer.
+
+`include "vd_regs.vh"
+
+module vd_pcie_ep #(
+    parameter integer VRAM_BYTES = `VD_VRAM_SIZE,       // power of two
+    parameter [31:0]  FEATURES   = 32'h0,               // SYSCTL.FEATURES, for BAR0
+    parameter integer BUF_BYTES  = `VD_PCIE_BUF_SIZE,   // PCIE_BUF, power of two
+    parameter integer CNT_W      = 16,                  // UR/DROP/CPL_* counter width (saturating)
+    // derived, not to be overridden
+    parameter integer AW         = $clog2(VRAM_BYTES / 4),
+    parameter integer BW         = $clog2(BUF_BYTES / 4)
+) (
+    input  wire          clk_i,
+    input  wire          rst_i,            // synchronous, active high
+    // register bus (CPU)
+    input  wire          req_i,
+    input  wire          we_i,
+    input  wire [11:0]   addr_i,
+    input  wire [31:0]   wdata_i,
+    output reg           ack_o,
+    output reg  [31:0]   rdata_o,
+    output wire          irq_o,            // level: IRQ_STATUS & IRQ_EN
+    // TLP stream root complex -> endpoint
+    input  wire          rx_valid_i,
+    output wire          rx_ready_o,
+    input  wire          rx_first_i,
+    input  wire          rx_last_i,
+    input  wire [63:0]   rx_dat_i,
+    input  wire [7:0]    rx_be_i,
+    // TLP stream endpoint -> root complex
+    output wire          tx_valid_o,
+    input  wire          tx_ready_i,
+    output wire          tx_first_o,
+    output wire          tx_last_o,
+    output wire [63:0]   tx_dat_o,
+    output wire [7:0]    tx_be_o,
+    // configuration space sideband
+    input  wire [31:0]   cfg_bar0_i,
+    input  wire          cfg_bus_master_i,
+    input  wire [2:0]    cfg_mps_i,
+    input  wire [2:0]    cfg_mrrs_i,
+    input  wire [15:0]   cfg_req_id_i,
+    input  wire          cfg_msi_en_i,
+    input  wire [31:0]   cfg_msi_addr_i,
+    input  wire [15:0]   cfg_msi_data_i,
+    // PCIE_BUF port B
+    output wire          buf_en_o,
+    output wire          buf_we_o,
+    output wire [BW-1:0] buf_addr_o,
+    output wire [31:0]   buf_wdata_o,
+    input  wire [31:0]   buf_rdata_i,
+    // vd_memctl host-DMA port
+    output wire          dma_req_o,
+    output wire [3:0]    dma_we_o,
+    output wire [AW-1:0] dma_addr_o,
+    output wire [31:0]   dma_wdata_o,
+    input  wire          dma_gnt_i,
+    input  wire          dma_rvalid_i,
+    input  wire [31:0]   dma_rdata_i
+);
+    localparam integer LW   = AW > BW ? AW : BW;        // local word address bits
+    localparam integer TAGS = `VD_PCIE_TAGS;
+    localparam integer VB   = AW + 2;                   // VRAM byte address bits
+    localparam integer BB   = BW + 2;                   // PCIE_BUF byte address bits
+    localparam [31:0] VRAM_BASE = `VD_VRAM_BASE;
+    localparam [31:0] BUF_BASE  = `VD_PCIE_BUF_BASE;
+    localparam [32:0] MAX_LEN   = {1'b0, `VD_PCIE_DMA_MAX_LEN};
+    localparam [31:0] E32_NONE = `VD_PCIE_ERR_NONE, E32_WINDOW = `VD_PCIE_ERR_WINDOW,
+                      E32_LOCAL = `VD_PCIE_ERR_LOCAL, E32_MASTER = `VD_PCIE_ERR_MASTER,
+                      E32_TIMEOUT = `VD_PCIE_ERR_TIMEOUT, E32_COMPLETION = `VD_PCIE_ERR_COMPLETION;
+    localparam [2:0]  E_NONE = E32_NONE[2:0], E_WINDOW = E32_WINDOW[2:0], E_LOCAL = E32_LOCAL[2:0],
+                      E_MASTER = E32_MASTER[2:0], E_TIMEOUT = E32_TIMEOUT[2:0],
+                      E_COMPLETION = E32_COMPLETION[2:0];
+    localparam [31:0] BAR0_REGS = `VD_PCIE_BAR0_REGS;
+    // TLP Fmt/Type (DW0[31:24])
+    localparam [4:0] T_MEM = 5'b00000, T_MEMLK = 5'b00001, T_IO = 5'b00010, T_CFG0 = 5'b00100,
+                     T_CFG1 = 5'b00101, T_CPL = 5'b01010, T_CPLLK = 5'b01011,
+                     T_FADD = 5'b01100, T_SWAP = 5'b01101, T_CAS = 5'b01110;
+    localparam [2:0] F_3DW = 3'b000, F_3DW_D = 3'b010;
+    localparam [2:0] CS_SC = 3'b000, CS_UR = 3'b001;
+
+    localparam [31:0] BUF_B32  = BUF_BYTES;
+    localparam [31:0] VRAM_B32 = VRAM_BYTES;
+    localparam [32:0] BUF_LIM  = {1'b0, BUF_B32};
+    localparam [32:0] VRAM_LIM = {1'b0, VRAM_B32};
+    generate
+        if (TAGS != 8) begin : g_bad_tags
+            initial $fatal(1, "vd_pcie_ep: tag values are {gen[1:0], slot[2:0]}: TAGS must be 8");
+        end
+        if (BUF_BYTES != 4 << BW || VRAM_BYTES != 4 << AW || LW < 11) begin : g_bad_size
+            initial $fatal(1, "vd_pcie_ep: VRAM and PCIE_BUF sizes are powers of two, 8 KiB or more");
+        end
+    endgenerate
+
+    // ================================================================ registers
+    reg        ctrl_en_q;
+    reg [2:0]  status_q;
+    reg [31:0] scratch_q, sq_base_q, sq_size_q, sq_tail_q, sq_head_q;
+    reg [31:0] cq_base_q, cq_size_q, cq_head_q, cq_tail_q, shadow_q, hwin_base_q, hwin_size_q;
+    reg [CNT_W-1:0] ur_cnt_q, drop_cnt_q, tmo_cnt_q, cerr_cnt_q;
+    reg [31:0] msi_cnt_q;
+    reg [3:0]  irq_st_q, irq_en_q;
+    reg [31:0] win_base_q, win_size_q, dma_host_q, dma_local_q, dma_len_q, cpl_tmo_q, cycles_q;
+    reg        busy_q;
+    reg [2:0]  err_q;
+
+    function [31:0] zc(input [CNT_W-1:0] v);
+        begin
+            zc = 32'b0;
+            zc[CNT_W-1:0] = v;
+        end
+    endfunction
+
+    // One read multiplexer serves both masters; the host's offsets stop at BAR0_REGS.
+    function [31:0] rd_reg(input [11:0] a);
+        begin
+            rd_reg = 32'b0;
+            case (a)
+                `VD_PCIE_ID:            rd_reg = `VD_SOC_ID;
+                `VD_PCIE_VERSION:       rd_reg = `VD_SOC_VERSION;
+                `VD_PCIE_FEATURES:      rd_reg = FEATURES;
+                `VD_PCIE_CTRL:          rd_reg[`VD_PCIE_CTRL_ENABLE_LSB] = ctrl_en_q;
+                `VD_PCIE_STATUS:        rd_reg[2:0] = status_q;
+                `VD_PCIE_SCRATCH:       rd_reg = scratch_q;
+                `VD_PCIE_SQ_BASE:       rd_reg = sq_base_q;
+                `VD_PCIE_SQ_SIZE:       rd_reg = sq_size_q;
+                `VD_PCIE_SQ_TAIL:       rd_reg = sq_tail_q;
+                `VD_PCIE_SQ_HEAD:       rd_reg = sq_head_q;
+                `VD_PCIE_CQ_BASE:       rd_reg = cq_base_q;
+                `VD_PCIE_CQ_SIZE:       rd_reg = cq_size_q;
+                `VD_PCIE_CQ_HEAD:       rd_reg = cq_head_q;
+                `VD_PCIE_CQ_TAIL:       rd_reg = cq_tail_q;
+                `VD_PCIE_SHADOW:        rd_reg = shadow_q;
+                `VD_PCIE_HOST_WIN_BASE: rd_reg = hwin_base_q;
+                `VD_PCIE_HOST_WIN_SIZE: rd_reg = hwin_size_q;
+                `VD_PCIE_UR_COUNT:      rd_reg = zc(ur_cnt_q);
+                `VD_PCIE_DROP_COUNT:    rd_reg = zc(drop_cnt_q);
+                `VD_PCIE_CPL_TIMEOUT_COUNT: rd_reg = zc(tmo_cnt_q);
+                `VD_PCIE_CPL_ERROR_COUNT:   rd_reg = zc(cerr_cnt_q);
+                `VD_PCIE_MSI_COUNT:     rd_reg = msi_cnt_q;
+                `VD_PCIE_LINK: begin
+                    rd_reg[`VD_PCIE_LINK_BUS_MASTER_LSB] = cfg_bus_master_i;
+                    rd_reg[`VD_PCIE_LINK_MSI_EN_LSB]     = cfg_msi_en_i;
+                    rd_reg[`VD_PCIE_LINK_MPS_LSB +: 3]   = cfg_mps_i;
+                    rd_reg[`VD_PCIE_LINK_MRRS_LSB +: 3]  = cfg_mrrs_i;
+                    rd_reg[`VD_PCIE_LINK_REQ_ID_LSB +: 16] = cfg_req_id_i;
+                end
+                `VD_PCIE_IRQ_STATUS:    rd_reg[3:0] = irq_st_q;
+                `VD_PCIE_IRQ_EN:        rd_reg[3:0] = irq_en_q;
+                `VD_PCIE_WIN_BASE:      rd_reg = win_base_q;
+                `VD_PCIE_WIN_SIZE:      rd_reg = win_size_q;
+                `VD_PCIE_DMA_HOST:      rd_reg = dma_host_q;
+                `VD_PCIE_DMA_LOCAL:     rd_reg = dma_local_q;
+                `VD_PCIE_DMA_LEN:       rd_reg = dma_len_q;
+                `VD_PCIE_DMA_STATUS:    rd_reg[3:0] = {err_q, busy_q};
+                `VD_PCIE_CPL_TIMEOUT:   rd_reg = cpl_tmo_q;
+                `VD_PCIE_DMA_CYCLES:    rd_reg = cycles_q;
+                default: ;
+            endcase
+        end
+    endfunction
+
+    // ================================================================ rx decoder
+    reg  [1:0]  rb_q;                     // next beat: 0 a TLP's first, 1 its second, 2 later
+    reg  [31:0] h0_q, h1_q;               // DW0, DW1 of the TLP being received
+    reg         cpl_pend_q;               // a completion for the host waits for tx
+    reg         cpl_ur_q;
+    reg  [15:0] cpl_rid_q;
+    reg  [7:0]  cpl_tag_q;
+    reg  [6:0]  cpl_la_q;
+    reg  [2:0]  cpl_tc_q, cpl_attr_q;
+    reg  [31:0] cpl_data_q;
+    reg  [1:0]  end_act_q;                // at the TLP's last beat: 1 answer UR, 2 drop
+    reg         cwr_q;                    // the completion's later data beats are written
+    reg  [10:0] cwl_q;                    // its data words still to come
+    reg  [LW-1:0] cwa_q;                  // local word address of the next one
+    localparam [LW-1:0] CWA1 = 1, CWA2 = 2;
+    localparam [1:0] EA_NONE = 2'd0, EA_UR = 2'd1, EA_DROP = 2'd2;
+
+    // Write FIFO: two beats of completion data, {word address of the first valid word,
+    // lower word valid, upper word valid, both words}; the local writer drains one word a
+    // cycle.
+    reg [LW-1:0] wf_addr [0:1];
+    reg [1:0]    wf_v    [0:1];
+    reg [63:0]   wf_data [0:1];
+    reg          wf_wp_q, wf_rp_q, wf_sec_q;   // wf_sec_q: the entry's second word is next
+    reg [1:0]    wf_cnt_q;
+    wire         wf_room = wf_cnt_q != 2'd2;
+
+    wire       rx_go  = rx_valid_i && rx_ready_o;
+    wire [2:0] r_fmt  = h0_q[31:29];
+    wire [4:0] r_type = h0_q[28:24];
+    wire       r_is_cpl = !r_fmt[2] && (r_type == T_CPL || r_type == T_CPLLK);
+    // Non-posted requests: answered (UR unless a BAR0 read). Fmt[2] is a TLP prefix: dropped.
+    wire       r_np = !r_fmt[2] && ((r_type == T_MEM && !r_fmt[1]) || r_type == T_MEMLK
+                     || r_type == T_IO || r_type == T_CFG0 || r_type == T_CFG1
+                     || ((r_type == T_FADD || r_type == T_SWAP || r_type == T_CAS) && r_fmt[1]));
+
+    // Beat 1: DW2 (address, or completion requester/tag) and DW3 (a 3-DW TLP's first data).
+    wire [31:0] dw2 = rx_dat_i[31:0];
+    wire [31:0] dw3 = rx_dat_i[63:32];
+    wire        bar_hit = r_fmt[0] == 1'b0 && r_type == T_MEM && h0_q[9:0] == 10'd1
+                       && h1_q[7:0] == 8'h0F && !h0_q[15]            // one DW, no digest
+                       && dw2[31:12] == cfg_bar0_i[31:12] && !(r_fmt[1] && h0_q[14]);
+    wire        reg_in  = {20'b0, dw2[11:0]} < BAR0_REGS;
+    wire        is_b0 = rx_go && rx_first_i;
+    wire        is_b1 = rx_go && !rx_first_i && rb_q == 2'd1;
+    wire        is_bn = rx_go && !rx_first_i && rb_q == 2'd2;
+    wire        h_rd  = is_b1 && rx_last_i && bar_hit && r_fmt == F_3DW;
+    wire        h_wr  = is_b1 && rx_last_i && bar_hit && r_fmt == F_3DW_D && reg_in;
+    wire [11:0] h_a   = {dw2[11:2], 2'b00};
+    // a non-posted request ends at beat 1 and the completion slot is free (it always is
+    // unless a first beat cut a TLP short)
+    wire        np_b1 = is_b1 && rx_last_i && r_np && !cpl_pend_q;
+
+    // ---------------------------------------------------------------- DMA state
+    reg          to_host_q, loc_buf_q;
+    reg  [20:0]  h_left_q;                // bytes not yet put in a TLP (<= DMA_MAX_LEN)
+    reg  [31:0]  h_addr_q;                // host address of the next TLP
+    reg  [LW-1:0] loc_next_q;             // local word address of the next read request
+    reg  [1:0]   gen_q;
+    reg  [TAGS-1:0] out_q;                // read tags outstanding
+    reg  [LW-1:0] t_start [0:TAGS-1];     // local word address of the request
+    reg  [12:0]  t_len   [0:TAGS-1];      // its length in bytes (<= 4096)
+    reg  [12:0]  t_rem   [0:TAGS-1];      // its bytes still to come
+    reg  [31:0]  tmo_q;                   // cycles without a completion, tags outstanding
+
+    // Completion checks, at its beat 1 (DW0/DW1 kept, DW2 on the bus).
+    wire [7:0]  c_tag   = dw2[15:8];
+    wire [2:0]  c_slot  = c_tag[2:0];
+    wire [12:0] c_bc    = {h1_q[11:0] == 12'd0, h1_q[11:0]};       // 0 means 4096
+    wire [10:0] c_len   = {h0_q[9:0] == 10'd0, h0_q[9:0]};         // 0 means 1024 DW
+    wire        c_ours  = busy_q && !to_host_q && dw2[31:16] == cfg_req_id_i
+                        && c_tag[7:5] == 3'b0 && c_tag[4:3] == gen_q && out_q[c_slot];
+    wire        c_good  = h1_q[15:13] == CS_SC && r_fmt == F_3DW_D && r_type == T_CPL
+                        && c_bc == t_rem[c_slot] && {c_len, 2'b00} <= c_bc;
+    wire        c_at_b1 = is_b1 && r_is_cpl;
+    wire        c_take  = c_at_b1 && c_ours && c_good && err_q == E_NONE;
+    wire        c_bad   = c_at_b1 && c_ours && !c_good && err_q == E_NONE;
+    wire        c_stray = c_at_b1 && !c_ours;          // no such request: counted, dropped
+    wire [12:0] c_off   = t_len[c_slot] - c_bc;        // byte offset inside the request
+    wire [31:0]   c_off32 = {21'b0, c_off[12:2]};
+    wire [LW-1:0] c_wa  = t_start[c_slot] + c_off32[LW-1:0];
+    wire [12:0] c_rem_n = t_rem[c_slot] - {c_len, 2'b00};
+
+    // Later data beats of a completion being taken.
+    wire        n_lo = cwl_q != 11'd0;
+    wire        n_hi = cwl_q > 11'd1;
+    wire        c_push_n = is_bn && cwr_q && err_q == E_NONE;
+
+    // rx ready: a first beat waits for the completion slot (it may be a non-posted
+    // request); a completion's data beats wait for room in the write FIFO; anything else
+    // is taken at once.
+    assign rx_ready_o = rb_q == 2'd0 ? !cpl_pend_q
+                      : rb_q == 2'd1 ? (!r_is_cpl || wf_room)
+                      : (!cwr_q || wf_room);
+
+    // ================================================================ tx
+    localparam [1:0] TS_IDLE = 2'd0, TS_H0 = 2'd1, TS_H1 = 2'd2, TS_DATA = 2'd3;
+    localparam [1:0] TK_CPL = 2'd0, TK_MSI = 2'd1, TK_DWR = 2'd2, TK_DRD = 2'd3;
+    reg  [1:0]  ts_q, tk_q;
+    reg  [31:0] th0_q, th1_q, th2_q, td_q;
+    reg         t_hasd_q;                 // CPL/MSI: one data DW (td_q)
+    reg  [10:0] t_left_q;                 // DWR: data words after beat 1's
+    wire        tx_go = tx_valid_o && tx_ready_i;
+    wire        tx_in_dma = ts_q != TS_IDLE && (tk_q == TK_DWR || tk_q == TK_DRD);
+
+    // Read FIFO (to the host): 4 words from the local side.
+    reg  [31:0] rf_mem [0:3];
+    reg  [1:0]  rf_rp_q, rf_wp_q;
+    reg  [2:0]  rf_cnt_q;
+    reg         rd_infl_q;                // a local read was granted last cycle
+    reg  [LW-1:0] rd_addr_q;
+    reg  [18:0] rd_left_q;                // words still to read
+    wire [31:0] rf_w0 = rf_mem[rf_rp_q];
+    wire [31:0] rf_w1 = rf_mem[rf_rp_q + 2'd1];
+
+    // Beats.
+    wire        d_two  = t_left_q > 11'd1;
+    reg         tv;
+    reg  [63:0] tdat;
+    reg  [7:0]  tbe;
+    reg         tlast;
+    reg  [1:0]  t_pop;                    // read FIFO words this beat takes
+    always @(*) begin
+        tv = 1'b0; tdat = 64'b0; tbe = 8'hFF; tlast = 1'b0; t_pop = 2'd0;
+        case (ts_q)
+            TS_H0: begin tv = 1'b1; tdat = {th1_q, th0_q}; end
+            TS_H1: begin
+                tlast = tk_q != TK_DWR || t_left_q == 11'd0;
+                if (tk_q == TK_DWR) begin
+                    tv = rf_cnt_q != 3'd0; tdat = {rf_w0, th2_q}; t_pop = 2'd1;
+                end else begin
+                    tv = 1'b1; tdat = {td_q, th2_q};
+                    if (!t_hasd_q) tbe = 8'h0F;
+                end
+            end
+            TS_DATA: begin
+                tlast = !d_two || t_left_q == 11'd2;
+                tv    = rf_cnt_q >= (d_two ? 3'd2 : 3'd1);
+                tdat  = {d_two ? rf_w1 : 32'b0, rf_w0};
+                tbe   = d_two ? 8'hFF : 8'h0F;
+                t_pop = d_two ? 2'd2 : 2'd1;
+            end
+            default: ;
+        endcase
+    end
+    assign tx_valid_o = tv;
+    assign tx_dat_o   = tdat;
+    assign tx_be_o    = tbe;
+    assign tx_first_o = ts_q == TS_H0;
+    assign tx_last_o  = tlast;
+
+    // Sizes: MPS / MRRS in bytes (encodings above 5 are reserved: 4096), what is left of
+    // the 4 KiB page, and the next TLP's length (the least of those and what is left).
+    function [12:0] sz(input [2:0] e);
+        sz = 13'd128 << (e > 3'd5 ? 3'd5 : e);
+    endfunction
+    wire [12:0] page_left = 13'h1000 - {1'b0, h_addr_q[11:0]};
+    wire [12:0] lim       = to_host_q ? sz(cfg_mps_i) : sz(cfg_mrrs_i);
+    wire [12:0] lim2      = lim < page_left ? lim : page_left;
+    wire [12:0] chunk     = h_left_q < {8'b0, lim2} ? h_left_q[12:0] : lim2;
+    wire [9:0]  chunk_dw  = chunk[11:2];                  // 4096 bytes -> 0 (1024 DW)
+
+    // A free tag slot (the lowest).
+    reg  [2:0] free_slot;
+    integer fs;
+    always @(*) begin
+        free_slot = 3'd0;
+        for (fs = TAGS - 1; fs >= 0; fs = fs - 1)
+            if (!out_q[fs]) free_slot = fs[2:0];
+    end
+
+    reg  msi_pend_q, msi_wait_q;
+    wire dma_run = busy_q && err_q == E_NONE && cfg_bus_master_i && h_left_q != 21'd0;
+    wire sel_cpl = ts_q == TS_IDLE && cpl_pend_q;
+    wire sel_msi = ts_q == TS_IDLE && !cpl_pend_q && msi_pend_q && !msi_wait_q;
+    wire sel_dwr = ts_q == TS_IDLE && !cpl_pend_q && !(msi_pend_q && !msi_wait_q)
+                 && dma_run && to_host_q;
+    wire sel_drd = ts_q == TS_IDLE && !cpl_pend_q && !(msi_pend_q && !msi_wait_q)
+                 && dma_run && !to_host_q && !(&out_q);
+
+    // ================================================================ local side
+    // Writer: the head entry of the write FIFO, first its first valid word, then (both
+    // valid) the second.
+    wire [1:0]    wv     = wf_v[wf_rp_q];
+    wire          w_req  = wf_cnt_q != 2'd0;
+    wire          w_hi   = wf_sec_q || !wv[0];
+    wire [LW-1:0] w_addr = wf_addr[wf_rp_q] + {{(LW-1){1'b0}}, wf_sec_q};
+    wire [31:0]   w_data = w_hi ? wf_data[wf_rp_q][63:32] : wf_data[wf_rp_q][31:0];
+    wire          w_last = wf_sec_q || wv != 2'b11;
+    // Reader (to the host): one word a cycle while the FIFO has room for it; after an
+    // error only the words the TLP on the wire still needs.
+    wire          r_req  = busy_q && to_host_q && rd_left_q != 19'd0
+                         && rf_cnt_q + {2'b0, rd_infl_q} < 3'd4
+                         && (err_q == E_NONE || tx_in_dma);
+    wire          l_req  = to_host_q ? r_req : w_req;
+    wire          l_gnt  = l_req && (loc_buf_q || dma_gnt_i);
+    wire [LW-1:0] l_addr = to_host_q ? rd_addr_q : w_addr;
+    wire [31:0]   l_rdata = loc_buf_q ? buf_rdata_i : dma_rdata_i;
+
+    assign buf_en_o    = loc_buf_q && l_req;
+    assign buf_we_o    = !to_host_q && w_req;
+    assign buf_addr_o  = l_addr[BW-1:0];
+    assign buf_wdata_o = w_data;
+    assign dma_req_o   = !loc_buf_q && l_req;
+    assign dma_we_o    = {4{!to_host_q && w_req}};   // reads unless writing
+    assign dma_addr_o  = l_addr[AW-1:0];
+    assign dma_wdata_o = w_data;
+
+    // ================================================================ DMA start checks
+    wire        cw  = req_i && we_i;
+    wire        start = cw && addr_i == `VD_PCIE_DMA_CTRL && wdata_i[`VD_PCIE_DMA_CTRL_START_LSB]
+                      && !busy_q;
+    wire [32:0] len33  = {1'b0, dma_len_q};
+    wire        len_ok = dma_len_q[1:0] == 2'b0 && dma_len_q != 32'b0 && len33 <= MAX_LEN
+                      && dma_local_q[1:0] == 2'b0 && dma_host_q[1:0] == 2'b0;
+    wire        in_buf = dma_local_q[31:BB] == BUF_BASE[31:BB]
+                      && {1'b0, {(32-BB){1'b0}}, dma_local_q[BB-1:0]} + len33 <= BUF_LIM;
+    wire        in_vram = dma_local_q[31:VB] == VRAM_BASE[31:VB]
+                      && {1'b0, {(32-VB){1'b0}}, dma_local_q[VB-1:0]} + len33 <= VRAM_LIM;
+    wire [32:0] win_lo = {1'b0, win_base_q[31:12], 12'b0};
+    wire [32:0] win_hi = win_lo + {1'b0, win_size_q[31:12], 12'b0};          // exclusive
+    wire        win_ok = win_size_q[31:12] != 20'b0 && {1'b0, dma_host_q} >= win_lo
+                      && {1'b0, dma_host_q} + len33 <= win_hi;
+    wire [2:0]  st_err = !cfg_bus_master_i ? E_MASTER
+                       : !(len_ok && (in_buf || in_vram)) ? E_LOCAL
+                       : !win_ok ? E_WINDOW : E_NONE;
+    wire [31:0]   loc_b32 = {{(32-BW){1'b0}}, dma_local_q[BB-1:2]};
+    wire [31:0]   loc_v32 = {{(32-AW){1'b0}}, dma_local_q[VB-1:2]};
+    wire [LW-1:0] loc_w = in_buf ? loc_b32[LW-1:0] : loc_v32[LW-1:0];
+    wire [31:0]   chunk_w32 = {21'b0, chunk[12:2]};
+
+    // Done: to the host, every TLP on the wire and no read in flight; from the host, every
+    // byte requested and answered and written (or an error, and the writer idle).
+    wire done_th = to_host_q && (h_left_q == 21'd0 || err_q != E_NONE) && !tx_in_dma && !rd_infl_q;
+    wire done_fh = !to_host_q && ((h_left_q == 21'd0 && out_q == {TAGS{1'b0}}) || err_q != E_NONE)
+                 && wf_cnt_q == 2'd0 && (!cwr_q || err_q != E_NONE) && !tx_in_dma;
+    wire done = busy_q && (done_th || done_fh);
+    wire tmo_hit = busy_q && !to_host_q && err_q == E_NONE && out_q != {TAGS{1'b0}}
+                 && tmo_q >= cpl_tmo_q;
+
+    // ================================================================ sequential
+    wire       st_fail = start && st_err != E_NONE;   // ends at once: DMA done too
+    wire [3:0] irq_set = {done || st_fail,
+                          h_wr && h_a == `VD_PCIE_CTRL,
+                          h_wr && h_a == `VD_PCIE_CQ_HEAD,
+                          h_wr && h_a == `VD_PCIE_SQ_TAIL};
+    wire       cmd_wr  = cw && addr_i == `VD_PCIE_CMD;
+    wire       cnt_clr = cmd_wr && wdata_i[`VD_PCIE_CMD_CNT_CLEAR_LSB];
+    wire       ur_ev   = (np_b1 && !h_rd)
+                       || (is_bn && rx_last_i && end_act_q == EA_UR && !cpl_pend_q);
+    wire       drop_ev = (is_b0 && rx_last_i)
+                       || (is_b1 && rx_last_i && r_np && cpl_pend_q)
+                       || (is_b1 && rx_last_i && !r_np && !r_is_cpl && !h_wr
+                           && !(bar_hit && r_fmt == F_3DW_D))       // ro/above-regs write: accepted
+                       || (is_bn && rx_last_i && (end_act_q == EA_DROP
+                                                  || (end_act_q == EA_UR && cpl_pend_q)));
+    wire       cerr_ev = c_bad || c_stray;
+
+    function [CNT_W-1:0] sat_inc(input [CNT_W-1:0] v, input inc);
+        sat_inc = (inc && ~v != {CNT_W{1'b0}}) ? v + 1'b1 : v;
+    endfunction
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            ctrl_en_q <= 1'b0; status_q <= 3'b0; scratch_q <= 32'b0;
+            sq_base_q <= 32'b0; sq_size_q <= 32'b0; sq_tail_q <= 32'b0; sq_head_q <= 32'b0;
+            cq_base_q <= 32'b0; cq_size_q <= 32'b0; cq_head_q <= 32'b0; cq_tail_q <= 32'b0;
+            shadow_q <= 32'b0; hwin_base_q <= 32'b0; hwin_size_q <= 32'b0;
+            ur_cnt_q <= {CNT_W{1'b0}}; drop_cnt_q <= {CNT_W{1'b0}};
+            tmo_cnt_q <= {CNT_W{1'b0}}; cerr_cnt_q <= {CNT_W{1'b0}}; msi_cnt_q <= 32'b0;
+            irq_st_q <= 4'b0; irq_en_q <= 4'b0;
+            win_base_q <= 32'b0; win_size_q <= 32'b0; dma_host_q <= 32'b0; dma_local_q <= 32'b0;
+            dma_len_q <= 32'b0; cpl_tmo_q <= `VD_PCIE_CPL_TIMEOUT_RESET; cycles_q <= 32'b0;
+            busy_q <= 1'b0; err_q <= E_NONE; to_host_q <= 1'b0; loc_buf_q <= 1'b0;
+            h_left_q <= 21'b0; h_addr_q <= 32'b0; loc_next_q <= {LW{1'b0}}; gen_q <= 2'b0;
+            out_q <= {TAGS{1'b0}}; tmo_q <= 32'b0;
+            rb_q <= 2'd0; h0_q <= 32'b0; h1_q <= 32'b0; cpl_pend_q <= 1'b0; end_act_q <= EA_NONE;
+            cwr_q <= 1'b0; cwl_q <= 11'b0; cwa_q <= {LW{1'b0}};
+            wf_wp_q <= 1'b0; wf_rp_q <= 1'b0; wf_sec_q <= 1'b0; wf_cnt_q <= 2'd0;
+            ts_q <= TS_IDLE; tk_q <= TK_CPL; t_left_q <= 11'b0; t_hasd_q <= 1'b0;
+            rf_rp_q <= 2'd0; rf_wp_q <= 2'd0; rf_cnt_q <= 3'd0; rd_infl_q <= 1'b0;
+            rd_addr_q <= {LW{1'b0}}; rd_left_q <= 19'b0;
+            msi_pend_q <= 1'b0; msi_wait_q <= 1'b0;
+        end else begin
+            // ---------------------------------------------------- CPU register writes
+            if (cw) begin
+                case (addr_i)
+                    `VD_PCIE_STATUS:      status_q  <= wdata_i[2:0];
+                    `VD_PCIE_SCRATCH:     scratch_q <= wdata_i;
+                    `VD_PCIE_SQ_HEAD:     sq_head_q <= wdata_i;
+                    `VD_PCIE_CQ_TAIL:     cq_tail_q <= wdata_i;
+                    `VD_PCIE_IRQ_EN:      irq_en_q  <= wdata_i[3:0];
+                    `VD_PCIE_WIN_BASE:    win_base_q <= wdata_i;
+                    `VD_PCIE_WIN_SIZE:    win_size_q <= wdata_i;
+                    `VD_PCIE_DMA_HOST:    dma_host_q <= wdata_i;
+                    `VD_PCIE_DMA_LOCAL:   dma_local_q <= wdata_i;
+                    `VD_PCIE_DMA_LEN:     dma_len_q <= wdata_i;
+                    `VD_PCIE_CPL_TIMEOUT: cpl_tmo_q <= wdata_i;
+                    default: ;
+                endcase
+            end
+            irq_st_q <= (irq_st_q & ~((cw && addr_i == `VD_PCIE_IRQ_STATUS) ? wdata_i[3:0] : 4'b0))
+                      | irq_set;
+
+            // ---------------------------------------------------- host register writes
+            // (after the CPU's: SCRATCH written by both in one cycle keeps the host's)
+            if (h_wr) begin
+                case (h_a)
+                    `VD_PCIE_CTRL:          ctrl_en_q   <= dw3[`VD_PCIE_CTRL_ENABLE_LSB];
+                    `VD_PCIE_SCRATCH:       scratch_q   <= dw3;
+                    `VD_PCIE_SQ_BASE:       sq_base_q   <= dw3;
+                    `VD_PCIE_SQ_SIZE:       sq_size_q   <= dw3;
+                    `VD_PCIE_SQ_TAIL:       sq_tail_q   <= dw3;
+                    `VD_PCIE_CQ_BASE:       cq_base_q   <= dw3;
+                    `VD_PCIE_CQ_SIZE:       cq_size_q   <= dw3;
+                    `VD_PCIE_CQ_HEAD:       cq_head_q   <= dw3;
+                    `VD_PCIE_SHADOW:        shadow_q    <= dw3;
+                    `VD_PCIE_HOST_WIN_BASE: hwin_base_q <= dw3;
+                    `VD_PCIE_HOST_WIN_SIZE: hwin_size_q <= dw3;
+                    default: ;
+                endcase
+            end
+
+            // ---------------------------------------------------- counters
+            if (cnt_clr) begin
+                ur_cnt_q <= {CNT_W{1'b0}}; drop_cnt_q <= {CNT_W{1'b0}};
+                tmo_cnt_q <= {CNT_W{1'b0}}; cerr_cnt_q <= {CNT_W{1'b0}};
+            end else begin
+                ur_cnt_q   <= sat_inc(ur_cnt_q, ur_ev);
+                drop_cnt_q <= sat_inc(drop_cnt_q, drop_ev);
+                tmo_cnt_q  <= sat_inc(tmo_cnt_q, tmo_hit);
+                cerr_cnt_q <= sat_inc(cerr_cnt_q, cerr_ev);
+            end
+
+            // ---------------------------------------------------- rx
+            if (rx_go) begin
+                if (rx_last_i) rb_q <= 2'd0;
+                else if (rx_first_i) rb_q <= 2'd1;
+                else if (rb_q != 2'd0) rb_q <= 2'd2;
+            end
+            if (is_b0) begin
+                h0_q  <= rx_dat_i[31:0];
+                h1_q  <= rx_dat_i[63:32];
+                cwr_q <= 1'b0;            // a new TLP ends any truncated one
+            end
+            if (is_b1) begin
+                end_act_q <= rx_last_i ? EA_NONE : r_np ? EA_UR : r_is_cpl ? EA_NONE : EA_DROP;
+                // Completion for the host: a BAR0 read (CplD) or any other non-posted (UR).
+                if (np_b1) begin
+                    cpl_pend_q <= 1'b1;
+                    cpl_ur_q   <= !h_rd;
+                    cpl_la_q   <= h_rd ? {dw2[6:2], 2'b00} : 7'b0;
+                    cpl_data_q <= (h_rd && reg_in) ? rd_reg(h_a) : 32'b0;
+                end
+            end
+            if (is_bn && rx_last_i && end_act_q == EA_UR && !cpl_pend_q) begin
+                cpl_pend_q <= 1'b1;
+                cpl_ur_q   <= 1'b1;
+                cpl_la_q   <= 7'b0;
+                cpl_data_q <= 32'b0;
+            end
+            // requester ID, tag, TC, Attr of the request being answered
+            if (np_b1 || (is_bn && rx_last_i && end_act_q == EA_UR && !cpl_pend_q)) begin
+                cpl_rid_q  <= h1_q[31:16];
+                cpl_tag_q  <= h1_q[15:8];
+                cpl_tc_q   <= h0_q[22:20];
+                cpl_attr_q <= {h0_q[18], h0_q[13:12]};
+            end
+
+            // DMA completions: the first data word at beat 1, then two a beat.
+            if (c_take) begin
+                cwr_q <= !rx_last_i && c_len > 11'd1;
+                cwl_q <= c_len - 11'd1;
+                cwa_q <= c_wa + 1'b1;
+                t_rem[c_slot] <= c_rem_n;
+            end
+            if (c_push_n) begin
+                cwl_q <= cwl_q - (n_hi ? 11'd2 : n_lo ? 11'd1 : 11'd0);
+                cwa_q <= cwa_q + (n_hi ? CWA2 : CWA1);
+                if (rx_last_i || !n_hi) cwr_q <= 1'b0;
+            end
+            if (is_bn && rx_last_i) cwr_q <= 1'b0;
+
+            // ---------------------------------------------------- write FIFO
+            if ((c_take) || (c_push_n && n_lo)) begin
+                wf_addr[wf_wp_q] <= c_take ? c_wa : cwa_q;
+                wf_v[wf_wp_q]    <= c_take ? 2'b10 : {n_hi, 1'b1};
+                wf_data[wf_wp_q] <= rx_dat_i;
+                wf_wp_q <= !wf_wp_q;
+            end
+            if (w_req && l_gnt && !to_host_q) begin
+                wf_sec_q <= !w_last;
+                if (w_last) wf_rp_q <= !wf_rp_q;
+            end
+            wf_cnt_q <= wf_cnt_q + ((c_take || (c_push_n && n_lo)) ? 2'd1 : 2'd0)
+                      - ((w_req && l_gnt && !to_host_q && w_last) ? 2'd1 : 2'd0);
+
+            // ---------------------------------------------------- read FIFO, reader
+            rd_infl_q <= r_req && l_gnt;
+            if (r_req && l_gnt) begin
+                rd_addr_q <= rd_addr_q + 1'b1;
+                rd_left_q <= rd_left_q - 1'b1;
+            end
+            if (rd_infl_q) begin
+                rf_mem[rf_wp_q] <= l_rdata;
+                rf_wp_q <= rf_wp_q + 1'b1;
+            end
+            if (tx_go) rf_rp_q <= rf_rp_q + t_pop;
+            rf_cnt_q <= rf_cnt_q + {2'b0, rd_infl_q} - (tx_go ? {1'b0, t_pop} : 3'd0);
+
+            // ---------------------------------------------------- tx
+            if (sel_cpl) begin
+                cpl_pend_q <= 1'b0;
+                tk_q  <= TK_CPL;
+                th0_q <= {cpl_ur_q ? F_3DW : F_3DW_D, T_CPL, 1'b0, cpl_tc_q, 1'b0, cpl_attr_q[2],
+                          4'b0, cpl_attr_q[1:0], 2'b0, cpl_ur_q ? 10'd0 : 10'd1};
+                th1_q <= {cfg_req_id_i, cpl_ur_q ? CS_UR : CS_SC, 1'b0, 12'd4};
+                th2_q <= {cpl_rid_q, cpl_tag_q, 1'b0, cpl_la_q};
+                td_q  <= cpl_data_q;
+                t_hasd_q <= !cpl_ur_q;
+            end else if (sel_msi) begin
+                msi_pend_q <= 1'b0;
+                msi_cnt_q  <= msi_cnt_q + 1'b1;
+                tk_q  <= TK_MSI;
+                th0_q <= {F_3DW_D, T_MEM, 14'b0, 10'd1};
+                th1_q <= {cfg_req_id_i, 8'd0, 8'h0F};
+                th2_q <= {cfg_msi_addr_i[31:2], 2'b00};
+                td_q  <= {16'b0, cfg_msi_data_i};
+                t_hasd_q <= 1'b1;
+            end else if (sel_dwr || sel_drd) begin
+                tk_q  <= sel_dwr ? TK_DWR : TK_DRD;
+                th0_q <= {sel_dwr ? F_3DW_D : F_3DW, T_MEM, 14'b0, chunk_dw};
+                th1_q <= {cfg_req_id_i, sel_dwr ? 8'd0 : {3'b0, gen_q, free_slot},
+                          chunk == 13'd4 ? 4'h0 : 4'hF, 4'hF};
+                th2_q <= {h_addr_q[31:2], 2'b00};
+                t_hasd_q <= 1'b0;
+                t_left_q <= {chunk_dw == 10'd0, chunk_dw} - 11'd1;
+                h_addr_q <= h_addr_q + {19'b0, chunk};
+                h_left_q <= h_left_q - {8'b0, chunk};
+            end
+            if (sel_cpl || sel_msi || sel_dwr || sel_drd) ts_q <= TS_H0;
+            if (tx_go) begin
+                case (ts_q)
+                    TS_H0:   ts_q <= TS_H1;
+                    TS_H1:   ts_q <= tx_last_o ? TS_IDLE : TS_DATA;
+                    default: begin
+                        ts_q <= tx_last_o ? TS_IDLE : TS_DATA;
+                        t_left_q <= t_left_q - {9'b0, t_pop};
+                    end
+                endcase
+            end
+
+            // ---------------------------------------------------- MSI
+            if (cmd_wr && wdata_i[`VD_PCIE_CMD_MSI_LSB] && cfg_msi_en_i && cfg_bus_master_i) begin
+                msi_pend_q <= 1'b1;
+                msi_wait_q <= busy_q && to_host_q;      // after this transfer's writes
+            end else begin
+                if (done) msi_wait_q <= 1'b0;
+                if (!cfg_msi_en_i || !cfg_bus_master_i) msi_pend_q <= 1'b0;
+            end
+
+            // ---------------------------------------------------- DMA engine
+            if (sel_drd) begin
+                out_q[free_slot]   <= 1'b1;      // merged below with the completions' clears
+                t_start[free_slot] <= loc_next_q;
+                t_len[free_slot]   <= chunk;
+                t_rem[free_slot]   <= chunk;
+                loc_next_q <= loc_next_q + chunk_w32[LW-1:0];
+            end
+            if (c_take && c_rem_n == 13'd0) out_q[c_slot] <= 1'b0;
+            if (busy_q) cycles_q <= cycles_q + 1'b1;
+            if (c_take || out_q == {TAGS{1'b0}} || !busy_q) tmo_q <= 32'b0;
+            else tmo_q <= tmo_q + 1'b1;
+            if (busy_q && err_q == E_NONE) begin
+                if (!cfg_bus_master_i) err_q <= E_MASTER;
+                else if (tmo_hit) err_q <= E_TIMEOUT;
+                else if (c_bad) err_q <= E_COMPLETION;
+            end
+            if (done) begin
+                busy_q    <= 1'b0;
+                rd_left_q <= 19'b0;               // after an error: the rest is not read
+                rf_cnt_q  <= 3'd0;
+                rf_rp_q   <= 2'd0;
+                rf_wp_q   <= 2'd0;
+            end
+            if (start) begin
+                err_q    <= st_err;
+                cycles_q <= 32'b0;
+                if (st_err == E_NONE) begin
+                    busy_q     <= 1'b1;
+                    to_host_q  <= wdata_i[`VD_PCIE_DMA_CTRL_TO_HOST_LSB];
+                    loc_buf_q  <= in_buf;
+                    h_addr_q   <= dma_host_q;
+                    h_left_q   <= dma_len_q[20:0];
+                    loc_next_q <= loc_w;
+                    rd_addr_q  <= loc_w;
+                    rd_left_q  <= dma_len_q[20:2];
+                    gen_q      <= gen_q + 1'b1;
+                    out_q      <= {TAGS{1'b0}};
+                end
+            end
+        end
+    end
+
+    assign irq_o = |(irq_st_q & irq_en_q);
+
+    // ---------------------------------------------------------------- CPU read
+    always @(posedge clk_i) begin
+        ack_o   <= req_i && !rst_i;
+        rdata_o <= (req_i && !we_i) ? rd_reg(addr_i) : 32'b0;
+    end
+
+    // rx byte enables follow from Length (the layout is fixed by docs/pcie.md); the memory
+    // controller's read-valid is the cycle after our own grant (rd_infl_q).
+    // Unused bits: BAR0 and MSI address alignment, DW0 fields an endpoint need not check
+    // (T9, T8, LN, TH, AT), the zero-padded halves of the address sums.
+    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
+                       h0_q[23], h0_q[19], h0_q[17:16], h0_q[11:10], c_off[1:0],
+                       c_off32[31:LW], loc_b32[31:LW], loc_v32[31:LW], chunk_w32[31:LW]};
+endmodule
+
+`default_nettype wire
