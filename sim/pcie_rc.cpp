@@ -12,8 +12,10 @@ namespace {
 constexpr uint32_t kMRd32 = 0x00, kMWr32 = 0x40, kCpl = 0x0A, kCplD = 0x4A;
 constexpr uint32_t kStatusSC = 0, kStatusUR = 1;
 // After reset the endpoint's ID register is read once: an endpoint that does not answer
-// within this many cycles is absent (a target built with HAS_PCIE=0).
-constexpr uint64_t kProbeAt = 16, kProbeTimeout = 2000;
+// within this many cycles is absent (a target built with HAS_PCIE=0). Not before cycle 64:
+// the SoC's reset lasts power-on reset (8 cycles) + SYSCTL's 16, and a beat offered during
+// reset is lost (the endpoint's ready is not gated by it).
+constexpr uint64_t kProbeAt = 64, kProbeTimeout = 2000;
 
 unsigned dc_code(unsigned bytes) {  // Device Control encoding of MPS / MRRS
     unsigned c = 0;
