@@ -3,7 +3,12 @@
  * process (vd_sim.h), no firmware needed: enumeration, BAR0 ID / VERSION / FEATURES,
  * SCRATCH written and read back, an error completion for a read outside BAR0, and the MMIO
  * read round trip in cycles. Also the simulator's speed with and without MMIO traffic.
- *   pcie_inproc [--firmware IMG] [--expect-none]   (--expect-none: a SoC without the endpoint)
+ * With --queue (and the firmware) also the DMA paths through the firmware's queue link
+ * (vd_queue.h): rings in host memory, HELLO records fetched by DMA reads (completions
+ * split at the RCB), responses and the shadow block written by DMA, one MSI per batch
+ * (VD_SIM_RUN_UNTIL_MSI); the doorbell-to-MSI time in cycles.
+ *   pcie_inproc [--firmware IMG [--queue]] [--expect-none]
+ *   (--expect-none: a SoC without the endpoint)
  * Exit status 0 when every check passes.
  */
 #include <stdio.h>
@@ -13,6 +18,7 @@
 
 #include "vd_regs.h"
 #include "vd_sim.h"
+#include "vidalloc/vd_queue.h"
 
 static int failures;
 #define CHECK(cond, ...)                                     \
@@ -31,15 +37,102 @@ static double now(void) {
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Run until the firmware's UART says "ready" (it has booted; the queue link is set up). */
+static int wait_ready(vd_sim *sim) {
+    char seen[4096];
+    size_t n = 0;
+    while (vd_sim_cycles(sim) < 40000000u && !vd_sim_trapped(sim)) {
+        vd_sim_run(sim, 100000, 0);
+        n += vd_sim_uart_pop(sim, seen + n, sizeof seen - 1 - n);
+        seen[n] = 0;
+        if (strstr(seen, "ready")) return 0;
+        if (n > sizeof seen - 64) n = 0;
+    }
+    return -1;
+}
+
+/* The queue link: HELLO over and over, through DMA and MSIs. */
+static void queue_test(vd_sim *sim) {
+    uint32_t size, base, v = 0;
+    uint8_t *mem = vd_sim_pcie_host_mem(sim, &size, &base);
+    const uint32_t sq = 0x0, sq_size = 0x1000, cq = 0x10000, cq_size = 0x10000, sh = 0x20000;
+    CHECK(wait_ready(sim) == 0, "the firmware never said ready");
+    if (failures) return;
+    vd_sim_pcie_write32(sim, VD_PCIE_CTRL, 0);
+    vd_sim_pcie_write32(sim, VD_PCIE_SQ_BASE, base + sq);
+    vd_sim_pcie_write32(sim, VD_PCIE_SQ_SIZE, sq_size);
+    vd_sim_pcie_write32(sim, VD_PCIE_CQ_BASE, base + cq);
+    vd_sim_pcie_write32(sim, VD_PCIE_CQ_SIZE, cq_size);
+    vd_sim_pcie_write32(sim, VD_PCIE_SHADOW, base + sh);
+    vd_sim_pcie_write32(sim, VD_PCIE_HOST_WIN_BASE, base);
+    vd_sim_pcie_write32(sim, VD_PCIE_HOST_WIN_SIZE, size);
+    vd_sim_pcie_write32(sim, VD_PCIE_CTRL, VD_PCIE_CTRL_ENABLE_MASK);
+    for (int i = 0; i < 100 && !(v & VD_PCIE_STATUS_READY_MASK); i++) {
+        vd_sim_run(sim, 10000, 0);
+        vd_sim_pcie_read32(sim, VD_PCIE_STATUS, &v, 10000);
+    }
+    CHECK(v == VD_PCIE_STATUS_READY_MASK, "STATUS %08x after ENABLE", v);
+    if (failures) return;
+
+    enum { ROUNDS = 20 };
+    uint32_t tail = 0, head = 0;
+    uint64_t cycles = 0;
+    for (uint16_t seq = 1; seq <= ROUNDS && !failures; seq++) {
+        vd_wire_hdr hdr = {VD_MSG_HELLO, VD_WIRE_VERSION, seq, sizeof(vd_wire_hello_req), 0};
+        vd_wire_hello_req req = {VD_WIRE_VERSION, 0};
+        uint32_t at = sq + (tail & (sq_size - 1));
+        memcpy(mem + at, &hdr, sizeof hdr);
+        memcpy(mem + at + sizeof hdr, &req, sizeof req);
+        tail += VD_QUEUE_RECORD_SIZE(sizeof req);
+        uint64_t msi = vd_sim_pcie_msi_count(sim);
+        vd_sim_pcie_write32(sim, VD_PCIE_SQ_TAIL, tail);
+        cycles += vd_sim_run(sim, 2000000, VD_SIM_RUN_UNTIL_MSI);
+        CHECK(vd_sim_pcie_msi_count(sim) == msi + 1, "no MSI for HELLO %u", seq);
+        vd_queue_shadow shadow;
+        memcpy(&shadow, mem + sh, sizeof shadow);
+        CHECK(shadow.sq_head == tail && shadow.batches == seq, "shadow sq_head %u batches %u, tail %u",
+              shadow.sq_head, shadow.batches, tail);
+        vd_wire_hdr rh;
+        vd_wire_hello_rsp rsp;
+        uint32_t r = cq + (head & (cq_size - 1));
+        memcpy(&rh, mem + r, sizeof rh);
+        memset(&rsp, 0, sizeof rsp);
+        memcpy(&rsp, mem + r + sizeof rh, rh.len < sizeof rsp ? rh.len : sizeof rsp);
+        CHECK(rh.type == (VD_MSG_HELLO | VD_WIRE_RESPONSE) && rh.seq == seq && rsp.hr == 0 &&
+                  rsp.soc_id == VD_SOC_ID && rsp.soc_version == VD_SOC_VERSION,
+              "response type %02x seq %u hr %d soc %08x", rh.type, rh.seq, (int)rsp.hr, rsp.soc_id);
+        head += VD_QUEUE_RECORD_SIZE(rh.len);
+        CHECK(shadow.cq_tail == head, "shadow cq_tail %u, consumed %u", shadow.cq_tail, head);
+        vd_sim_pcie_write32(sim, VD_PCIE_CQ_HEAD, head);
+    }
+    CHECK(vd_sim_pcie_read32(sim, VD_PCIE_CPL_ERROR_COUNT, &v, 10000) == 0 && v == 0,
+          "CPL_ERROR_COUNT %u", v);
+    CHECK(vd_sim_pcie_read32(sim, VD_PCIE_CPL_TIMEOUT_COUNT, &v, 10000) == 0 && v == 0,
+          "CPL_TIMEOUT_COUNT %u", v);
+    vd_sim_pcie_stats st;
+    vd_sim_pcie_get_stats(sim, &st);
+    CHECK(st.dma_read_bytes >= ROUNDS * 16u && st.dma_write_bytes > 0 && st.ur == 0 &&
+              st.dropped == 0,
+          "DMA read %llu written %llu UR %llu dropped %llu", (unsigned long long)st.dma_read_bytes,
+          (unsigned long long)st.dma_write_bytes, (unsigned long long)st.ur,
+          (unsigned long long)st.dropped);
+    printf("pcie_inproc: queue link: %d HELLOs, doorbell to MSI %.0f cycles each; DMA %llu bytes "
+           "read in %llu requests (%llu completions), %llu written, %llu MSIs\n",
+           ROUNDS, (double)cycles / ROUNDS, (unsigned long long)st.dma_read_bytes,
+           (unsigned long long)st.dma_read_reqs, (unsigned long long)st.completions,
+           (unsigned long long)st.dma_write_bytes, (unsigned long long)st.msi);
+}
+
 int main(int argc, char **argv) {
     vd_sim_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    int expect_none = 0;
+    int expect_none = 0, queue = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--firmware") && i + 1 < argc) cfg.firmware = argv[++i];
         else if (!strcmp(argv[i], "--expect-none")) expect_none = 1;
+        else if (!strcmp(argv[i], "--queue")) queue = 1;
         else {
-            fprintf(stderr, "usage: %s [--firmware IMG] [--expect-none]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--firmware IMG [--queue]] [--expect-none]\n", argv[0]);
             return 2;
         }
     }
@@ -109,6 +202,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < BUSY * 10; i++) vd_sim_pcie_read32(sim, VD_PCIE_SCRATCH, &v, 10000);
     double busy_rate = (vd_sim_cycles(sim) - c0) / (now() - t);
     CHECK(!vd_sim_trapped(sim), "the CPU trapped");
+    if (queue && cfg.firmware && !failures) queue_test(sim);
 
     printf("pcie_inproc: enumerated in %llu cycles, FEATURES %08x; MMIO read round trip "
            "%.1f cycles (min %llu, max %llu); %.2f M cycles/s idle, %.2f M cycles/s with reads "
