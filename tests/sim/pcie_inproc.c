@@ -33,7 +33,7 @@ static int failures;
 
 static double now(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: the figure survives a busy machine */
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -205,8 +205,8 @@ int main(int argc, char **argv) {
     if (queue && cfg.firmware && !failures) queue_test(sim);
 
     printf("pcie_inproc: enumerated in %llu cycles, FEATURES %08x; MMIO read round trip "
-           "%.1f cycles (min %llu, max %llu); %.2f M cycles/s idle, %.2f M cycles/s with reads "
-           "back to back: %s\n",
+           "%.1f cycles (min %llu, max %llu); speed (CPU time) %.2f M cycles/s idle, %.2f M cycles/s "
+           "with reads back to back: %s\n",
            (unsigned long long)enum_cycles, features, rt, (unsigned long long)s1.mmio_rt_min,
            (unsigned long long)s1.mmio_rt_max, idle_rate / 1e6, busy_rate / 1e6,
            failures ? "FAILED" : "ok");
