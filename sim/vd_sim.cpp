@@ -41,6 +41,7 @@ extern "C" vd_sim *vd_sim_create(const vd_sim_config *cfg, char *err, size_t err
     if (cfg && cfg->pcie_mps) rc.mps = cfg->pcie_mps;
     if (cfg && cfg->pcie_mrrs) rc.mrrs = cfg->pcie_mrrs;
     if (cfg && cfg->pcie_cpl_latency) rc.cpl_latency = cfg->pcie_cpl_latency;
+    if (cfg && cfg->pcie_tx_stall) rc.tx_stall_every = cfg->pcie_tx_stall < 2 ? 2 : cfg->pcie_tx_stall;
     for (unsigned v : {rc.mps, rc.mrrs})
         if (v < 128 || v > 4096 || (v & (v - 1))) {
             if (err) std::snprintf(err, errlen, "pcie_mps and pcie_mrrs must be powers of two, 128..4096");

@@ -29,6 +29,8 @@ typedef struct vd_sim_config {
     uint16_t    pcie_mps;         /* Max Payload Size, bytes (128..4096; default 256) */
     uint16_t    pcie_mrrs;        /* Max Read Request Size, bytes (128..4096; default 512) */
     uint32_t    pcie_cpl_latency; /* cycles from a DMA read request to its completions (64) */
+    uint32_t    pcie_tx_stall;    /* tests: the root complex stalls the endpoint's tx stream
+                                     one cycle in N (0 = never: it takes every beat) */
 } vd_sim_config;
 
 /* Returns NULL on failure with a message in err (errlen bytes). On return the root complex

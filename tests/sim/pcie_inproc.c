@@ -7,8 +7,10 @@
  * (vd_queue.h): rings in host memory, HELLO records fetched by DMA reads (completions
  * split at the RCB), responses and the shadow block written by DMA, one MSI per batch
  * (VD_SIM_RUN_UNTIL_MSI); the doorbell-to-MSI time in cycles.
- *   pcie_inproc [--firmware IMG [--queue]] [--expect-none]
- *   (--expect-none: a SoC without the endpoint)
+ *   pcie_inproc [--firmware IMG [--queue]] [--expect-none] [--mps N] [--mrrs N]
+ *               [--latency CYCLES] [--tx-stall N]
+ *   (--expect-none: a SoC without the endpoint; the others: vd_sim_config's link
+ *   parameters, e.g. the smallest payloads, a slow host and tx back-pressure)
  * Exit status 0 when every check passes.
  */
 #include <stdio.h>
@@ -131,8 +133,13 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--firmware") && i + 1 < argc) cfg.firmware = argv[++i];
         else if (!strcmp(argv[i], "--expect-none")) expect_none = 1;
         else if (!strcmp(argv[i], "--queue")) queue = 1;
+        else if (!strcmp(argv[i], "--mps") && i + 1 < argc) cfg.pcie_mps = (uint16_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--mrrs") && i + 1 < argc) cfg.pcie_mrrs = (uint16_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--latency") && i + 1 < argc) cfg.pcie_cpl_latency = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--tx-stall") && i + 1 < argc) cfg.pcie_tx_stall = (uint32_t)atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--firmware IMG [--queue]] [--expect-none]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--firmware IMG [--queue]] [--expect-none] [--mps N] [--mrrs N] "
+                            "[--latency CYCLES] [--tx-stall N]\n", argv[0]);
             return 2;
         }
     }

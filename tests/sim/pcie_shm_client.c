@@ -41,6 +41,18 @@ static void futex_wait(uint32_t *word, uint32_t seen) {
 
 static int stopped(void) { return __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) == VD_PCIE_SHM_STOPPED; }
 
+/* Append one request without waiting for it (room is there: the caller keeps count). */
+static uint32_t post(uint32_t op, uint32_t offset, uint32_t data) {
+    uint32_t i = h->req_head;
+    vd_pcie_shm_req *r = &h->req[i % VD_PCIE_SHM_REQS];
+    r->op = op;
+    r->offset = offset;
+    r->data = data;
+    r->reserved = 0;
+    __atomic_store_n(&h->req_head, i + 1, __ATOMIC_RELEASE);
+    return i;
+}
+
 /* One request; for a read, waits for its completion. 0 ok, -1 error completion, -2 the
  * simulator stopped. */
 static int request(uint32_t op, uint32_t offset, uint32_t data, uint32_t *out) {
@@ -136,6 +148,31 @@ int main(int argc, char **argv) {
     CHECK(request(VD_PCIE_SHM_WRITE, VD_PCIE_SCRATCH, pattern, &v) == 0, "write");
     CHECK(request(VD_PCIE_SHM_READ, VD_PCIE_SCRATCH, 0, &v) == 0 && v == pattern, "SCRATCH %08x, wrote %08x", v, pattern);
     CHECK(request(VD_PCIE_SHM_READ, VD_PCIE_BAR0_SIZE, 0, &v) == -1, "a read beyond BAR0 succeeded: %08x", v);
+
+    /* Pipelined: a full ring of write/read pairs and an unknown op, then one wait. Reads
+     * see the write before them (posted writes and reads stay in order); the unknown op
+     * completes as an error in its place. */
+    {
+        uint32_t first = h->req_head, last = first;
+        for (uint32_t k = 0; k < VD_PCIE_SHM_REQS / 2 - 1; k++) {
+            post(VD_PCIE_SHM_WRITE, VD_PCIE_SCRATCH, 0xC0DE0000u + k);
+            last = post(VD_PCIE_SHM_READ, VD_PCIE_SCRATCH, 0);
+        }
+        uint32_t bad = post(99, 0, 0);
+        last = post(VD_PCIE_SHM_WRITE, VD_PCIE_SCRATCH, pattern);
+        for (;;) {
+            uint32_t done = __atomic_load_n(&h->rsp_done, __ATOMIC_ACQUIRE);
+            if ((int32_t)(done - (last + 1)) >= 0 || stopped()) break;
+            futex_wait(&h->rsp_done, done);
+        }
+        for (uint32_t k = 0; k < VD_PCIE_SHM_REQS / 2 - 1; k++) {
+            uint32_t i = first + 2 * k + 1;
+            CHECK(h->rsp_ok[i % VD_PCIE_SHM_REQS] && h->rsp_data[i % VD_PCIE_SHM_REQS] == 0xC0DE0000u + k,
+                  "pipelined read %u: ok %u data %08x", k, h->rsp_ok[i % VD_PCIE_SHM_REQS],
+                  h->rsp_data[i % VD_PCIE_SHM_REQS]);
+        }
+        CHECK(!h->rsp_ok[bad % VD_PCIE_SHM_REQS], "an unknown op completed ok");
+    }
 
     uint64_t c0 = __atomic_load_n(&h->cycles, __ATOMIC_RELAXED);
     double t0 = now();

@@ -6,6 +6,8 @@
 #                    serves the queue link, HELLOs through the rings: DMA both ways, MSIs
 #   pcie_shm_client  over shared memory against `vidalloc-sim --pcie` (futexes, no polling);
 #                    then the object must be STOPPED and gone once the simulator exits
+#   the same with MPS = MRRS = 128, a 100-cycle completion latency and the tx stream
+#   stalled one cycle in 3
 #   pcie_inproc --expect-none   target minimal: no endpoint, found out by the probe
 # A few seconds once the simulators are built (cosim and cosim-host build the same ones).
 
@@ -32,5 +34,7 @@ $(PCIE_SIM_BUILD)/pcie_shm_client: tests/sim/pcie_shm_client.c sim/vd_pcie_shm.h
 pcie-sim: $(PCIE_SIM_BUILD)/pcie_inproc $(PCIE_SIM_BUILD)/pcie_inproc-minimal \
           $(PCIE_SIM_BUILD)/pcie_shm_client $(SIM_BIN) $(FW_IMG)
 	$(Q)$(PCIE_SIM_BUILD)/pcie_inproc --firmware $(FW_IMG) $(PCIE_SIM_QUEUE)
+	$(Q)$(PCIE_SIM_BUILD)/pcie_inproc --firmware $(FW_IMG) $(PCIE_SIM_QUEUE) \
+	  --mps 128 --mrrs 128 --latency 100 --tx-stall 3
 	$(Q)SIM=$(SIM_BIN) FW_IMG=$(FW_IMG) CLIENT=$(PCIE_SIM_BUILD)/pcie_shm_client tests/sim/pcie_shm_test.sh
 	$(Q)$(PCIE_SIM_BUILD)/pcie_inproc-minimal --expect-none
