@@ -18,7 +18,6 @@ static vd_kernel_platform s_kplat;
 static uint32_t s_res_priv[(VD_MAX_RESOURCE_PRIVDATA + 3) / 4 + 1];
 static uint32_t s_alloc_priv[VD_MAX_ALLOCS_PER_CALL][VD_DISP_MAX_ALLOC_PRIVDATA / 4];
 static vd_kernel_allocinfo s_kinfo[VD_MAX_ALLOCS_PER_CALL];
-static D3DKMT_HANDLE s_handles[VD_MAX_ALLOCATIONS];
 
 /* ---- little helpers: responses are built in the caller's aligned buffer ---- */
 
@@ -204,9 +203,10 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         /* More handles than can ever be live cannot be a list without repeats. */
         if (q.NumAllocations == 0 || q.NumAllocations > VD_MAX_ALLOCATIONS)
             return status_rsp(rsp, HR_INVALID);
-        memcpy(s_handles, req + sizeof q, 4 * q.NumAllocations);
+        /* Read where they lie: the payload is 4-byte aligned (vd_disp_execute), and 512
+         * bytes of scratch are more than FW_RAM can spare since the PCIe link. */
         a.NumAllocations = q.NumAllocations;
-        a.HandleList = s_handles;
+        a.HandleList = (const D3DKMT_HANDLE *)(const void *)(req + sizeof q);
     }
     return status_rsp(rsp, hr_of(vd_kernel_deallocate(q.hDevice, &a)));
 }

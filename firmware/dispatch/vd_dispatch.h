@@ -10,7 +10,8 @@
  *
  * Nothing on the wire is trusted: every length is checked before it is used, structs are
  * copied out of the payload with memcpy (the payload is only 4-byte aligned), arrays the
- * kernel reads are copied into aligned firmware scratch, and anything malformed is
+ * kernel reads are copied into aligned firmware scratch (DEALLOCATE's handle list, 32-bit
+ * words, is read in place), and anything malformed is
  * answered with E_INVALIDARG without calling the kernel. docs/wire.md lists every rule.
  */
 #ifndef VD_DISPATCH_H
@@ -61,8 +62,8 @@ vd_ntstatus_t vd_disp_init(const vd_disp_platform *p);
 
 /*
  * Execute one request of `type` (without VD_WIRE_RESPONSE) whose payload is req[0..len),
- * received over `link`. req and rsp must not overlap; rsp must hold VD_WIRE_MAX_PAYLOAD
- * bytes and be 4-byte aligned. Returns the response
+ * received over `link`. req and rsp must be 4-byte aligned and must not overlap; rsp must
+ * hold VD_WIRE_MAX_PAYLOAD bytes. Returns the response
  * payload length (always >= 4: every response starts with its HRESULT). HELLO with the
  * right wire version restarts the session: every device, resource and allocation is
  * forgotten (the previous host is gone).
