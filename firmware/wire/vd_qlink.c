@@ -59,6 +59,7 @@ static void stop(uint32_t status)
 
 void vd_qlink_init(uint32_t *buf, uint32_t buf_addr)
 {
+    memset(&s, 0, sizeof s);
     s.buf = buf;
     s.buf_addr = buf_addr;
     stop(0);
@@ -197,6 +198,10 @@ static int send(void)
         err |= dma(s.cq_base + s.pad_at, VD_QLINK_PAD_OFF, VD_WIRE_HDR_SIZE, 1);
     if (s.wrapped && s.staged != s.split)
         err |= dma(s.cq_base, VD_QLINK_CQ_OFF + s.split, s.staged - s.split, 1);
+    if (err) { /* no shadow block pointing at records that are not there */
+        stop(VD_PCIE_STATUS_SQ_ERROR_MASK);
+        return 1;
+    }
     s.st.q_send_bytes += s.staged + (s.wrapped == 2 ? VD_WIRE_HDR_SIZE : 0u);
     s.cq_tail = s.cq_pend;
     s.sq_told = s.sq_head;
@@ -206,7 +211,7 @@ static int send(void)
     sh[1] = s.sq_head;
     sh[2] = ++s.batches;
     sh[3] = 0;
-    err |= dma(s.shadow, VD_QLINK_SHADOW_OFF, sizeof(vd_queue_shadow), 1);
+    err = dma(s.shadow, VD_QLINK_SHADOW_OFF, sizeof(vd_queue_shadow), 1);
     vd_pcie_write(VD_PCIE_SQ_HEAD, s.sq_head);
     vd_pcie_write(VD_PCIE_CQ_TAIL, s.cq_tail);
     vd_pcie_msi();
