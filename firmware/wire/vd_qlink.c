@@ -213,6 +213,12 @@ static int send(void)
 
     if (s.staged == 0 && s.sq_head == s.sq_told)
         return 0;
+    /* The host restarted the queues while this batch ran (it may have died mid-request):
+     * its responses belong to rings that are gone. Dropped; on_ctrl comes next. */
+    if (vd_pcie_pending_events() & VD_PCIE_EV_CTRL) {
+        s.staged = s.wrapped = 0;
+        return 1;
+    }
     if (first != 0)
         err |= dma(s.cq_base + pos, VD_QLINK_CQ_OFF, first, 1);
     if (s.wrapped == 2) /* only the pad's header: the host skips its body */

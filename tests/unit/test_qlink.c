@@ -153,6 +153,8 @@ static struct {
     unsigned n;
     uint32_t tag[MAX_LOG];
     uint8_t type[MAX_LOG];
+    uint32_t ctrl_on_tag; /* the host writes CTRL while this tag executes ... */
+    int ctrl_armed;       /* ... when set */
 } ex;
 
 uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *req, uint32_t len,
@@ -177,6 +179,10 @@ uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *
     ex.tag[ex.n] = tag;
     ex.type[ex.n] = type;
     ex.n++;
+    if (ex.ctrl_armed && tag == ex.ctrl_on_tag) { /* the IRQ handler runs during the request */
+        ep.irq_status |= VD_PCIE_EV_CTRL;
+        irq();
+    }
     memset(rsp, 0, 4);
     memcpy(rsp + 4, &tag, 4);
     memset(rsp + 8, (int)(tag & 0xFFu), rl - 8);
@@ -841,6 +847,39 @@ static void test_dma_error_stops(void **state)
     assert_int_equal(ex.n, 1);
 }
 
+/* The host restarts the queues while a batch executes: the batch's responses are dropped,
+ * not written into the new rings, and the new session starts clean. */
+static void test_restart_mid_batch(void **state)
+{
+    (void)state;
+    enable(1);
+    sq_req(VD_MSG_QUERY, 1, 0x31, 8, 8);
+    sq_req(VD_MSG_QUERY, 2, 0x32, 8, 8);
+    ex.ctrl_on_tag = 0x31;
+    ex.ctrl_armed = 1;
+    mock_mmio_set(REG(CTRL), 0); /* what the host wrote meanwhile: stop */
+    doorbell();
+    run();
+    assert_int_equal(ex.n, 2);
+    assert_int_equal(ep.msis, 0);
+    for (unsigned i = 0; i < ep.ndma; i++) /* only the fetch */
+        assert_int_equal(ep.log[i].to_host, 0);
+    assert_int_equal(status(), 0);
+    /* Enabled again: counts from 0, nothing of the old batch shows up. */
+    ex.ctrl_armed = 0;
+    configure(0x1000, 0x10000);
+    memset(host + (CQ_AT - HOST_BASE), 0xEE, 0x1000);
+    enable(1);
+    sq_req(VD_MSG_QUERY, 3, 0x33, 8, 8);
+    doorbell();
+    run();
+    rsp_rec r;
+    assert_true(cq_pop(&r));
+    assert_int_equal(r.tag, 0x33);
+    assert_false(cq_pop(&r));
+    assert_int_equal(shadow().batches, 1);
+}
+
 /* Random traffic against the model host: request and response sizes, ring sizes, how
  * often the host rings and consumes; every request executed exactly once, in order, its
  * response intact, the completion ring never overrun. */
@@ -917,6 +956,7 @@ int main(void)
         cmocka_unit_test_setup(test_cq_space, setup),
         cmocka_unit_test_setup(test_cq_wrap_pad, setup),
         cmocka_unit_test_setup(test_dma_error_stops, setup),
+        cmocka_unit_test_setup(test_restart_mid_batch, setup),
         cmocka_unit_test_setup(test_random_traffic, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
