@@ -27,6 +27,7 @@ UT_SRCS_test_host_submit     := $(HL_UT_LIB) tests/unit/host_standin.c
 UT_SRCS_test_host_handles    := $(HL_UT_LIB) tests/unit/host_standin.c
 UT_SRCS_test_host_hello      := $(HL_UT_LIB) tests/unit/host_standin.c
 UT_SRCS_test_host_pcie       := $(HL_UT_LIB) tests/unit/pcie_mock.c
+UT_SRCS_test_host_shm        := $(HL_UT_LIB) tests/unit/pcie_mock.c
 
 # (Like every unit test they run under AddressSanitizer and UndefinedBehaviorSanitizer,
 # unit.mk: a handle dereferenced when it should only be looked up, a read of a closed

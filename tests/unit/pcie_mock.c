@@ -39,7 +39,8 @@ void mock_reset(uint32_t mem_size, uint32_t alloc_size)
 
 void mock_free(void)
 {
-    free(mock.mem);
+    if (!mock.mem_external)
+        free(mock.mem);
     free(mock.vram);
     mock.mem = NULL;
     mock.vram = NULL;
@@ -391,6 +392,10 @@ static uint64_t m_now(vd_pcie_bus *b)
 }
 
 static void m_close(vd_pcie_bus *b) { (void)b; }
+
+int mock_mmio_write32(uint32_t offset, uint32_t value) { return m_write32(NULL, offset, value); }
+int mock_mmio_read32(uint32_t offset, uint32_t *value) { return m_read32(NULL, offset, value); }
+void mock_run_device(void) { run_device(); }
 
 static const vd_pcie_bus_ops mock_bus_ops = {
     .name = "mock",

@@ -40,6 +40,7 @@ typedef struct mock_write {
 
 typedef struct mockdev {
     uint8_t *mem;           /* host memory */
+    int mem_external;       /* mem is not ours to free (test_host_shm: the shared memory) */
     uint32_t mem_bus, mem_size;
     uint64_t now_us;
     uint32_t msi;
@@ -90,6 +91,10 @@ extern uint32_t mock_sq_size;
 extern const vd_transport_ops mock_pcie_ops;
 /* vd_device_open over it (HELLO, OPEN_DEVICE). */
 HRESULT mock_open_device(HANDLE *phDevice);
+/* BAR0 and the device without a bus (test_host_shm's fake simulator drives them). */
+int mock_mmio_write32(uint32_t offset, uint32_t value);
+int mock_mmio_read32(uint32_t offset, uint32_t *value);
+void mock_run_device(void);
 /* The pattern VRAM starts with, and what QUERY HANDLE_DATA answers. */
 uint8_t mock_pattern(uint32_t i);
 
