@@ -118,7 +118,9 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
         /* Queues: (re)started on every attach, so nothing a previous host left in them
          * (killed mid-request) is executed; waits for the firmware to serve them. */
         if (ops->start(&d->t, boot_ms * 1000u * d->t.slowdown) < 0) {
-            hr = vd_fail(E_FAIL, "%s: %s", uri, vidalloc_last_error());
+            char why[512]; /* vd_fail must not format from its own buffer */
+            snprintf(why, sizeof why, "%s", vidalloc_last_error());
+            hr = vd_fail(E_FAIL, "%s: %s", uri, why);
             goto fail;
         }
     } else {
@@ -143,7 +145,9 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
     size_t len;
     hr = vd_client_call(&d->c, VD_MSG_HELLO, &hreq, sizeof hreq, &hrsp, sizeof hrsp, &len);
     if (FAILED(hr)) {
-        hr = vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, vidalloc_last_error());
+        char why[512];
+        snprintf(why, sizeof why, "%s", vidalloc_last_error());
+        hr = vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, why);
         goto fail;
     }
     if (len >= 8 && hrsp.wire_version == VD_WIRE_VERSION && len < VD_WIRE_HELLO_RSP_V1_SIZE) {

@@ -97,8 +97,10 @@ typedef struct vd_queue_host {
  * submission rings). 0, or -1 after vd_fail (too little host memory, misaligned). */
 int vd_queue_layout(vd_queue_host *q, vd_pcie_bus *bus, uint32_t sq_size);
 /* (Re)start the queues (vd_queue.h "Start-up and restart"): check ID, CTRL = 0 and wait for
- * STATUS.READY to drop, zero the shadow block and counts, program the ring registers and
- * the DMA window, CTRL = ENABLE, poll STATUS until READY (CONFIG_ERROR, timeout: -1). */
+ * STATUS.READY to drop, zero the shadow block, the counts and the doorbells (SQ_TAIL,
+ * CQ_HEAD), program the ring registers and the DMA window, CTRL = ENABLE, poll STATUS until
+ * READY, writing ENABLE again every 20 ms of board time (a firmware still booting drops
+ * the event). CONFIG_ERROR, timeout: -1. */
 int vd_queue_start(vd_queue_host *q, uint64_t timeout_us);
 /* Write one request record (a pad record first when it would cross the ring's end), then
  * the SQ_TAIL doorbell; waits for ring space at most timeout_us. 0 or -1 (vd_fail). */

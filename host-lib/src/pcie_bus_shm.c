@@ -260,7 +260,9 @@ int vd_pcie_bus_shm_open(vd_pcie_bus *b, const char *name, vd_sim_proc *proc,
         if (state == VD_PCIE_SHM_RUNNING)
             break;
         if (check_alive(p)) {
-            vd_fail(E_FAIL, "sim: %s: %s", name, vidalloc_last_error());
+            char why[512]; /* vd_fail must not format from its own buffer */
+            snprintf(why, sizeof why, "%s", vidalloc_last_error());
+            vd_fail(E_FAIL, "sim: %s: %s", name, why);
             return -1;
         }
         uint64_t now = mono_us();

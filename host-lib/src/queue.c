@@ -15,6 +15,8 @@
 /* Pauses while polling STATUS at start-up, bus µs. */
 #define VD_QH_POLL_FIRST_US 50u
 #define VD_QH_POLL_MAX_US   5000u
+/* ENABLE again when READY has not come for this long (board µs). */
+#define VD_QH_REENABLE_US   20000u
 
 /* The smallest power of two >= n (n <= 2^31). */
 static uint32_t pow2_at_least(uint32_t n)
@@ -87,13 +89,17 @@ static int pause_us(vd_queue_host *q, uint64_t us)
     return b->ops->wait_msi(b, b->ops->msi_count(b), us) < 0 ? -1 : 0;
 }
 
-/* Poll STATUS until (STATUS & mask) == want or CONFIG_ERROR; 0, or -1 (vd_fail). */
+/* Poll STATUS until (STATUS & mask) == want or CONFIG_ERROR; 0, or -1 (vd_fail). While
+ * waiting for READY, ENABLE is written again now and then: a firmware that was still
+ * booting (or was reset) when the first one came may have dropped its event. */
 static int wait_status(vd_queue_host *q, uint32_t mask, uint32_t want, uint64_t timeout_us,
                        const char *what)
 {
     vd_pcie_bus *b = q->bus;
     uint64_t start = b->ops->now_us(b);
     uint64_t pause = VD_QH_POLL_FIRST_US;
+    uint64_t reenable = VD_QH_REENABLE_US * (b->slowdown ? b->slowdown : 1u);
+    uint64_t next_enable = start + reenable;
     for (;;) {
         uint32_t st;
         if (rd(q, VD_PCIE_STATUS, &st))
@@ -110,6 +116,11 @@ static int wait_status(vd_queue_host *q, uint32_t mask, uint32_t want, uint64_t 
             vd_fail(E_FAIL, "pcie: %s: STATUS 0x%x after %llu ms (does the firmware serve "
                     "the PCIe queues?)", what, st, (unsigned long long)(spent / 1000u));
             return -1;
+        }
+        if (want && b->ops->now_us(b) >= next_enable) {
+            if (wr(q, VD_PCIE_CTRL, 0) || wr(q, VD_PCIE_CTRL, VD_PCIE_CTRL_ENABLE_MASK))
+                return -1;
+            next_enable = b->ops->now_us(b) + reenable;
         }
         if (pause_us(q, pause < timeout_us - spent ? pause : timeout_us - spent))
             return -1;
@@ -141,7 +152,10 @@ int vd_queue_start(vd_queue_host *q, uint64_t timeout_us)
     memset(b->mem + q->cq_off, 0, q->cq_size);
     q->sq_tail = q->cq_head = q->cq_rung = 0;
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    if (wr(q, VD_PCIE_SQ_BASE, b->mem_bus + q->sq_off) ||
+    /* The doorbells are registers that keep the previous host's counts: zero them while
+     * the queues are stopped, or the firmware would fetch from a stale SQ_TAIL. */
+    if (wr(q, VD_PCIE_SQ_TAIL, 0) || wr(q, VD_PCIE_CQ_HEAD, 0) ||
+        wr(q, VD_PCIE_SQ_BASE, b->mem_bus + q->sq_off) ||
         wr(q, VD_PCIE_SQ_SIZE, q->sq_size) ||
         wr(q, VD_PCIE_CQ_BASE, b->mem_bus + q->cq_off) ||
         wr(q, VD_PCIE_CQ_SIZE, q->cq_size) ||

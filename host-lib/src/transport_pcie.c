@@ -184,8 +184,11 @@ static uint64_t inproc_pcie_cycles(vd_transport *t)
 static int inproc_pcie_open(vd_transport *t, const vd_uri *u)
 {
     static const char *const keys[] = {"fw", "baud", "trace", "link", NULL};
-    if (vd_uri_check_keys(u, keys) || vd_pcie_transport_open(t, u, inproc_bus_open, NULL, 0))
+    uint32_t baud;
+    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud) ||
+        vd_pcie_transport_open(t, u, inproc_bus_open, NULL, 0))
         return -1;
+    t->baud = baud; /* the board's UART (its banner); the link does not use it */
     t->cycles = inproc_pcie_cycles;
     return 0;
 }

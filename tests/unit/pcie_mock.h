@@ -53,6 +53,7 @@ typedef struct mockdev {
     unsigned ready_lag;     /* STATUS reads after ENABLE before READY shows */
     unsigned lag_left;
     int config_error;       /* answer ENABLE with CONFIG_ERROR */
+    unsigned deaf_enables;  /* ENABLEs that go unnoticed (a firmware still booting) */
     int stopped;            /* the simulator stopped: every bus call fails */
     int mute;               /* fetches nothing, answers nothing */
     int stray;              /* before each answer, a response to nothing and one of the

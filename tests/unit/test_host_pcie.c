@@ -104,7 +104,7 @@ static void test_start_programs_queues(void **state)
     (void)state;
     mock.ready_lag = 5; /* the firmware takes a while: the host polls STATUS */
     open_ok();
-    /* CTRL = 0 first, then the ring registers, then ENABLE. */
+    /* CTRL = 0 first, then the doorbells zeroed and the ring registers, then ENABLE. */
     assert_true(mock.nwrites >= 9);
     assert_int_equal(mock.writes[0].offset, VD_PCIE_CTRL);
     assert_int_equal(mock.writes[0].value, 0);
@@ -119,7 +119,8 @@ static void test_start_programs_queues(void **state)
         }
     }
     assert_true(enable_at > 0);
-    uint32_t want = 1u << (VD_PCIE_SQ_BASE / 4) | 1u << (VD_PCIE_SQ_SIZE / 4) |
+    uint32_t want = 1u << (VD_PCIE_SQ_TAIL / 4) | 1u << (VD_PCIE_CQ_HEAD / 4) |
+                    1u << (VD_PCIE_SQ_BASE / 4) | 1u << (VD_PCIE_SQ_SIZE / 4) |
                     1u << (VD_PCIE_CQ_BASE / 4) | 1u << (VD_PCIE_CQ_SIZE / 4) |
                     1u << (VD_PCIE_SHADOW / 4) | 1u << (VD_PCIE_HOST_WIN_BASE / 4) |
                     1u << (VD_PCIE_HOST_WIN_SIZE / 4);
@@ -161,6 +162,17 @@ static void test_not_ready_times_out(void **state)
     HRESULT hr = mock_open_device(&g_h);
     assert_int_equal(hr, E_FAIL);
     assert_non_null(strstr(vidalloc_last_error(), "READY"));
+}
+
+/* A firmware that boots after the host's ENABLE never saw it: the host enables again
+ * while it waits for READY. */
+static void test_enable_again_while_booting(void **state)
+{
+    (void)state;
+    mock.deaf_enables = 3;
+    open_ok();
+    assert_int_equal(mock.enables, 4);
+    allocate_n(2, 0);
 }
 
 /* A host killed mid-request left records behind and the queues enabled: the next attach
@@ -437,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_start_programs_queues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_ready_times_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enable_again_while_booting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_at_attach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sq_pad_and_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cq_pad_and_wrap, setup, teardown),
