@@ -39,6 +39,7 @@ help:
 	@echo "vidalloc make verbs:"
 	@echo "  deps       install toolchain, Python venv, newlib-nano (idempotent)"
 	@echo "  demo       boot the simulated SoC and run the demo (the main job)"
+	@echo "             DEV=URI: the device (sim; inproc, 'sim?link=pcie', 'inproc?link=pcie', uart:PATH)"
 	@echo "  sim        build the Verilator simulator ($(BUILD)/sim/vidalloc-sim; TARGET=minimal:"
 	@echo "             $(BUILD)/sim-minimal/; VRAM_BYTES=4194304: target sim with 4 MiB of VRAM)"
 	@echo "  targets    the build targets of spec/targets/: blocks, FEATURES word, sizes, board"

@@ -1,13 +1,16 @@
 /* vidalloc firmware: bring up the UART, start the graphics kernel on VRAM, print the banner,
- * then serve the wire protocol (firmware/wire/) forever. */
+ * then serve the wire protocol (firmware/wire/) forever: over the UART, and over the PCIe
+ * queues when the SoC has the endpoint (SYSCTL.FEATURES.PCIE). */
 #include <stdint.h>
 
 #include "vd_dispatch.h"
 #include "vd_irq.h"
 #include "vd_kernel.h"
-#include "vd_link.h"
 #include "vd_mmio.h"
+#include "vd_pcie.h"
+#include "vd_qlink.h"
 #include "vd_regs.h"
+#include "vd_serve.h"
 #include "vd_sysctl.h"
 #include "vd_uart.h"
 #include "vd_version.h"
@@ -15,6 +18,13 @@
 static vd_disp_platform s_platform;
 /* The link's idle hook: GPU timeouts and faults handled while no request waits (vd_kernel.h). */
 static const vd_link_idle s_idle = {vd_kernel_poll, vd_kernel_events_pending};
+
+/* DMA_READ / DMA_WRITE's data: VRAM <-> host memory through the endpoint (the memory
+ * controller's host-DMA port), polled to completion. */
+static int pcie_dma(uint32_t host_addr, uint32_t vram_offset, uint32_t length, int to_host)
+{
+    return (int)vd_pcie_dma(host_addr, VD_VRAM_BASE + vram_offset, length, to_host);
+}
 
 /*
  * The banner without stdio: newlib's printf, FILE machinery and its BUFSIZ heap buffer cost
@@ -111,7 +121,13 @@ int main(void)
     s_platform.vram_cpu_base = VD_VRAM_BASE;
     s_platform.vram = (uint8_t *)(uintptr_t)VD_VRAM_BASE;
     s_platform.fw_version = vd_fw_version;
-    s_platform.fw_stats = vd_link_get_stats;
+    s_platform.fw_stats = vd_serve_get_stats;
+    int queue = (s_platform.features & VD_SYSCTL_FEATURES_PCIE_MASK) != 0;
+    if (queue) { /* without the endpoint no PCIE register is touched */
+        vd_pcie_init();
+        vd_qlink_init((uint32_t *)(uintptr_t)VD_PCIE_BUF_BASE, VD_PCIE_BUF_BASE);
+        s_platform.dma = pcie_dma;
+    }
     vd_ntstatus_t st = vd_disp_init(&s_platform);
     if (!NT_SUCCESS(st)) {
         con_puts("kernel: init failed 0x");
@@ -120,7 +136,9 @@ int main(void)
         vd_uart_flush();
         return 1;
     }
+    if (queue)
+        vd_irq_enable(VD_IRQ_PCIE); /* doorbells and CTRL: recorded for the queue link */
     con_puts("ready\n");
 
-    vd_link_run(&s_idle);
+    vd_serve(&s_idle, queue);
 }

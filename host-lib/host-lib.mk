@@ -5,7 +5,9 @@
 #   host-lib     $(HL_LIB) libvidalloc.a (+ .so), $(HL_CLI) vidalloc, demo, seed example,
 #                the end-to-end test program
 #   install      PREFIX=/usr/local: headers, libraries, CLI, pkg-config file
-#   demo-alloc   run the demo (DEV=sim by default; DEV=inproc, DEV=uart:/dev/ttyUSB1)
+#   demo-alloc   run the demo (DEV=sim by default; DEV=inproc, DEV=uart:/dev/ttyUSB1,
+#                DEV='sim?link=pcie', DEV='inproc?link=pcie': any device URI; `make demo`
+#                passes DEV on)
 #   bench-host   the protocol figures (inproc: cycles and simulated time)
 #   cosim-host   end-to-end tests: host-lib -> UART RTL -> firmware, over `sim` and `inproc`
 #   cosim-render pfnRenderCb end to end (render_e2e: GPU, faults, TDR) over `sim` and `inproc`
@@ -106,8 +108,9 @@ $(HL_SEED): host-lib/examples/seed_example.c $(HL_LIB) $(SIM_LIB) $(HL_PUBLIC_HD
 
 -include $(HL_OBJS:.o=.d)
 
+# DEV is quoted: a URI's ? and & are not for the shell.
 demo-alloc: $(HL_DEMO) $(SIM_BIN) $(FW_IMG)
-	$(Q)$(HL_DEMO) --dev $(DEV)
+	$(Q)$(HL_DEMO) --dev '$(DEV)'
 
 bench-host: $(HL_DEMO) $(FW_IMG)
 	$(Q)$(HL_DEMO) --bench

@@ -12,6 +12,7 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
+#include "pcie_rc.h"
 #include "spi_flash.h"
 #include "uart_bridge.h"
 
@@ -44,6 +45,14 @@ public:
         top_->por_i = 1;
         top_->uart_rx_i = 1;
         top_->flash_miso_i = 1;
+        pcie_.start(top_.get());
+    }
+    // Run until the root complex knows whether the endpoint is there (a few hundred cycles
+    // after reset; up to its probe timeout on a SoC without one). False if the CPU trapped.
+    bool enumerate() {
+        while (pcie_.enumeration() == PcieRc::ENUM_PENDING)
+            if (!step()) return false;
+        return true;
     }
 
     // One clock cycle. Returns false when the CPU has trapped.
@@ -52,11 +61,13 @@ public:
         top_->eval();
         if (tfp_) tfp_->dump(t_);
         t_++;
+        pcie_.pre_edge(top_.get(), cycle_ + 1);
         top_->clk_i = 1;
         top_->eval();
         if (tfp_) tfp_->dump(t_);
         t_++;
         cycle_++;
+        pcie_.post_edge(top_.get(), cycle_);
         if (cycle_ == kResetCycles) top_->por_i = 0;
         top_->uart_rx_i = uart_.tick(top_->uart_tx_o);
         top_->flash_miso_i = flash_.tick(top_->flash_cs_no, top_->flash_sck_o, top_->flash_mosi_o);
@@ -79,6 +90,9 @@ public:
     void set_cycles(uint64_t c, uint64_t t) { cycle_ = c; t_ = t; }
     UartBridge &uart() { return uart_; }
     const UartBridge &uart() const { return uart_; }
+    // Configure it (and give it host memory) before start().
+    PcieRc &pcie() { return pcie_; }
+    const PcieRc &pcie() const { return pcie_; }
 
 private:
     std::unique_ptr<VerilatedContext> ctx_;
@@ -86,6 +100,7 @@ private:
     std::unique_ptr<VerilatedFstC> tfp_;
     SpiFlash flash_;
     UartBridge uart_;
+    PcieRc pcie_;
     uint64_t cycle_ = 0, t_ = 0;
     bool finished_ = false;
 };

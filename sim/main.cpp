@@ -11,6 +11,7 @@
 #include <string>
 
 #include "board.h"
+#include "pcie_shm.h"
 #include "vd_regs.h"
 
 namespace {
@@ -19,6 +20,7 @@ volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
 constexpr unsigned kServiceInterval = 512;      // cycles between host I/O polls
+constexpr unsigned kPcieInterval = 64;          // cycles between PCIe request ring looks
 
 void usage(FILE *f) {
     std::fprintf(f,
@@ -32,10 +34,21 @@ void usage(FILE *f) {
         "  --max-cycles N    stop after N clock cycles (default: run until a signal)\n"
         "  --expect TEXT     stop with status 0 as soon as the UART output contains TEXT;\n"
         "                    with --max-cycles, reaching the limit first is status 2\n"
+        "  --pcie NAME       serve the PCIe endpoint to a host process through the POSIX shared\n"
+        "                    memory object NAME (sim/vd_pcie_shm.h: host memory, MMIO request\n"
+        "                    ring, futexes); printed as 'vidalloc-sim: pcie shm NAME' once the\n"
+        "                    root complex has enumerated the endpoint; removed at exit. The\n"
+        "                    UART keeps working beside it. Needs a target with the endpoint.\n"
+        "  --pcie-host-mem N bytes of simulated host memory (default %u, at bus address 0x%08X)\n"
+        "  --pcie-latency N  cycles from a DMA read request to its completions (default %u)\n"
+        "  --pcie-mps N      Max Payload Size in bytes, 128..4096 (default %u)\n"
+        "  --pcie-mrrs N     Max Read Request Size in bytes, 128..4096 (default %u)\n"
         "  -h, --help        this text\n\n"
-        "On exit it prints cycles run and cycles per second. Exit status: 0 normal, 1 usage or\n"
-        "setup error, 2 --expect text not seen, 3 the CPU trapped.\n",
-        VD_FLASH_FW_OFFSET, VD_UART_BOOT_BAUD);
+        "On exit it prints cycles run and cycles per second and, when PCIe was used, the MMIO\n"
+        "read round trip and DMA figures. Exit status: 0 normal, 1 usage or setup error, 2\n"
+        "--expect text not seen, 3 the CPU trapped.\n",
+        VD_FLASH_FW_OFFSET, VD_UART_BOOT_BAUD, VD_PCIE_SHM_HOST_MEM, VD_PCIE_SHM_HOST_BUS,
+        PcieRcConfig().cpl_latency, PcieRcConfig().mps, PcieRcConfig().mrrs);
 }
 
 bool parse_u64(const char *s, unsigned long long &out) {
@@ -50,6 +63,9 @@ bool parse_u64(const char *s, unsigned long long &out) {
 int main(int argc, char **argv) {
     std::string firmware, uart_mode = "stdio", trace_path, expect;
     unsigned long long baud = VD_UART_BOOT_BAUD, max_cycles = 0;
+    std::string pcie_name;
+    unsigned long long host_mem = VD_PCIE_SHM_HOST_MEM;
+    PcieRcConfig rc_cfg;
 
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -75,6 +91,29 @@ int main(int argc, char **argv) {
                 std::fprintf(stderr, "vidalloc-sim: --max-cycles needs a number\n");
                 return 1;
             }
+        } else if (a == "--pcie") {
+            pcie_name = value("--pcie");
+            if (pcie_name.empty() || pcie_name.find('/', 1) != std::string::npos) {
+                std::fprintf(stderr, "vidalloc-sim: --pcie needs a name without '/'\n");
+                return 1;
+            }
+        } else if (a == "--pcie-host-mem") {
+            if (!parse_u64(value(a.c_str()), host_mem) || host_mem < 4096 || host_mem > (1ull << 30) ||
+                host_mem % 4096) {
+                std::fprintf(stderr, "vidalloc-sim: --pcie-host-mem must be a multiple of 4096, at most 1 GiB\n");
+                return 1;
+            }
+        } else if (a == "--pcie-latency" || a == "--pcie-mps" || a == "--pcie-mrrs") {
+            unsigned long long v;
+            bool size = a != "--pcie-latency";
+            if (!parse_u64(value(a.c_str()), v) || v > 1000000 ||
+                (size && (v < 128 || v > 4096 || (v & (v - 1))))) {
+                std::fprintf(stderr, "vidalloc-sim: %s: %s\n", a.c_str(),
+                             size ? "a power of two, 128..4096" : "a number of cycles up to 1000000");
+                return 1;
+            }
+            (a == "--pcie-latency" ? rc_cfg.cpl_latency : a == "--pcie-mps" ? rc_cfg.mps : rc_cfg.mrrs) =
+                unsigned(v);
         } else if (!a.empty() && a[0] == '+') {
             // plusargs go to the model
         } else {
@@ -110,11 +149,24 @@ int main(int argc, char **argv) {
     }
     if (!expect.empty()) uart.expect(expect);
 
+    // Before the shared memory exists: a signal from here on ends the loop, which removes it.
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
 
+    board.pcie().configure(rc_cfg);
+    PcieShmLink shm;
+    if (!pcie_name.empty()) {
+        std::string err;
+        if (!shm.create(pcie_name, uint32_t(host_mem), board.pcie(), err)) {
+            std::fprintf(stderr, "vidalloc-sim: %s\n", err.c_str());
+            return 1;
+        }
+    }
+
     board.start(trace_path);
+    PcieRc &rc = board.pcie();
+    bool pcie_starting = shm.active();
 
     // The loop body is SimBoard::step() with everything in locals (see board.h).
     Vvd_soc *top = board.top();
@@ -124,7 +176,7 @@ int main(int argc, char **argv) {
     int status = 0;
     unsigned long long cycle = 0;
     uint64_t t = 0;
-    unsigned service_in = kServiceInterval;
+    unsigned service_in = kServiceInterval, pcie_in = kPcieInterval;
     auto start = std::chrono::steady_clock::now();
 
     while (!g_stop) {
@@ -132,11 +184,13 @@ int main(int argc, char **argv) {
         top->eval();
         if (tfp) tfp->dump(t);
         t++;
+        rc.pre_edge(top, cycle + 1);
         top->clk_i = 1;
         top->eval();
         if (tfp) tfp->dump(t);
         t++;
         cycle++;
+        rc.post_edge(top, cycle);
 
         if (cycle == kResetCycles) top->por_i = 0;
         top->uart_rx_i = uart.tick(top->uart_tx_o);
@@ -153,6 +207,24 @@ int main(int argc, char **argv) {
             uart.service();
             if (!expect.empty() && uart.expected_seen()) break;
         }
+        // New requests are looked for every kPcieInterval cycles; a finished one is
+        // published at once (the host is waiting on its futex).
+        if (shm.active() && (--pcie_in == 0 || rc.has_done())) {
+            pcie_in = kPcieInterval;
+            if (pcie_starting && rc.enumeration() != PcieRc::ENUM_PENDING) {
+                pcie_starting = false;
+                if (rc.enumeration() == PcieRc::ENUM_ABSENT) {
+                    std::fprintf(stderr, "vidalloc-sim: --pcie: this SoC has no PCIe endpoint "
+                                         "(BAR0 never answered)\n");
+                    status = 1;
+                    break;
+                }
+                shm.running();
+                std::printf("vidalloc-sim: pcie shm %s\n", pcie_name.c_str());
+                std::fflush(stdout);
+            }
+            shm.service(rc, cycle);
+        }
         if (max_cycles && cycle >= max_cycles) {
             if (!expect.empty() && !uart.expected_seen()) {
                 std::fprintf(stderr, "vidalloc-sim: '%s' not seen within %llu cycles\n",
@@ -167,11 +239,25 @@ int main(int argc, char **argv) {
     if (uart_mode == "stdio" && uart.mid_line()) std::fputc('\n', stderr);  // keep the figure on its own line
 
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    shm.stop();
     board.finish();
     std::fprintf(stderr,
                  "vidalloc-sim: %llu cycles (%.3f ms at %.0f MHz) in %.3f s: %.2f M cycles/s\n",
                  cycle, cycle * 1e3 / VD_CLK_HZ, VD_CLK_HZ / 1e6, secs,
                  secs > 0 ? cycle / secs / 1e6 : 0.0);
+    if (rc.used()) {
+        const PcieRcStats &s = rc.stats();
+        std::fprintf(stderr,
+                     "vidalloc-sim: pcie: %llu MMIO reads (round trip %llu/%.1f/%llu cycles min/avg/max, "
+                     "%llu failed), %llu writes; DMA %llu bytes read in %llu requests, %llu written; "
+                     "%llu MSIs; %llu UR completions, %llu TLPs dropped\n",
+                     (unsigned long long)s.mmio_reads, (unsigned long long)s.mmio_rt_min,
+                     s.mmio_reads ? double(s.mmio_rt_total) / double(s.mmio_reads) : 0.0,
+                     (unsigned long long)s.mmio_rt_max, (unsigned long long)s.mmio_errors,
+                     (unsigned long long)s.mmio_writes, (unsigned long long)s.dma_read_bytes,
+                     (unsigned long long)s.dma_read_reqs, (unsigned long long)s.dma_write_bytes,
+                     (unsigned long long)s.msi, (unsigned long long)s.ur, (unsigned long long)s.dropped);
+    }
     if (uart.framing_errors())
         std::fprintf(stderr, "vidalloc-sim: %llu UART framing errors (baud mismatch?)\n",
                      (unsigned long long)uart.framing_errors());

@@ -25,9 +25,17 @@ typedef struct vd_sim_config {
     uint32_t    baud;       /* serial line rate; 0 = the board's default (VD_UART_BOOT_BAUD) */
     const char *trace;      /* FST waveform path, or NULL */
     uint32_t    host_mem;   /* PCIe: bytes of simulated host memory; 0 = VD_PCIE_SHM_HOST_MEM */
+    /* PCIe link parameters (the root complex's configuration space); 0 = the default. */
+    uint16_t    pcie_mps;         /* Max Payload Size, bytes (128..4096; default 256) */
+    uint16_t    pcie_mrrs;        /* Max Read Request Size, bytes (128..4096; default 512) */
+    uint32_t    pcie_cpl_latency; /* cycles from a DMA read request to its completions (64) */
+    uint32_t    pcie_tx_stall;    /* tests: the root complex stalls the endpoint's tx stream
+                                     one cycle in N (0 = never: it takes every beat) */
 } vd_sim_config;
 
-/* Returns NULL on failure with a message in err (errlen bytes). */
+/* Returns NULL on failure with a message in err (errlen bytes). On return the root complex
+ * has enumerated the PCIe endpoint (or found none): a few hundred cycles have run (about
+ * 2000 on a SoC without the endpoint); vd_sim_cycles says how many. */
 vd_sim *vd_sim_create(const vd_sim_config *cfg, char *err, size_t errlen);
 void vd_sim_destroy(vd_sim *sim);
 
@@ -36,7 +44,9 @@ void vd_sim_destroy(vd_sim *sim);
 #define VD_SIM_RUN_UNTIL_MSI 0x2u /* return as soon as the endpoint has sent an MSI */
 
 /* Run up to max_cycles clock cycles. Returns the number run; stops early on a CPU trap
- * (see vd_sim_trapped) or, with VD_SIM_RUN_UNTIL_TX, when output is available. */
+ * (see vd_sim_trapped), with VD_SIM_RUN_UNTIL_TX when output is available, with
+ * VD_SIM_RUN_UNTIL_MSI as soon as an MSI arrives during this call (vd_sim_pcie_msi_count
+ * moved). The flags may be combined. */
 uint64_t vd_sim_run(vd_sim *sim, uint64_t max_cycles, unsigned flags);
 
 /* Queue bytes for the board's UART receiver (they go out at the line rate). */
@@ -57,6 +67,20 @@ void vd_sim_pcie_write32(vd_sim *sim, uint32_t offset, uint32_t value);
 int vd_sim_pcie_read32(vd_sim *sim, uint32_t offset, uint32_t *value, uint64_t max_cycles);
 uint64_t vd_sim_pcie_msi_count(const vd_sim *sim);
 int vd_sim_has_pcie(const vd_sim *sim); /* 1 when this SoC has the endpoint */
+
+/* What the root-complex model has seen since creation (its enumeration probe excluded). */
+typedef struct vd_sim_pcie_stats {
+    uint64_t mmio_reads, mmio_writes, mmio_errors; /* host MMIO (errors: UR/CA or timeout) */
+    uint64_t mmio_rt_min, mmio_rt_max, mmio_rt_total; /* read round trip in cycles: the MRd's
+                                                         first beat offered -> its CplD taken */
+    uint64_t dma_read_reqs, dma_read_bytes;  /* the endpoint's MRd32s to host memory */
+    uint64_t dma_write_bytes;                /* bytes its MWr32s wrote (MSIs not counted) */
+    uint64_t completions;                    /* CplDs sent for DMA reads (after the RCB split) */
+    uint64_t ur;                             /* DMA reads answered UR (outside host memory) */
+    uint64_t msi;                            /* MSIs */
+    uint64_t dropped;                        /* TLPs from the endpoint ignored (bad, unexpected) */
+} vd_sim_pcie_stats;
+void vd_sim_pcie_get_stats(const vd_sim *sim, vd_sim_pcie_stats *out);
 
 uint64_t vd_sim_cycles(const vd_sim *sim);
 uint32_t vd_sim_clk_hz(void);                /* the board clock (VD_CLK_HZ) */

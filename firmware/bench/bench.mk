@@ -26,7 +26,7 @@ BENCH_SIM_OBJ  := $(BUILD)/sim-bench/obj
 BENCH_CYCLES   ?= 3000000000
 
 BENCH_SRCS := firmware/start/start.S firmware/bench/bench_alloc.c \
-              firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
+              firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/pcie.c firmware/drivers/timer.c \
               firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/string.c firmware/lib/syscalls.c firmware/lib/version.c \
               $(sort $(wildcard firmware/kernel/*.c)) $(PROTO_SRCS)
 BENCH_OBJS := $(patsubst %,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SRCS)))
@@ -90,7 +90,7 @@ bench-alloc: $(BENCH_SIM) $(BENCH_IMG)
 CODEC_BENCH_BUILD := $(BUILD)/codec-bench
 CODEC_BENCH_IMG   := $(CODEC_BENCH_BUILD)/bench-codec.img
 CODEC_BENCH_SRCS  := firmware/start/start.S firmware/bench/bench_codec.c \
-                     firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/timer.c \
+                     firmware/drivers/uart.c firmware/drivers/irq.c firmware/drivers/pcie.c firmware/drivers/timer.c \
                      firmware/drivers/sysctl.c firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/lib/string.c firmware/lib/syscalls.c firmware/lib/version.c \
                      $(PROTO_SRCS)
 CODEC_BENCH_OBJS  := $(patsubst %,$(CODEC_BENCH_BUILD)/obj/%.o,$(basename $(CODEC_BENCH_SRCS)))

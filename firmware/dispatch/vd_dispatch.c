@@ -18,7 +18,6 @@ static vd_kernel_platform s_kplat;
 static uint32_t s_res_priv[(VD_MAX_RESOURCE_PRIVDATA + 3) / 4 + 1];
 static uint32_t s_alloc_priv[VD_MAX_ALLOCS_PER_CALL][VD_DISP_MAX_ALLOC_PRIVDATA / 4];
 static vd_kernel_allocinfo s_kinfo[VD_MAX_ALLOCS_PER_CALL];
-static D3DKMT_HANDLE s_handles[VD_MAX_ALLOCATIONS];
 
 /* ---- little helpers: responses are built in the caller's aligned buffer ---- */
 
@@ -52,7 +51,7 @@ vd_ntstatus_t vd_disp_init(const vd_disp_platform *p)
 
 /* ---- HELLO / devices ---- */
 
-static uint32_t do_hello(const uint8_t *req, uint32_t len, uint8_t *rsp)
+static uint32_t do_hello(const vd_disp_link *link, const uint8_t *req, uint32_t len, uint8_t *rsp)
 {
     vd_wire_hello_req q;
     vd_wire_hello_rsp r;
@@ -71,7 +70,7 @@ static uint32_t do_hello(const uint8_t *req, uint32_t len, uint8_t *rsp)
     /* The board's identity goes back whatever the outcome, so the host can say why. */
     r.wire_version = VD_WIRE_VERSION;
     r.max_payload = VD_WIRE_MAX_PAYLOAD;
-    r.window = VD_WIRE_WINDOW;
+    r.window = link->window;
     r.soc_id = s_plat->soc_id;
     r.soc_version = s_plat->soc_version;
     r.clk_hz = s_plat->clk_hz;
@@ -204,9 +203,10 @@ static uint32_t do_deallocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         /* More handles than can ever be live cannot be a list without repeats. */
         if (q.NumAllocations == 0 || q.NumAllocations > VD_MAX_ALLOCATIONS)
             return status_rsp(rsp, HR_INVALID);
-        memcpy(s_handles, req + sizeof q, 4 * q.NumAllocations);
+        /* Read where they lie: the payload is 4-byte aligned (vd_disp_execute), and 512
+         * bytes of scratch are more than FW_RAM can spare since the PCIe link. */
         a.NumAllocations = q.NumAllocations;
-        a.HandleList = s_handles;
+        a.HandleList = (const D3DKMT_HANDLE *)(const void *)(req + sizeof q);
     }
     return status_rsp(rsp, hr_of(vd_kernel_deallocate(q.hDevice, &a)));
 }
@@ -285,6 +285,32 @@ static uint32_t do_write(const uint8_t *req, uint32_t len, uint8_t *rsp)
     hr = map_range(&q, 1, &dst);
     if (hr == HR_OK)
         memcpy(dst, req + sizeof q, q.length);
+    return status_rsp(rsp, hr);
+}
+
+/* DMA_READ (VRAM -> host) and DMA_WRITE (host -> VRAM): READ/WRITE's rules through the
+ * same kernel call, then the host side: whole words inside the link's host window. */
+static uint32_t do_dma(const vd_disp_link *link, const uint8_t *req, uint32_t len, uint8_t *rsp,
+                       int write)
+{
+    vd_wire_dma_req q;
+    uint32_t vo = 0, rel;
+    int32_t hr;
+
+    if (len != sizeof q)
+        return status_rsp(rsp, HR_INVALID);
+    if (link->host_win_size == 0 || s_plat->dma == NULL) /* the UART: no DMA */
+        return status_rsp(rsp, hr_of(STATUS_NOT_SUPPORTED));
+    memcpy(&q, req, sizeof q);
+    /* The offset too is a whole word: DMA_LOCAL must be (allocations are 16-aligned). */
+    rel = q.host_addr - link->host_win_base; /* wraps above the window when below it */
+    if (q.reserved != 0 || ((q.host_addr | q.length | q.offset) & 3u) != 0 || q.length == 0 ||
+        q.length > VD_WIRE_MAX_DMA || rel >= link->host_win_size ||
+        q.length > link->host_win_size - rel)
+        return status_rsp(rsp, HR_INVALID);
+    hr = hr_of(vd_kernel_map_range(q.hDevice, q.hAllocation, q.offset, q.length, write, &vo));
+    if (hr == HR_OK && s_plat->dma(q.host_addr, vo, q.length, !write) != 0)
+        hr = E_FAIL;
     return status_rsp(rsp, hr);
 }
 
@@ -529,12 +555,13 @@ static uint32_t do_escape(const uint8_t *req, uint32_t len, uint8_t *rsp)
     return sizeof r;
 }
 
-uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t *rsp)
+uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *req, uint32_t len,
+                         uint8_t *rsp)
 {
     if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
         return status_rsp(rsp, HR_INVALID);
     switch (type) {
-    case VD_MSG_HELLO:        return do_hello(req, len, rsp);
+    case VD_MSG_HELLO:        return do_hello(link, req, len, rsp);
     case VD_MSG_OPEN_DEVICE:  return do_open_device(len, rsp);
     case VD_MSG_CLOSE_DEVICE: return do_close_device(req, len, rsp);
     case VD_MSG_ALLOCATE:     return do_allocate(req, len, rsp);
@@ -543,6 +570,8 @@ uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t
     case VD_MSG_UNLOCK:       return do_lock(req, len, rsp, 1);
     case VD_MSG_READ:         return do_read(req, len, rsp);
     case VD_MSG_WRITE:        return do_write(req, len, rsp);
+    case VD_MSG_DMA_READ:     return do_dma(link, req, len, rsp, 0);
+    case VD_MSG_DMA_WRITE:    return do_dma(link, req, len, rsp, 1);
     case VD_MSG_QUERY:        return do_query(req, len, rsp);
     case VD_MSG_RENDER:       return do_render(req, len, rsp);
     case VD_MSG_FENCE:        return do_fence(req, len, rsp);

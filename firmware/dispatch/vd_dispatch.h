@@ -10,7 +10,8 @@
  *
  * Nothing on the wire is trusted: every length is checked before it is used, structs are
  * copied out of the payload with memcpy (the payload is only 4-byte aligned), arrays the
- * kernel reads are copied into aligned firmware scratch, and anything malformed is
+ * kernel reads are copied into aligned firmware scratch (DEALLOCATE's handle list, 32-bit
+ * words, is read in place), and anything malformed is
  * answered with E_INVALIDARG without calling the kernel. docs/wire.md lists every rule.
  */
 #ifndef VD_DISPATCH_H
@@ -37,7 +38,18 @@ typedef struct vd_disp_platform {
     const char *fw_version;   /* copied (truncated) into HELLO's fw_version */
     /* Fills the transport counters for VD_QUERY_FW_STATS; NULL: all zero. */
     void (*fw_stats)(vd_wire_fw_stats *out);
+    /* Moves `length` bytes between VRAM byte offset vram_offset and host bus address
+     * host_addr (to_host: VRAM -> host) and returns once they have moved: 0, or the
+     * engine's non-zero error (answered E_FAIL). NULL: the board has no DMA engine. */
+    int (*dma)(uint32_t host_addr, uint32_t vram_offset, uint32_t length, int to_host);
 } vd_disp_platform;
+
+/* The link a request came over, as the dispatcher needs it (the link passes it in). */
+typedef struct vd_disp_link {
+    uint32_t window;        /* HELLO's window: requests a host may keep outstanding here */
+    uint32_t host_win_base; /* the host memory this link's DMA reaches (DMA_READ/WRITE): */
+    uint32_t host_win_size; /* bus address and bytes; size 0: no DMA over this link */
+} vd_disp_link;
 
 /* Per-allocation private data the dispatcher accepts (vd_surface_desc is 32). */
 #define VD_DISP_MAX_ALLOC_PRIVDATA 64u
@@ -49,13 +61,15 @@ typedef struct vd_disp_platform {
 vd_ntstatus_t vd_disp_init(const vd_disp_platform *p);
 
 /*
- * Execute one request of `type` (without VD_WIRE_RESPONSE) whose payload is req[0..len).
- * rsp must hold VD_WIRE_MAX_PAYLOAD bytes and be 4-byte aligned. Returns the response
+ * Execute one request of `type` (without VD_WIRE_RESPONSE) whose payload is req[0..len),
+ * received over `link`. req and rsp must be 4-byte aligned and must not overlap; rsp must
+ * hold VD_WIRE_MAX_PAYLOAD bytes. Returns the response
  * payload length (always >= 4: every response starts with its HRESULT). HELLO with the
  * right wire version restarts the session: every device, resource and allocation is
  * forgotten (the previous host is gone).
  */
-uint32_t vd_disp_execute(uint8_t type, const uint8_t *req, uint32_t len, uint8_t *rsp);
+uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *req, uint32_t len,
+                         uint8_t *rsp);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* vd_irq: routes PicoRV32 IRQ lines to their handlers.
  *
- * Runs in IRQ context with every line masked by the CPU. UART drains RX; GPU and MEMCTL only
- * record their events (the main loop's idle hook and the submission path act on them).
+ * Runs in IRQ context with every line masked by the CPU. UART drains RX; GPU, MEMCTL and PCIE
+ * only record their events (the main loop's idle hook and the submission path act on them).
  * Traps (ebreak/ecall/illegal instruction, bus error) are reported with polled UART writes straight to the registers, not
  * through newlib (whose state the trap may have interrupted), then the handler executes
  * ebreak: inside the IRQ handler that halts the CPU with its trap output high.
@@ -12,6 +12,7 @@
 #include "vd_gpu.h"
 #include "vd_memctl.h"
 #include "vd_mmio.h"
+#include "vd_pcie.h"
 #include "vd_regs.h"
 #include "vd_uart.h"
 
@@ -86,6 +87,12 @@ void vd_irq_dispatch(uint32_t pending)
     if (pending & (1u << VD_IRQ_MEMCTL)) {
         vd_memctl_irq_handler();
         pending &= ~(1u << VD_IRQ_MEMCTL);
+    }
+    /* PCIe doorbells and CTRL: recorded for the queue link (unmasked only when the SoC has
+     * the endpoint). */
+    if (pending & (1u << VD_IRQ_PCIE)) {
+        vd_pcie_irq_handler();
+        pending &= ~(1u << VD_IRQ_PCIE);
     }
     if (pending) {
         /* No handler: mask the lines (so they cannot storm) and say so once. */

@@ -2,7 +2,6 @@
 #include "vd_link.h"
 
 #include "vd_frame.h"
-#include "vd_irq.h"
 #include "vd_mmio.h"
 #include "vd_regs.h"
 #include "vd_session.h"
@@ -20,7 +19,6 @@ static uint32_t s_uart_errors;
 static uint32_t s_decode_cycles;
 static uint32_t s_decode_bytes;
 static uint32_t s_tx_cycles;
-static uint32_t s_idle_cycles;
 
 /*
  * Feed one contiguous span of the ring through the decoder (vd_frame_feed_span: block
@@ -37,7 +35,7 @@ static size_t feed(const uint8_t *p, size_t n, const vd_wire_hdr **hdr, const ui
     return used;
 }
 
-_Noreturn void vd_link_run(const vd_link_idle *idle)
+void vd_link_start(void)
 {
     static const uint8_t resync = 0x00;
 
@@ -45,41 +43,41 @@ _Noreturn void vd_link_run(const vd_link_idle *idle)
     vd_sess_init();
     vd_uart_flush();
     vd_uart_write_burst(&resync, 1);
+}
 
-    for (;;) {
-        const uint8_t *p;
-        size_t n;
+int vd_link_service(void)
+{
+    const uint8_t *p;
+    size_t n;
+    int did = 0;
 
-        if (idle != NULL && idle->poll != NULL)
-            (void)idle->poll(); /* e.g. a GPU timeout: recover before the next request */
+    /* Until the ring is empty: the last vd_uart_rx_span call, finding nothing, set THRESH
+     * to 1 so the next byte wakes a sleeping loop (vd_uart.h). */
+    while ((n = vd_uart_rx_span(&p)) != 0) {
+        const vd_wire_hdr *hdr;
+        const uint8_t *payload;
 
-        uint32_t mask = vd_irq_save();
-        if (vd_uart_rx_available() == 0 && (idle == NULL || idle->pending == NULL || !idle->pending())) {
-            uint32_t t0 = vd_timer_now();
-            vd_irq_wait(); /* any line wakes us even while masked (UART, GPU, MEMCTL) */
-            s_idle_cycles += vd_timer_now() - t0;
-        }
-        vd_irq_restore(mask); /* the handlers run here */
-
-        while ((n = vd_uart_rx_span(&p)) != 0) {
-            const vd_wire_hdr *hdr;
-            const uint8_t *payload;
-
-            vd_uart_rx_consume(feed(p, n, &hdr, &payload));
-            if (hdr != NULL) {
-                const uint8_t *out;
-                size_t len;
-                s_rx_frames++;
-                len = vd_sess_on_frame(hdr, payload, &out);
-                if (len != 0) {
-                    uint32_t t0 = vd_timer_now();
-                    vd_uart_write_burst(out, len);
-                    s_tx_cycles += vd_timer_now() - t0;
-                }
+        did = 1;
+        vd_uart_rx_consume(feed(p, n, &hdr, &payload));
+        if (hdr != NULL) {
+            const uint8_t *out;
+            size_t len;
+            s_rx_frames++;
+            len = vd_sess_on_frame(hdr, payload, &out);
+            if (len != 0) {
+                uint32_t t0 = vd_timer_now();
+                vd_uart_write_burst(out, len);
+                s_tx_cycles += vd_timer_now() - t0;
             }
         }
-        s_uart_errors |= vd_uart_take_errors();
     }
+    s_uart_errors |= vd_uart_take_errors();
+    return did;
+}
+
+int vd_link_pending(void)
+{
+    return vd_uart_rx_available() != 0;
 }
 
 void vd_link_get_stats(vd_wire_fw_stats *out)
@@ -105,5 +103,4 @@ void vd_link_get_stats(vd_wire_fw_stats *out)
     out->exec_cycles = ss.exec_cycles;
     out->encode_cycles = ss.encode_cycles;
     out->tx_cycles = s_tx_cycles;
-    out->idle_cycles = s_idle_cycles;
 }

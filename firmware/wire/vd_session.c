@@ -24,6 +24,8 @@ static uint16_t s_expected;
 static uint8_t s_active;     /* a HELLO has been seen */
 static uint32_t s_rsp[VD_WIRE_MAX_PAYLOAD / 4]; /* response payload, 4-byte aligned */
 static vd_sess_stats s_stats;
+/* The UART: the replay cache's window, no DMA. */
+static const vd_disp_link s_link = {VD_WIRE_WINDOW, 0, 0};
 
 void vd_sess_init(void)
 {
@@ -70,7 +72,7 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
         n = sizeof hr;
     } else {
         uint32_t t0 = vd_timer_now();
-        n = vd_disp_execute(type, payload, hdr->len, (uint8_t *)s_rsp);
+        n = vd_disp_execute(&s_link, type, payload, hdr->len, (uint8_t *)s_rsp);
         s_stats.exec_cycles += vd_timer_now() - t0;
     }
     s_expected = (uint16_t)(seq + 1u);

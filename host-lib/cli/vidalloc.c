@@ -1,6 +1,7 @@
 /*
  * vidalloc - command-line front end of host-lib: allocate, free, read, write, fill and
- * inspect allocations on a vidalloc board (real, simulated on a pty, or in-process), and
+ * inspect allocations on a vidalloc board (real, simulated on a pty or over its PCIe link,
+ * or in-process), and
  * drive its GPU through pfnRenderCb (fill, copy, hang), fences, the TDR escapes.
  *
  * With `sim` or `inproc` every invocation boots a fresh simulated board, so handles do not
@@ -109,6 +110,10 @@ static void usage(FILE *f)
             "Drive a vidalloc board's graphics kernel through host-lib (pfnAllocateCb & co.).\n\n"
             "  --dev URI      uart:PATH[?baud=N] | sim[?fw=IMG&sim=BIN] | inproc[?fw=IMG]\n"
             "                 (default sim: spawns the simulator; inproc runs it in-process)\n"
+            "                 &link=pcie: the PCIe queue link instead of the UART, e.g.\n"
+            "                 'sim?link=pcie', 'inproc?link=pcie', or a running simulator's\n"
+            "                 'sim?link=pcie&shm=/NAME' (vidalloc-sim --pcie /NAME);\n"
+            "                 pcie:BDF is not supported yet (no board with a PCIe hard block)\n"
             "  --script FILE  run commands from FILE (- = stdin), one per line, # comments\n"
             "  -v             log the link (frames, retransmissions) to stderr\n"
             "  -h, --help     this text; `vidalloc help COMMAND` for one command\n\n"

@@ -7,7 +7,8 @@
  * detection and recovery, D3DDDIERR_DEVICEREMOVED, and a reopened device that works.
  * Every call and its result is printed.
  *
- *   demo [--dev URI]   (default sim; inproc or uart:/dev/ttyUSB1?baud=3000000)
+ *   demo [--dev URI]   (default sim; inproc, 'sim?link=pcie', 'inproc?link=pcie' or
+ *                      uart:/dev/ttyUSB1?baud=3000000)
  *   demo --bench       protocol figures (inproc: exact cycles)
  */
 #include <stdio.h>

@@ -2,7 +2,8 @@
  * The allocation callbacks, whole: pfnAllocateCb and vidalloc_allocate_batch (validation
  * against the open device's limits, the ALLOCATE encoding, pipelined requests, the handles
  * tracked), pfnDeallocateCb (DEALLOCATE), pfnLockCb / pfnUnlockCb (LOCK, UNLOCK, the
- * pipelined READ/WRITE transfers of the locked range, lock page math). Each call finds its
+ * pipelined READ/WRITE transfers of the locked range, or DMA_READ/DMA_WRITE through the
+ * bounce area on a link with device DMA, lock page math). Each call finds its
  * device in the registry (handles.c) and talks through the protocol client (client.c);
  * nothing else is on its way. Host-side validation happens before anything is sent.
  */
@@ -452,6 +453,117 @@ static HRESULT transfer(vd_device *d, D3DKMT_HANDLE h, uint8_t *buf, const vd_ra
     return FAILED(hr) ? hr : b.hr;
 }
 
+/* ---- the same over a link with device DMA (pcie): DMA_READ / DMA_WRITE through the
+ * transport's bounce area. Each run moves a batch of chunks that fits the bounce area at
+ * once, so every chunk in flight has its own place there. */
+
+typedef struct dma_batch {
+    vd_device *d;
+    D3DKMT_HANDLE h;
+    uint8_t *buf;
+    const vd_range *chunks;  /* this batch's chunks */
+    const uint32_t *place;   /* each one's offset in the bounce area */
+    int write;
+    HRESULT hr;
+} dma_batch;
+
+static size_t dma_build(void *ctx, unsigned i, uint8_t *payload)
+{
+    dma_batch *b = ctx;
+    vd_wire_dma_req r = {
+        .hDevice = b->d->hdev,
+        .hAllocation = b->h,
+        .offset = b->chunks[i].offset,
+        .length = b->chunks[i].length,
+        .host_addr = b->d->t.dma_bus + b->place[i],
+    };
+    memcpy(payload, &r, sizeof r);
+    return sizeof r;
+}
+
+static int dma_done(void *ctx, unsigned i, const uint8_t *rsp, size_t len)
+{
+    dma_batch *b = ctx;
+    HRESULT hr = vd_rsp_hr(rsp, len);
+    if (FAILED(hr)) {
+        b->hr = vd_fail(hr, "%s of %u bytes at offset %u: %s", b->write ? "DMA_WRITE" : "DMA_READ",
+                        b->chunks[i].length, b->chunks[i].offset, vidalloc_hresult_name(hr));
+        return 1;
+    }
+    /* The response follows the data (posted writes in order): it is in the bounce area. */
+    if (!b->write)
+        memcpy(b->buf + b->chunks[i].offset, b->d->t.dma_mem + b->place[i], b->chunks[i].length);
+    return 0;
+}
+
+static HRESULT transfer_dma(vd_device *d, D3DKMT_HANDLE h, uint8_t *buf, const vd_range *ranges,
+                            int nranges, int write)
+{
+    /* DMA moves multiples of 4 bytes; a range's last 1-3 bytes go by READ/WRITE. */
+    uint32_t cap = d->t.dma_size < VD_WIRE_MAX_DMA ? d->t.dma_size : VD_WIRE_MAX_DMA;
+    cap &= ~3u;
+    size_t nchunks = 0;
+    for (int i = 0; i < nranges; i++)
+        nchunks += ((ranges[i].length & ~3u) + cap - 1) / cap;
+    vd_range *chunks = malloc((nchunks + (size_t)nranges + 1) * sizeof *chunks);
+    uint32_t *place = malloc((nchunks + 1) * sizeof *place);
+    if (!chunks || !place) {
+        free(chunks);
+        free(place);
+        return vd_fail(E_OUTOFMEMORY, "out of memory");
+    }
+    vd_range *tails = chunks + nchunks;
+    size_t k = 0;
+    int ntails = 0;
+    for (int i = 0; i < nranges; i++) {
+        uint32_t body = ranges[i].length & ~3u;
+        for (uint32_t off = 0; off < body; off += cap) {
+            chunks[k].offset = ranges[i].offset + off;
+            chunks[k].length = body - off < cap ? body - off : cap;
+            k++;
+        }
+        if (body < ranges[i].length) {
+            tails[ntails].offset = ranges[i].offset + body;
+            tails[ntails].length = ranges[i].length - body;
+            ntails++;
+        }
+    }
+    HRESULT hr = S_OK;
+    for (size_t first = 0; first < nchunks && SUCCEEDED(hr);) {
+        /* The chunks that fit the bounce area together. */
+        size_t n = 0;
+        uint32_t used = 0;
+        while (first + n < nchunks && d->t.dma_size - used >= chunks[first + n].length) {
+            place[first + n] = used;
+            used += chunks[first + n].length;
+            n++;
+        }
+        if (write)
+            for (size_t j = first; j < first + n; j++)
+                memcpy(d->t.dma_mem + place[j], buf + chunks[j].offset, chunks[j].length);
+        dma_batch b = {d, h, buf, chunks + first, place + first, write, S_OK};
+        hr = vd_client_run(&d->c, write ? VD_MSG_DMA_WRITE : VD_MSG_DMA_READ, (unsigned)n,
+                           dma_build, dma_done, &b);
+        if (SUCCEEDED(hr))
+            hr = b.hr;
+        first += n;
+    }
+    if (SUCCEEDED(hr) && ntails)
+        hr = transfer(d, h, buf, tails, ntails, write);
+    free(chunks);
+    free(place);
+    return hr;
+}
+
+/* A lock's contents: by device DMA where the link has it, else READ/WRITE. */
+static HRESULT move_contents(vd_device *d, D3DKMT_HANDLE h, uint8_t *buf, const vd_range *ranges,
+                             int nranges, int write)
+{
+    if (d->t.dma_mem && d->t.dma_size >= 4)
+        return transfer_dma(d, h, buf, ranges, nranges, write);
+    return transfer(d, h, buf, ranges, nranges, write);
+}
+
 static HRESULT send_unlock(vd_device *d, D3DKMT_HANDLE h)
 {
     vd_wire_lock_req req = {.hDevice = d->hdev, .hAllocation = h};
@@ -525,7 +637,7 @@ HRESULT APIENTRY vidalloc_lock_cb(HANDLE hDevice, D3DDDICB_LOCK *pData)
         return vd_fail(E_OUTOFMEMORY, "pfnLockCb: no host memory for %u bytes", rsp.size);
     }
     if (!(f & (D3DDDILOCK_WRITEONLY | D3DDDILOCK_DISCARD))) {
-        hr = transfer(d, pData->hAllocation, buf, ranges, nranges, 0);
+        hr = move_contents(d, pData->hAllocation, buf, ranges, nranges, 0);
         if (FAILED(hr)) {
             free(buf);
             free(ranges);
@@ -565,7 +677,7 @@ HRESULT APIENTRY vidalloc_unlock_cb(HANDLE hDevice, const D3DDDICB_UNLOCK *pData
             continue; /* listed twice */
         hr = S_OK;
         if (a->buf && !(a->lock_flags & D3DDDILOCK_READONLY))
-            hr = transfer(d, a->h, a->buf, a->ranges, a->nranges, 1);
+            hr = move_contents(d, a->h, a->buf, a->ranges, a->nranges, 1);
         HRESULT u = send_unlock(d, a->h);
         if (SUCCEEDED(hr))
             hr = u;

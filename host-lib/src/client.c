@@ -1,7 +1,9 @@
 /*
  * The protocol client: frames (vd_frame.h), sequence numbers, a window of outstanding
  * requests, go-back-N retransmission, responses matched by seq and type; the patience for
- * requests the firmware holds while the GPU works; a response's HRESULT.
+ * requests the firmware holds while the GPU works; a response's HRESULT. Over a message
+ * transport (the PCIe queues) the same window and matching, without frames or
+ * retransmission (run_messages).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +17,10 @@ void vd_client_init(vd_client *c, vd_transport *t, uint16_t first_seq)
     memset(c, 0, sizeof *c);
     c->t = t;
     c->next_seq = first_seq;
+    /* A message transport says its depth; HELLO may lower either. */
     c->window = VD_WIRE_WINDOW;
+    if (vd_transport_is_msg(t) && t->window)
+        c->window = t->window < VD_CLIENT_MAX_WINDOW ? t->window : VD_CLIENT_MAX_WINDOW;
     c->proc_us = 100000; /* firmware time per request: generous (the CPU runs at 12 MHz) */
     c->max_retries = 8;
     vd_frame_decoder_init(&c->dec);
@@ -44,6 +49,15 @@ HRESULT vd_rsp_hr(const uint8_t *rsp, size_t len)
     return len >= 4 ? (HRESULT)vd_get32(rsp) : E_FAIL;
 }
 
+uint64_t vd_client_msg_patience(const vd_client *c, uint8_t type)
+{
+    uint64_t quiet = (uint64_t)(c->max_retries + 1u) * c->proc_us *
+                     (c->t->slowdown ? c->t->slowdown : 1u);
+    if (vd_type_waits_for_gpu(type) && c->gpu_wait_us > quiet)
+        quiet = c->gpu_wait_us;
+    return quiet;
+}
+
 uint64_t vd_client_rto(const vd_client *c, size_t bytes)
 {
     /* Everything in flight goes out, the largest response comes back, plus processing. */
@@ -54,7 +68,7 @@ uint64_t vd_client_rto(const vd_client *c, size_t bytes)
 
 static vd_slot *slot_at(vd_client *c, unsigned k)
 {
-    return &c->slots[(c->base + k) % VD_WIRE_WINDOW];
+    return &c->slots[(c->base + k) % VD_CLIENT_MAX_WINDOW];
 }
 
 static int send_frame(vd_client *c, vd_slot *s)
@@ -144,11 +158,94 @@ static size_t bytes_in_flight(vd_client *c)
     return b;
 }
 
+/* Hand completed responses to done(), oldest first; 1 when any was. */
+static int deliver(vd_client *c, unsigned *completed, int *stop, vd_done_fn done, void *ctx)
+{
+    int progressed = 0;
+    while (c->count && slot_at(c, 0)->done) {
+        vd_slot *s = slot_at(c, 0);
+        unsigned index = (*completed)++;
+        c->base = (c->base + 1) % VD_CLIENT_MAX_WINDOW;
+        c->count--;
+        progressed = 1;
+        if (!*stop && done(ctx, index, s->rsp, s->rsp_len))
+            *stop = 1;
+    }
+    return progressed;
+}
+
+/* vd_client_run over a message transport: the link is reliable and ordered, so a request
+ * is sent once; what is not answered within the patience (no response of any kind
+ * meanwhile) means the board is gone. */
+static HRESULT run_messages(vd_client *c, uint8_t type, unsigned n, vd_build_fn build,
+                            vd_done_fn done, void *ctx)
+{
+    vd_transport *t = c->t;
+    unsigned issued = 0, completed = 0;
+    int stop = 0;
+    uint8_t rx[VD_WIRE_MAX_PAYLOAD];
+    uint64_t patience = vd_client_msg_patience(c, type);
+    uint64_t since = t->ops->now_us(t);
+
+    while (completed < n && !(stop && c->count == 0)) {
+        while (!stop && issued < n && c->count < c->window) {
+            vd_slot *s = slot_at(c, c->count);
+            size_t len = build(ctx, issued, s->frame);
+            if (len > VD_WIRE_MAX_PAYLOAD) {
+                c->dead = 1;
+                return vd_fail(E_FAIL, "internal: request of %zu bytes exceeds the payload", len);
+            }
+            s->seq = c->next_seq++;
+            s->type = type;
+            s->done = 0;
+            s->frame_len = len;
+            vd_wire_hdr h = {type, VD_WIRE_VERSION, s->seq, (uint16_t)len, 0};
+            if (c->count == 0)
+                since = t->ops->now_us(t);
+            c->count++;
+            issued++;
+            if (t->ops->send_msg(t, &h, s->frame) < 0) {
+                c->dead = 1;
+                return D3DDDIERR_DEVICEREMOVED;
+            }
+            c->frames_sent++;
+            c->bytes_sent += VD_QUEUE_RECORD_SIZE(len);
+        }
+        if (deliver(c, &completed, &stop, done, ctx)) {
+            since = t->ops->now_us(t);
+            continue;
+        }
+        if (c->count == 0)
+            continue;
+        uint64_t now = t->ops->now_us(t);
+        if (now - since >= patience) {
+            c->dead = 1;
+            return vd_fail(D3DDDIERR_DEVICEREMOVED,
+                           "no response from the board over %s (seq %u, type 0x%02x, %llu ms)",
+                           t->ops->name, slot_at(c, 0)->seq, slot_at(c, 0)->type,
+                           (unsigned long long)((now - since) / 1000u));
+        }
+        vd_wire_hdr h;
+        int got = t->ops->recv_msg(t, &h, rx, since + patience - now);
+        if (got < 0) {
+            c->dead = 1;
+            return D3DDDIERR_DEVICEREMOVED; /* the transport said why */
+        }
+        if (got) {
+            c->bytes_received += VD_QUEUE_RECORD_SIZE(h.len);
+            on_frame(c, &h, rx);
+        }
+    }
+    return S_OK;
+}
+
 HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build, vd_done_fn done,
                       void *ctx)
 {
     if (c->dead)
         return vd_fail(D3DDDIERR_DEVICEREMOVED, "the link to the board is lost");
+    if (vd_transport_is_msg(c->t))
+        return run_messages(c, type, n, build, done, ctx);
     vd_transport *t = c->t;
     unsigned issued = 0, completed = 0, retries = 0;
     int stop = 0;
@@ -183,17 +280,7 @@ HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build,
             }
         }
         /* Hand completed responses over, oldest first. */
-        int progressed = 0;
-        while (c->count && slot_at(c, 0)->done) {
-            vd_slot *s = slot_at(c, 0);
-            unsigned index = completed++;
-            c->base = (c->base + 1) % VD_WIRE_WINDOW;
-            c->count--;
-            progressed = 1;
-            if (!stop && done(ctx, index, s->rsp, s->rsp_len))
-                stop = 1;
-        }
-        if (progressed) {
+        if (deliver(c, &completed, &stop, done, ctx)) {
             retries = 0;
             since = t->ops->now_us(t);
             deadline = t->ops->now_us(t) + vd_client_rto(c, bytes_in_flight(c));
@@ -278,11 +365,19 @@ int vd_client_idle(vd_client *c, uint64_t us)
         return vd_fail(D3DDDIERR_DEVICEREMOVED, "the link to the board is lost"), -1;
     vd_transport *t = c->t;
     uint64_t deadline = t->ops->now_us(t) + us;
-    uint8_t rx[VD_RX_CHUNK];
+    uint8_t rx[VD_WIRE_MAX_PAYLOAD > VD_RX_CHUNK ? VD_WIRE_MAX_PAYLOAD : VD_RX_CHUNK];
     for (;;) {
         uint64_t now = t->ops->now_us(t);
         if (now >= deadline)
             return 0;
+        if (vd_transport_is_msg(t)) {
+            vd_wire_hdr h;
+            if (t->ops->recv_msg(t, &h, rx, deadline - now) < 0) {
+                c->dead = 1;
+                return -1;
+            }
+            continue; /* nothing is outstanding: whatever came is dropped */
+        }
         long got = t->ops->recv(t, rx, sizeof rx, deadline - now);
         if (got < 0) {
             c->dead = 1;

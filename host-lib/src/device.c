@@ -113,20 +113,31 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
     snprintf(d->info.transport, sizeof d->info.transport, "%s", ops->name);
 
     HRESULT hr;
-    if (d->t.boots) {
-        /* A freshly started board prints its banner, then a 0x00: wait for it. */
-        uint64_t ms = options && options->boot_timeout_ms ? options->boot_timeout_ms : 1000;
-        if (vd_client_wait_banner(&d->c, ms * 1000u * d->t.slowdown) < 0) {
-            hr = vd_fail(E_FAIL, "%s: the board stopped while booting: %s", ops->name,
-                         vidalloc_last_error());
+    uint64_t boot_ms = options && options->boot_timeout_ms ? options->boot_timeout_ms : 1000;
+    if (vd_transport_is_msg(&d->t)) {
+        /* Queues: (re)started on every attach, so nothing a previous host left in them
+         * (killed mid-request) is executed; waits for the firmware to serve them. */
+        if (ops->start(&d->t, boot_ms * 1000u * d->t.slowdown) < 0) {
+            char why[512]; /* vd_fail must not format from its own buffer */
+            snprintf(why, sizeof why, "%s", vidalloc_last_error());
+            hr = vd_fail(E_FAIL, "%s: %s", uri, why);
             goto fail;
         }
-    }
-    /* The 0x00 before the first frame ends whatever partial frame the board holds. */
-    static const uint8_t zero = 0;
-    if (d->t.ops->send(&d->t, &zero, 1) < 0) {
-        hr = E_FAIL;
-        goto fail;
+    } else {
+        if (d->t.boots) {
+            /* A freshly started board prints its banner, then a 0x00: wait for it. */
+            if (vd_client_wait_banner(&d->c, boot_ms * 1000u * d->t.slowdown) < 0) {
+                hr = vd_fail(E_FAIL, "%s: the board stopped while booting: %s", ops->name,
+                             vidalloc_last_error());
+                goto fail;
+            }
+        }
+        /* The 0x00 before the first frame ends whatever partial frame the board holds. */
+        static const uint8_t zero = 0;
+        if (d->t.ops->send(&d->t, &zero, 1) < 0) {
+            hr = E_FAIL;
+            goto fail;
+        }
     }
 
     vd_wire_hello_req hreq = {.wire_version = VD_WIRE_VERSION};
@@ -134,7 +145,9 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
     size_t len;
     hr = vd_client_call(&d->c, VD_MSG_HELLO, &hreq, sizeof hreq, &hrsp, sizeof hrsp, &len);
     if (FAILED(hr)) {
-        hr = vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, vidalloc_last_error());
+        char why[512];
+        snprintf(why, sizeof why, "%s", vidalloc_last_error());
+        hr = vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, why);
         goto fail;
     }
     if (len >= 8 && hrsp.wire_version == VD_WIRE_VERSION && len < VD_WIRE_HELLO_RSP_V1_SIZE) {
@@ -262,6 +275,9 @@ HRESULT vidalloc_debug_fault(HANDLE hDevice, enum vidalloc_fault fault, UINT nth
         return E_INVALIDARG;
     if (fault > VIDALLOC_FAULT_CORRUPT_RX)
         return vd_fail(E_INVALIDARG, "vidalloc_debug_fault: unknown fault %d", (int)fault);
+    if (vd_transport_is_msg(&d->t))
+        return vd_fail(E_FAIL, "vidalloc_debug_fault: the %s link has no frames to drop or "
+                       "damage (reliable queues, no retransmission)", d->t.ops->name);
     d->c.fault = (int)fault;
     d->c.fault_at_tx = d->c.frames_sent + nth;
     d->c.fault_at_rx = d->c.rx_frames_raw + nth;

@@ -1,4 +1,4 @@
-/* The transport for a URI scheme: the ops tables live in transport_*.c. */
+/* The transport for a URI scheme and its link= (the ops tables live in transport_*.c). */
 #include <string.h>
 
 #include "vd_host.h"
@@ -13,17 +13,27 @@ const vd_transport_ops *vd_transport_for(const vd_uri *u)
         return &vd_transport_uart;
     }
     if (!strcmp(u->scheme, "sim") || !strcmp(u->scheme, "inproc")) {
+        int sim = u->scheme[0] == 's';
         if (u->path[0]) {
             vd_fail(E_INVALIDARG, "device URI: %s takes no path, only ?key=value options",
                     u->scheme);
             return NULL;
         }
-        return u->scheme[0] == 's' ? &vd_transport_sim : &vd_transport_inproc;
-    }
-    if (!strcmp(u->scheme, "pcie")) {
-        vd_fail(E_INVALIDARG, "device URI: the pcie transport is not implemented yet");
+        /* The simulated board has both links; the UART is the default. */
+        const char *link = vd_uri_get(u, "link");
+        if (!link || !strcmp(link, "uart"))
+            return sim ? &vd_transport_sim : &vd_transport_inproc;
+        if (!strcmp(link, "pcie"))
+            return sim ? &vd_transport_sim_pcie : &vd_transport_inproc_pcie;
+        vd_fail(E_INVALIDARG, "device URI: %s: link=%s (uart or pcie)", u->scheme, link);
         return NULL;
     }
-    vd_fail(E_INVALIDARG, "device URI: unknown scheme '%s' (uart:PATH, sim, inproc)", u->scheme);
+    if (!strcmp(u->scheme, "pcie")) {
+        vd_fail(E_INVALIDARG, "device URI: pcie:%s is not supported yet (no board with a PCIe "
+                "hard block); use sim?link=pcie or inproc?link=pcie", u->path);
+        return NULL;
+    }
+    vd_fail(E_INVALIDARG, "device URI: unknown scheme '%s' (uart:PATH, sim, inproc; "
+            "?link=pcie for the PCIe link)", u->scheme);
     return NULL;
 }

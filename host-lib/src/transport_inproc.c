@@ -39,7 +39,7 @@ static uint64_t inproc_now_us(vd_transport *t)
 
 static int inproc_open(vd_transport *t, const vd_uri *u)
 {
-    static const char *const keys[] = {"fw", "baud", "trace", NULL};
+    static const char *const keys[] = {"fw", "baud", "trace", "link", NULL};
     uint32_t baud;
     if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
         return -1;

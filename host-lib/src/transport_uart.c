@@ -1,17 +1,14 @@
 /*
  * Serial transports: `uart:PATH?baud=N` (a real tty: raw 8N1) and `sim` (spawn
- * vidalloc-sim with its UART on a pty, then the same as uart).
+ * vidalloc-sim with its UART on a pty, sim_spawn.c, then the same as uart).
  */
-#define _GNU_SOURCE /* cfmakeraw, B3000000, prctl */
+#define _GNU_SOURCE /* cfmakeraw, B3000000 */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,8 +20,7 @@
 
 typedef struct uart_priv {
     int fd;
-    pid_t sim_pid;
-    int sim_out, sim_err;   /* pipes from the simulator */
+    vd_sim_proc sim;        /* sim: the simulator we spawned (pid 0: none) */
 } uart_priv;
 
 static const struct {
@@ -92,7 +88,7 @@ static int uart_open(vd_transport *t, const vd_uri *u)
         vd_fail(E_OUTOFMEMORY, "out of memory");
         return -1;
     }
-    p->fd = p->sim_out = p->sim_err = -1;
+    p->fd = p->sim.out = p->sim.err = -1;
     t->priv = p;
     t->slowdown = 1;
     t->boots = 0; /* a board is already running: no banner to wait for */
@@ -149,54 +145,16 @@ static void uart_close(vd_transport *t)
         return;
     if (p->fd >= 0)
         close(p->fd);
-    if (p->sim_pid > 0) {
-        kill(p->sim_pid, SIGTERM);
-        int status;
-        for (int i = 0; i < 300; i++) { /* up to 3 s, then SIGKILL */
-            if (waitpid(p->sim_pid, &status, WNOHANG) == p->sim_pid) {
-                p->sim_pid = 0;
-                break;
-            }
-            usleep(10000);
-        }
-        if (p->sim_pid > 0) {
-            kill(p->sim_pid, SIGKILL);
-            waitpid(p->sim_pid, &status, 0);
-        }
-    }
-    if (p->sim_out >= 0)
-        close(p->sim_out);
-    if (p->sim_err >= 0)
-        close(p->sim_err);
+    vd_sim_stop(&p->sim);
     free(p);
     t->priv = NULL;
 }
 
 /* ---- sim: spawn vidalloc-sim --uart pty ---- */
 
-static void sim_stderr_tail(uart_priv *p, char *out, size_t cap)
-{
-    out[0] = '\0';
-    if (p->sim_err < 0)
-        return;
-    size_t n = 0;
-    for (;;) {
-        struct pollfd pfd = {p->sim_err, POLLIN, 0};
-        if (poll(&pfd, 1, 200) <= 0 || n + 1 >= cap)
-            break;
-        ssize_t r = read(p->sim_err, out + n, cap - 1 - n);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    out[n] = '\0';
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-        out[--n] = '\0';
-}
-
 static int sim_open(vd_transport *t, const vd_uri *u)
 {
-    static const char *const keys[] = {"fw", "sim", "baud", "trace", NULL};
+    static const char *const keys[] = {"fw", "sim", "baud", "trace", "link", NULL};
     uint32_t baud;
     if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
         return -1;
@@ -218,77 +176,17 @@ static int sim_open(vd_transport *t, const vd_uri *u)
         vd_fail(E_OUTOFMEMORY, "out of memory");
         return -1;
     }
-    p->fd = p->sim_out = p->sim_err = -1;
+    p->fd = p->sim.out = p->sim.err = -1;
     t->priv = p;
     t->slowdown = VD_SIM_SLOWDOWN;
     t->boots = 1;
-
-    int out[2], err[2];
-    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
-        vd_fail(E_FAIL, "sim: pipe: %s", strerror(errno));
+    if (vd_sim_spawn(&p->sim, sim, fw, baud, trace, NULL))
         return -1;
-    }
-    char baud_s[16];
-    snprintf(baud_s, sizeof baud_s, "%u", baud);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        vd_fail(E_FAIL, "sim: fork: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        /* The simulator must not outlive this process. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent)
-            _exit(1);
-        dup2(out[1], STDOUT_FILENO);
-        dup2(err[1], STDERR_FILENO);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, STDIN_FILENO);
-        const char *argv[12];
-        int a = 0;
-        argv[a++] = sim;
-        argv[a++] = "--uart";
-        argv[a++] = "pty";
-        argv[a++] = "--firmware";
-        argv[a++] = fw;
-        argv[a++] = "--baud";
-        argv[a++] = baud_s;
-        if (trace) {
-            argv[a++] = "--trace";
-            argv[a++] = trace;
-        }
-        argv[a] = NULL;
-        execv(sim, (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", sim, strerror(errno));
-        _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    p->sim_pid = pid;
-    p->sim_out = out[0];
-    p->sim_err = err[0];
-
     /* Its first line names the pty. */
-    char line[512];
-    size_t n = 0;
-    uint64_t deadline = wall_us(t) + 30000000u;
-    while (n + 1 < sizeof line && (n == 0 || line[n - 1] != '\n')) {
-        uint64_t now = wall_us(t);
-        struct pollfd pfd = {p->sim_out, POLLIN, 0};
-        if (now >= deadline || poll(&pfd, 1, (int)((deadline - now) / 1000u) + 1) <= 0)
-            break;
-        ssize_t r = read(p->sim_out, line + n, 1);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    line[n] = '\0';
     char path[256];
-    if (sscanf(line, "vidalloc-sim: uart pty %255s", path) != 1) {
+    if (vd_sim_wait_line(&p->sim, "vidalloc-sim: uart pty %255s", path, 30000000u)) {
         char tail[512];
-        sim_stderr_tail(p, tail, sizeof tail);
+        vd_sim_stderr_tail(&p->sim, tail, sizeof tail);
         vd_fail(E_FAIL, "sim: %s did not announce its pty%s%s", sim, tail[0] ? ": " : "", tail);
         return -1;
     }

@@ -20,6 +20,7 @@
 
 #include "vd_frame.h"
 #include "vd_regs.h"
+#include "vidalloc/vd_queue.h"
 #include "vidalloc/vidalloc.h"
 
 /* Defaults of the device URIs. The paths are this build's (host-lib.mk passes them); the
@@ -68,6 +69,10 @@ int vd_uri_get_u32(const vd_uri *u, const char *key, uint32_t def, uint32_t *out
 int vd_uri_check_keys(const vd_uri *u, const char *const *known);
 
 /* ---- transports ----
+ * Two kinds. Byte streams (uart, sim, inproc: the UART) carry frames (vd_frame.h) and may
+ * lose or damage bytes: send/recv, the client frames and retransmits. Message transports
+ * (the PCIe queues, transport_pcie.c) carry whole vd_wire.h messages reliably and in
+ * order: start/send_msg/recv_msg, no framing, no retransmission; send/recv are NULL.
  * Time is the transport's own clock in microseconds: the wall clock for uart and sim,
  * simulated time (cycles / clock) for inproc. */
 typedef struct vd_transport vd_transport;
@@ -80,6 +85,14 @@ typedef struct vd_transport_ops {
     long (*recv)(vd_transport *t, uint8_t *buf, size_t cap, uint64_t timeout_us);
     uint64_t (*now_us)(vd_transport *t);
     void (*close)(vd_transport *t);
+    /* Message transports only (NULL on byte streams). start: (re)start the link and wait
+     * at most timeout_us until the board serves it (vidalloc_open, in place of the banner).
+     * send_msg: one request (hdr.len payload bytes). recv_msg: one response into hdr and
+     * payload (VD_WIRE_MAX_PAYLOAD bytes), waiting at most timeout_us: 1, 0 timeout,
+     * -1 link lost. All: 0 / -1 after vd_fail. */
+    int (*start)(vd_transport *t, uint64_t timeout_us);
+    int (*send_msg)(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload);
+    int (*recv_msg)(vd_transport *t, vd_wire_hdr *hdr, uint8_t *payload, uint64_t timeout_us);
 } vd_transport_ops;
 
 struct vd_transport {
@@ -89,21 +102,57 @@ struct vd_transport {
     uint32_t slowdown;      /* transport time per real time of the board (sim pty > 1) */
     int boots;              /* the board boots on open: wait for its banner's 0x00 */
     uint64_t (*cycles)(vd_transport *t); /* inproc: simulated cycles; else NULL */
+    uint32_t window;        /* message transports: requests the link carries at once */
+    /* Links with device DMA (pcie): the bounce area, host memory the device reaches at bus
+     * address dma_bus (alloc.c moves lock contents through it); NULL elsewhere. */
+    uint8_t *dma_mem;
+    uint32_t dma_bus, dma_size;
 };
+
+/* A message transport (the PCIe queues)? */
+static inline int vd_transport_is_msg(const vd_transport *t) { return t->ops->send_msg != NULL; }
 
 extern const vd_transport_ops vd_transport_uart;
 extern const vd_transport_ops vd_transport_sim;
 extern const vd_transport_ops vd_transport_inproc;
-/* The ops for a URI's scheme, or NULL (vd_fail) for an unknown/unsupported one. */
+extern const vd_transport_ops vd_transport_sim_pcie;    /* sim?link=pcie (transport_pcie.c) */
+extern const vd_transport_ops vd_transport_inproc_pcie; /* inproc?link=pcie */
+/* The ops for a URI's scheme and link= (uart by default), or NULL (vd_fail, E_INVALIDARG)
+ * for an unknown or unsupported one (pcie:BDF: no board with a PCIe hard block yet). */
 const vd_transport_ops *vd_transport_for(const vd_uri *u);
 
+/* ---- the simulator as a child process (sim_spawn.c): sim and sim?link=pcie ---- */
+typedef struct vd_sim_proc {
+    int pid;                /* 0: none (or already reaped) */
+    int out, err;           /* its stdout and stderr (pipes), -1 when closed */
+} vd_sim_proc;
+/* Spawn `SIM --uart pty --firmware FW --baud B [--trace T] [--pcie NAME]` (pcie may be
+ * NULL); it gets SIGTERM when this process dies. 0, or -1 after vd_fail. */
+int vd_sim_spawn(vd_sim_proc *p, const char *sim, const char *fw, uint32_t baud,
+                 const char *trace, const char *pcie);
+/* Read its stdout lines until one matches `format` (sscanf, one %255s) within timeout_us;
+ * the word into out (256 bytes). 0, or -1 (no vd_fail: the caller says what it waited for). */
+int vd_sim_wait_line(vd_sim_proc *p, const char *format, char *out, uint64_t timeout_us);
+/* What it printed on stderr so far (its complaint when it did not start). */
+void vd_sim_stderr_tail(vd_sim_proc *p, char *out, size_t cap);
+/* 1 while it runs (reaps it when it has exited). */
+int vd_sim_alive(vd_sim_proc *p);
+/* SIGTERM, up to 3 s, then SIGKILL; close the pipes. */
+void vd_sim_stop(vd_sim_proc *p);
+
 /* ---- the protocol client ---- */
+
+/* The most requests in flight on any link: the UART's window (VD_WIRE_WINDOW) or the PCIe
+ * queue depth (VD_QUEUE_DEPTH), whichever is larger; the slot ring is this big. */
+#define VD_CLIENT_MAX_WINDOW (VD_QUEUE_DEPTH > VD_WIRE_WINDOW ? VD_QUEUE_DEPTH : VD_WIRE_WINDOW)
+
 typedef struct vd_slot {
     uint16_t seq;
     uint8_t  type;
     uint8_t  done;
     size_t   frame_len;
-    uint8_t  frame[VD_WIRE_MAX_FRAME];
+    uint8_t  frame[VD_WIRE_MAX_FRAME]; /* the encoded frame; the bare payload on a message
+                                          transport (frame_len = its length) */
     uint16_t rsp_len;
     uint8_t  rsp[VD_WIRE_MAX_PAYLOAD];
 } vd_slot;
@@ -112,8 +161,9 @@ typedef struct vd_client {
     vd_transport *t;
     vd_frame_decoder dec;
     uint16_t next_seq;
-    uint32_t window;                 /* <= VD_WIRE_WINDOW */
-    vd_slot  slots[VD_WIRE_WINDOW];  /* ring of outstanding requests, oldest at base */
+    uint32_t window;                 /* <= VD_CLIENT_MAX_WINDOW: the link's (VD_WIRE_WINDOW
+                                        or the queue depth), lowered by HELLO's */
+    vd_slot  slots[VD_CLIENT_MAX_WINDOW]; /* ring of outstanding requests, oldest at base */
     unsigned base, count;
     uint64_t proc_us;                /* firmware processing allowance per timeout */
     uint64_t gpu_wait_us;            /* how long a request that waits for the GPU (RENDER,
@@ -140,8 +190,10 @@ typedef int (*vd_done_fn)(void *ctx, unsigned i, const uint8_t *payload, size_t 
 
 /*
  * Issue n requests of one type, keeping up to the window in flight, and hand each response
- * to done() in order. Go-back-N retransmission on timeout. Returns S_OK, or
- * D3DDDIERR_DEVICEREMOVED when the link failed (no answer after the retries).
+ * to done() in order. On a byte stream: go-back-N retransmission on timeout. On a message
+ * transport: no retransmission; the link is lost when nothing is answered for
+ * vd_client_msg_patience(). Returns S_OK, or D3DDDIERR_DEVICEREMOVED when the link failed
+ * (no answer after the retries / the patience, or the transport lost the link).
  */
 HRESULT vd_client_run(vd_client *c, uint8_t type, unsigned n, vd_build_fn build, vd_done_fn done,
                       void *ctx);
@@ -156,6 +208,11 @@ int vd_client_wait_banner(vd_client *c, uint64_t timeout_us);
 /* 1 for the request types the firmware may hold until the GPU's submission completes or
  * the watchdog fires (docs/host-lib.md "Waiting for the GPU"). */
 int vd_type_waits_for_gpu(uint8_t type);
+/* Message transports: how long (transport µs) a request of this type may go unanswered,
+ * with no other response arriving meanwhile, before the link is declared lost: what the
+ * byte stream's retries amount to (9 x the firmware allowance), or the GPU wait's patience
+ * for the types that wait for the GPU, whichever is longer. */
+uint64_t vd_client_msg_patience(const vd_client *c, uint8_t type);
 /* Retransmission timeout (transport µs) for `bytes` in flight. */
 uint64_t vd_client_rto(const vd_client *c, size_t bytes);
 /* The client's patience for requests that wait for the GPU (gpu_wait_us), from the board's

@@ -153,11 +153,14 @@ def test_protocol_exchange(sim_booted):
     hr, _, length, _ = struct.unpack_from("<iIII", p)
     names = ("rx_bytes rx_frames rx_dropped rx_overflows uart_errors executed replayed "
              "seq_dropped drain_cycles drain_bytes drain_irqs decode_cycles decode_bytes "
-             "exec_cycles encode_cycles tx_cycles idle_cycles").split()
+             "exec_cycles encode_cycles tx_cycles idle_cycles "
+             "q_batches q_requests q_invalid q_fetch_cycles q_exec_cycles q_build_cycles "
+             "q_send_cycles q_fetch_bytes q_send_bytes q_cq_waits q_dma_errors q_enables").split()
     assert hr == S_OK and length == 4 * len(names)            # sizeof(vd_wire_fw_stats)
     st = dict(zip(names, struct.unpack_from(f"<{len(names)}I", p, 16)))
     assert st["rx_dropped"] == 1 and st["rx_overflows"] == 0 and st["replayed"] == 1, st
     assert st["uart_errors"] == 0 and st["executed"] == 19, st   # 100..118 (119 counts after)
+    assert st["q_requests"] == 0 and st["q_batches"] == 0, st    # nothing over PCIe here
     print(f"\nRX cost: drain {st['drain_cycles'] / st['drain_bytes']:.1f} cycles/byte "
           f"({st['drain_irqs']} IRQs, {st['drain_bytes']} bytes), decode "
           f"{st['decode_cycles'] / st['decode_bytes']:.1f} cycles/byte")

@@ -18,6 +18,23 @@
 static uint8_t fuzz_vram[FUZZ_VRAM_SIZE];
 static vd_disp_platform fuzz_plat;
 
+/* A link with DMA (the queue link's shape), so DMA_READ / DMA_WRITE reach the hook, which
+ * checks that whatever the dispatcher lets through lies inside VRAM and the host window. */
+#define FUZZ_HOST_WIN_BASE 0x40000000u
+#define FUZZ_HOST_WIN_SIZE 0x00100000u
+static const vd_disp_link fuzz_link = {32u, FUZZ_HOST_WIN_BASE, FUZZ_HOST_WIN_SIZE};
+
+static inline int fuzz_dma(uint32_t host_addr, uint32_t vram_offset, uint32_t length, int to_host)
+{
+    (void)to_host;
+    if (length == 0 || ((host_addr | vram_offset | length) & 3u) != 0 ||
+        vram_offset > FUZZ_VRAM_SIZE || length > FUZZ_VRAM_SIZE - vram_offset ||
+        host_addr - FUZZ_HOST_WIN_BASE >= FUZZ_HOST_WIN_SIZE ||
+        length > FUZZ_HOST_WIN_SIZE - (host_addr - FUZZ_HOST_WIN_BASE))
+        abort();
+    return 0;
+}
+
 static inline void fuzz_reset(void)
 {
     memset(&fuzz_plat, 0, sizeof fuzz_plat);
@@ -33,6 +50,7 @@ static inline void fuzz_reset(void)
     fuzz_plat.vram = fuzz_vram;
     fuzz_plat.features = VD_SYSCTL_FEATURES_MEMCTL_MASK | VD_SYSCTL_FEATURES_GPU_MASK;
     fuzz_plat.fw_version = "fuzz";
+    fuzz_plat.dma = fuzz_dma;
     if (!NT_SUCCESS(vd_disp_init(&fuzz_plat)))
         abort();
     vd_sess_init();

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         memcpy(req, data + pos, len);
         pos += len;
-        uint32_t n = vd_disp_execute(type, req, (uint32_t)len, (uint8_t *)rsp);
+        uint32_t n = vd_disp_execute(&fuzz_link, type, req, (uint32_t)len, (uint8_t *)rsp);
         free(req);
         if (n < 4 || n > VD_WIRE_MAX_PAYLOAD || (n & 3u) != 0)
             abort();

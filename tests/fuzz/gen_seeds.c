@@ -1,6 +1,7 @@
 /*
  * gen_seeds.c - writes the seed corpora of the fuzz targets: valid request sequences
- * (HELLO, OPEN_DEVICE, ALLOCATE with and without a resource, LOCK, WRITE, READ, UNLOCK,
+ * (HELLO, OPEN_DEVICE, ALLOCATE with and without a resource, LOCK, WRITE, READ, DMA_READ,
+ * DMA_WRITE, UNLOCK,
  * every QUERY, RENDER (patched FILL, null rendering), FENCE, ESCAPE, DEALLOCATE, a HANG
  * and its timeout, CLOSE_DEVICE) in each target's input format.
  *   gen_seeds <dispatch-dir> <frame-dir>
@@ -92,6 +93,10 @@ int main(int argc, char **argv)
     memcpy(w + 16, "0123456789\0\0", 12);
     put(VD_MSG_WRITE, w, sizeof w);
     put(VD_MSG_READ, &rw, sizeof rw);
+    /* DMA both ways inside the fuzz link's host window (fuzz_common.h). */
+    vd_wire_dma_req dq = {DEV0, ALLOC0, 0, 64, 0x40000100u, 0};
+    put(VD_MSG_DMA_READ, &dq, sizeof dq);
+    put(VD_MSG_DMA_WRITE, &dq, sizeof dq);
     put(VD_MSG_UNLOCK, &l, sizeof l);
     for (uint32_t q = 1; q <= 7; q++) {
         vd_wire_query_req qr = {q, q == 5 || q == 7 ? 0 : (q == 2 ? RES0 : ALLOC0 + 1),

@@ -4,6 +4,7 @@
 # (Deferred "=": the wire fragment defining VD_WIRE_UT_* may be read after this one.)
 
 UT_SRCS_test_gpu := firmware/drivers/gpu.c firmware/drivers/memctl.c firmware/drivers/irq.c \
+                    firmware/drivers/pcie.c \
                     firmware/drivers/uart.c
 
 UT_SRCS_test_render   = $(VD_WIRE_UT_SRCS) tests/unit/gpu_model.c tests/unit/gpu_model_mock.c

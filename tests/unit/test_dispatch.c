@@ -13,6 +13,7 @@
 #include "disp_exec.h"
 #include "vd_dispatch.h"
 #include "vd_kernel.h"
+#include "vidalloc/vd_queue.h"
 
 #define VRAM_SIZE 0x10000u
 
@@ -580,16 +581,169 @@ static void test_queries(void **state)
     assert_int_equal(hr(), E_INVALIDARG);
 }
 
+/* ---- DMA_READ / DMA_WRITE: a mock platform hook records what it was asked to move ---- */
+
+#define HOST_WIN_BASE 0x40000000u
+#define HOST_WIN_SIZE 0x00010000u
+
+static struct {
+    unsigned calls;
+    uint32_t host, voff, len;
+    int to_host, fail;
+} dma;
+
+static int fake_dma(uint32_t host_addr, uint32_t vram_offset, uint32_t length, int to_host)
+{
+    dma.calls++;
+    dma.host = host_addr;
+    dma.voff = vram_offset;
+    dma.len = length;
+    dma.to_host = to_host;
+    assert_true(vram_offset <= VRAM_SIZE && length <= VRAM_SIZE - vram_offset);
+    return dma.fail;
+}
+
+static void dma_req(uint8_t type, uint32_t h, uint32_t off, uint32_t len, uint32_t host)
+{
+    vd_wire_dma_req q = {hdev, h, off, len, host, 0};
+    exec(type, &q, sizeof q);
+}
+
+static const vd_disp_link pcie_link = {VD_QUEUE_DEPTH, HOST_WIN_BASE, HOST_WIN_SIZE};
+
+static void test_dma_not_over_uart(void **state)
+{
+    (void)state;
+    uint32_t h = alloc_buffer(1024, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
+    lock_req(VD_MSG_LOCK, hdev, h, 0);
+    memset(&dma, 0, sizeof dma);
+    plat.dma = fake_dma; /* the board has the engine, but the UART link has no DMA */
+    dma_req(VD_MSG_DMA_READ, h, 0, 64, HOST_WIN_BASE);
+    assert_int_equal(hr(), E_FAIL);
+    dma_req(VD_MSG_DMA_WRITE, h, 0, 64, HOST_WIN_BASE);
+    assert_int_equal(hr(), E_FAIL);
+    /* A DMA link on a board without the engine: the same. */
+    disp_link = pcie_link;
+    plat.dma = NULL;
+    dma_req(VD_MSG_DMA_READ, h, 0, 64, HOST_WIN_BASE);
+    assert_int_equal(hr(), E_FAIL);
+    assert_int_equal(dma.calls, 0);
+    /* A malformed one is E_INVALIDARG whatever the link. */
+    exec(VD_MSG_DMA_READ, req, sizeof(vd_wire_dma_req) - 4);
+    assert_int_equal(hr(), E_INVALIDARG);
+    disp_link = (vd_disp_link){VD_WIRE_WINDOW, 0, 0};
+}
+
+static void test_dma_read_write(void **state)
+{
+    (void)state;
+    memset(&dma, 0, sizeof dma);
+    plat.dma = fake_dma;
+    disp_link = pcie_link;
+
+    /* HELLO over this link reports its window. */
+    vd_wire_hello_req hq = {VD_WIRE_VERSION, 0};
+    exec(VD_MSG_HELLO, &hq, sizeof hq);
+    assert_int_equal(u32(offsetof(vd_wire_hello_rsp, window)), VD_QUEUE_DEPTH);
+    exec(VD_MSG_OPEN_DEVICE, NULL, 0);
+    hdev = u32(4);
+    uint32_t h = alloc_buffer(1024, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
+    uint32_t other = alloc_buffer(256, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
+    query(VD_QUERY_ALLOCATION, h, 0);
+    uint32_t voff = u32(16 + 16);
+
+    dma_req(VD_MSG_DMA_READ, h, 0, 64, HOST_WIN_BASE); /* not locked */
+    assert_int_equal(hr(), E_INVALIDARG);
+    lock_req(VD_MSG_LOCK, hdev, h, 0);
+    dma_req(VD_MSG_DMA_READ, other, 0, 64, HOST_WIN_BASE); /* another allocation: not locked */
+    assert_int_equal(hr(), E_INVALIDARG);
+    assert_int_equal(dma.calls, 0);
+
+    dma_req(VD_MSG_DMA_READ, h, 16, 1008, HOST_WIN_BASE + 0x100);
+    assert_int_equal(hr(), S_OK);
+    assert_int_equal(rlen, 4);
+    assert_int_equal(dma.calls, 1);
+    assert_int_equal(dma.host, HOST_WIN_BASE + 0x100);
+    assert_int_equal(dma.voff, voff + 16);
+    assert_int_equal(dma.len, 1008);
+    assert_int_equal(dma.to_host, 1);
+    dma_req(VD_MSG_DMA_WRITE, h, 0, 1024, HOST_WIN_BASE + HOST_WIN_SIZE - 1024); /* window end */
+    assert_int_equal(hr(), S_OK);
+    assert_int_equal(dma.calls, 2);
+    assert_int_equal(dma.voff, voff);
+    assert_int_equal(dma.to_host, 0);
+
+    /* The engine failed: E_FAIL. */
+    dma.fail = 3;
+    dma_req(VD_MSG_DMA_WRITE, h, 0, 4, HOST_WIN_BASE);
+    assert_int_equal(hr(), E_FAIL);
+    dma.fail = 0;
+
+    /* Nothing moves for any of these: E_INVALIDARG. */
+    static const uint32_t bad[][3] = {
+        {0, 1025, HOST_WIN_BASE},                      /* past the allocation */
+        {1024, 4, HOST_WIN_BASE},                      /* starts at its end */
+        {0xFFFFFFFCu, 8, HOST_WIN_BASE},               /* offset + length wraps */
+        {0, 0, HOST_WIN_BASE},                         /* empty */
+        {0, 6, HOST_WIN_BASE},                         /* not whole words */
+        {2, 4, HOST_WIN_BASE},                         /* offset not a word */
+        {0, 4, HOST_WIN_BASE + 2},                     /* host address not a word */
+        {0, 4, HOST_WIN_BASE - 4},                     /* below the host window */
+        {0, 8, HOST_WIN_BASE + HOST_WIN_SIZE - 4},     /* runs past its end */
+        {0, 4, HOST_WIN_BASE + HOST_WIN_SIZE},         /* just past it */
+        {0, 4, 0xFFFFFFFCu},                           /* far above */
+        {0, VD_WIRE_MAX_DMA + 4, HOST_WIN_BASE},       /* more than a DMA message moves */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dma_req(VD_MSG_DMA_READ, h, bad[i][0], bad[i][1], bad[i][2]);
+        assert_int_equal(hr(), E_INVALIDARG);
+        dma_req(VD_MSG_DMA_WRITE, h, bad[i][0], bad[i][1], bad[i][2]);
+        assert_int_equal(hr(), E_INVALIDARG);
+    }
+    vd_wire_dma_req q = {hdev, h, 0, 4, HOST_WIN_BASE, 1}; /* reserved */
+    exec(VD_MSG_DMA_READ, &q, sizeof q);
+    assert_int_equal(hr(), E_INVALIDARG);
+    q.reserved = 0;
+    memcpy(req, &q, sizeof q);
+    exec(VD_MSG_DMA_WRITE, req, sizeof q + 4); /* trailing word */
+    assert_int_equal(hr(), E_INVALIDARG);
+    assert_int_equal(dma.calls, 3);
+
+    /* The lock's direction, as READ/WRITE: ReadOnly refuses DMA_WRITE, WriteOnly DMA_READ. */
+    lock_req(VD_MSG_LOCK, hdev, h, D3DDDILOCK_READONLY);
+    dma_req(VD_MSG_DMA_WRITE, h, 0, 4, HOST_WIN_BASE);
+    assert_int_equal(hr(), E_INVALIDARG);
+    dma_req(VD_MSG_DMA_READ, h, 0, 4, HOST_WIN_BASE);
+    assert_int_equal(hr(), S_OK);
+    lock_req(VD_MSG_LOCK, hdev, h, D3DDDILOCK_WRITEONLY);
+    dma_req(VD_MSG_DMA_READ, h, 0, 4, HOST_WIN_BASE);
+    assert_int_equal(hr(), E_INVALIDARG);
+    dma_req(VD_MSG_DMA_WRITE, h, 0, 4, HOST_WIN_BASE);
+    assert_int_equal(hr(), S_OK);
+    assert_int_equal(dma.calls, 5);
+
+    /* Another device's lock does not count. */
+    exec(VD_MSG_OPEN_DEVICE, NULL, 0);
+    uint32_t d2 = u32(4);
+    vd_wire_dma_req q2 = {d2, h, 0, 4, HOST_WIN_BASE, 0};
+    exec(VD_MSG_DMA_READ, &q2, sizeof q2);
+    assert_int_equal(hr(), E_INVALIDARG);
+    assert_int_equal(dma.calls, 5);
+
+    plat.dma = NULL;
+    disp_link = (vd_disp_link){VD_WIRE_WINDOW, 0, 0};
+}
+
 static void test_unknown_type_and_oversize(void **state)
 {
     (void)state;
-    static const uint8_t types[] = {0x00, 0x04, 0x16, 0x21, 0x7F, 0x81, 0xFF};
+    static const uint8_t types[] = {0x00, 0x04, 0x18, 0x21, 0x7F, 0x81, 0xFF};
     for (size_t i = 0; i < sizeof types; i++) {
         exec(types[i], NULL, 0);
         assert_int_equal(hr(), E_INVALIDARG);
         assert_int_equal(rlen, 4);
     }
-    rlen = vd_disp_execute(VD_MSG_QUERY, req, VD_WIRE_MAX_PAYLOAD + 1, rsp);
+    rlen = vd_disp_execute(&disp_link, VD_MSG_QUERY, req, VD_WIRE_MAX_PAYLOAD + 1, rsp);
     assert_int_equal(rlen, 4);
     assert_int_equal(hr(), E_INVALIDARG);
 }
@@ -607,6 +761,8 @@ int main(void)
         cmocka_unit_test_setup(test_read_write, setup),
         cmocka_unit_test_setup(test_sysmem_allocation_has_no_vram, setup),
         cmocka_unit_test_setup(test_queries, setup),
+        cmocka_unit_test_setup(test_dma_not_over_uart, setup),
+        cmocka_unit_test_setup(test_dma_read_write, setup),
         cmocka_unit_test_setup(test_unknown_type_and_oversize, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,12 @@
-/* host-lib: device URI parsing (host-lib/src/uri.c). */
+/* host-lib: device URI parsing (host-lib/src/uri.c) and the transport a URI selects
+ * (transport.c: link=uart|pcie, pcie:BDF). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -77,6 +80,67 @@ static void test_known_keys(void **state)
     assert_non_null(strstr(vidalloc_last_error(), "speed"));
 }
 
+static const vd_transport_ops *ops_for(const char *uri)
+{
+    vd_uri u;
+    assert_int_equal(vd_uri_parse(uri, &u), 0);
+    return vd_transport_for(&u);
+}
+
+static void test_link_selects_transport(void **state)
+{
+    (void)state;
+    assert_ptr_equal(ops_for("sim"), &vd_transport_sim);
+    assert_ptr_equal(ops_for("sim?link=uart"), &vd_transport_sim);
+    assert_ptr_equal(ops_for("sim?link=pcie"), &vd_transport_sim_pcie);
+    assert_ptr_equal(ops_for("sim?fw=x.img&link=pcie&shm=/vd"), &vd_transport_sim_pcie);
+    assert_ptr_equal(ops_for("inproc"), &vd_transport_inproc);
+    assert_ptr_equal(ops_for("inproc?link=uart"), &vd_transport_inproc);
+    assert_ptr_equal(ops_for("inproc?link=pcie"), &vd_transport_inproc_pcie);
+    assert_ptr_equal(ops_for("uart:/dev/ttyUSB1"), &vd_transport_uart);
+    /* Message transports have no byte stream; byte streams no messages. */
+    assert_non_null(vd_transport_sim_pcie.send_msg);
+    assert_null(vd_transport_sim_pcie.send);
+    assert_null(vd_transport_sim.send_msg);
+    assert_null(ops_for("sim?link=usb"));
+    assert_int_equal(vd_last_hr(), E_INVALIDARG);
+    assert_non_null(strstr(vidalloc_last_error(), "link=usb"));
+}
+
+static void test_pcie_bdf_not_supported(void **state)
+{
+    (void)state;
+    assert_null(ops_for("pcie:0000:01:00.0"));
+    HANDLE h = (HANDLE)1;
+    assert_int_equal(vidalloc_open("pcie:0000:01:00.0", NULL, &h, NULL), E_INVALIDARG);
+    assert_null(h);
+    const char *e = vidalloc_last_error();
+    assert_non_null(strstr(e, "pcie:0000:01:00.0 is not supported yet"));
+    assert_non_null(strstr(e, "no board with a PCIe hard block"));
+    assert_non_null(strstr(e, "sim?link=pcie or inproc?link=pcie"));
+}
+
+/* The pcie URIs' own keys and errors, before anything is spawned or mapped. */
+static void test_pcie_uri_errors(void **state)
+{
+    (void)state;
+    HANDLE h = NULL;
+    assert_int_equal(vidalloc_open("sim?link=pcie&speed=1", NULL, &h, NULL), E_INVALIDARG);
+    assert_non_null(strstr(vidalloc_last_error(), "speed"));
+    assert_int_equal(vidalloc_open("inproc?link=pcie&shm=/x", NULL, &h, NULL), E_INVALIDARG);
+    assert_non_null(strstr(vidalloc_last_error(), "shm"));
+    assert_int_equal(vidalloc_open("sim?link=pcie&shm=x", NULL, &h, NULL), E_INVALIDARG);
+    assert_non_null(strstr(vidalloc_last_error(), "starts with '/'"));
+    char uri[64];
+    snprintf(uri, sizeof uri, "sim?link=pcie&shm=/vidalloc-none-%d", (int)getpid());
+    assert_int_equal(vidalloc_open(uri, NULL, &h, NULL), E_FAIL);
+    assert_non_null(strstr(vidalloc_last_error(), "cannot open the PCIe shared memory"));
+    /* This test program does not link the simulator library. */
+    assert_int_equal(vidalloc_open("inproc?link=pcie", NULL, &h, NULL), E_FAIL);
+    assert_non_null(strstr(vidalloc_last_error(), "linked without the simulator library"));
+    assert_null(h);
+}
+
 static void test_hresult_names(void **state)
 {
     (void)state;
@@ -94,7 +158,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_schemes), cmocka_unit_test(test_uart_path),
         cmocka_unit_test(test_malformed), cmocka_unit_test(test_known_keys),
-        cmocka_unit_test(test_hresult_names),
+        cmocka_unit_test(test_hresult_names), cmocka_unit_test(test_link_selects_transport),
+        cmocka_unit_test(test_pcie_bdf_not_supported), cmocka_unit_test(test_pcie_uri_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

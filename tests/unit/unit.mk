@@ -25,6 +25,7 @@ UT_COMMON   := tests/unit/mock_mmio.c
 UT_SRCS_test_uart     := firmware/drivers/uart.c
 UT_SRCS_test_syscalls := firmware/lib/syscalls.c firmware/drivers/uart.c
 UT_SRCS_test_irq      := firmware/drivers/irq.c firmware/drivers/uart.c firmware/drivers/gpu.c \
+                         firmware/drivers/pcie.c \
                          firmware/drivers/memctl.c
 UT_SRCS_test_sysctl   := firmware/drivers/sysctl.c firmware/drivers/timer.c
 

@@ -17,3 +17,13 @@ UT_CFLAGS_test_dispatch := $(VD_WIRE_UT_CFLAGS)
 
 UT_SRCS_test_dispatch_session   := $(VD_WIRE_UT_SRCS)
 UT_CFLAGS_test_dispatch_session := $(VD_WIRE_UT_CFLAGS)
+
+# The PCIe queue link with the endpoint driver on the mock register file; the dispatcher is
+# the test's own stand-in (it logs what it executes), so no kernel is linked.
+UT_SRCS_test_qlink   := firmware/wire/vd_qlink.c firmware/drivers/pcie.c firmware/drivers/irq.c \
+                        firmware/drivers/uart.c firmware/drivers/gpu.c firmware/drivers/memctl.c
+UT_CFLAGS_test_qlink := $(VD_WIRE_UT_CFLAGS)
+
+# The UART link's service step on the mock UART, with the real session, dispatcher, kernel.
+UT_SRCS_test_link   = $(VD_WIRE_UT_SRCS) firmware/wire/vd_link.c firmware/drivers/uart.c
+UT_CFLAGS_test_link = $(VD_WIRE_UT_CFLAGS)

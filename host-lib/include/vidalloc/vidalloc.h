@@ -19,6 +19,11 @@
  *   inproc[?fw=IMG&baud=N&trace=FILE]
  *                        the simulator linked into this process (libvidalloc_sim.a), stepped
  *                        only while the library waits: deterministic; timeouts count cycles
+ *   sim?link=pcie[&shm=/NAME], inproc?link=pcie
+ *                        the same boards over their PCIe link (queues in host memory,
+ *                        doorbells, DMA, MSI) instead of the UART (link=uart, the default);
+ *                        shm= attaches to a running `vidalloc-sim --pcie /NAME`
+ *   pcie:BDF             not supported yet (no board with a PCIe hard block)
  *
  * Submission: pfnCreateContextCb gives a context with a host command buffer, allocation list
  * and patch-location list; pfnRenderCb sends them (RENDER) and vidalloc_last_fence /

@@ -424,7 +424,24 @@ typedef struct vd_wire_fw_stats {
     uint32_t tx_cycles;       /* cycles handing encoded responses to the UART TX FIFO */
     uint32_t idle_cycles;     /* cycles asleep waiting for an interrupt: total - idle is the
                                  firmware's own time (IRQ handlers included) */
+    /* The PCIe queue link (vd_queue.h), added compatibly at the end (a firmware from before
+     * answers the first VD_WIRE_FW_STATS_V1_SIZE bytes; all 0 on a board without PCIe).
+     * A batch is one fetch .. one MSI; per request = cycles / q_requests. */
+    uint32_t q_batches;       /* batches sent (shadow block + one MSI each) */
+    uint32_t q_requests;      /* records executed (pad records not counted) */
+    uint32_t q_invalid;       /* of those, answered E_INVALIDARG for a bad header */
+    uint32_t q_fetch_cycles;  /* fetching submission records by DMA (program + wait) */
+    uint32_t q_exec_cycles;   /* in the dispatcher (the kernel's work included) */
+    uint32_t q_build_cycles;  /* parsing records, space checks, response headers and pads */
+    uint32_t q_send_cycles;   /* response DMA, shadow block, SQ_HEAD / CQ_TAIL, MSI */
+    uint32_t q_fetch_bytes;   /* submission bytes fetched (a record fetched again counts twice) */
+    uint32_t q_send_bytes;    /* completion bytes written (pad headers included) */
+    uint32_t q_cq_waits;      /* times the link waited for completion-ring space (CQ_HEAD) */
+    uint32_t q_dma_errors;    /* queue DMAs that ended with DMA_STATUS.ERR (the link stops) */
+    uint32_t q_enables;       /* CTRL writes with ENABLE set that the firmware acted on */
 } vd_wire_fw_stats;
+
+#define VD_WIRE_FW_STATS_V1_SIZE 68u /* vd_wire_fw_stats before the queue link's counters */
 
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hdr) == VD_WIRE_HDR_SIZE, "wire header size");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_status_rsp) == 4, "status rsp");
@@ -447,7 +464,9 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_query_rsp) == 16, "query rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocation_info) == 32, "allocation info");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_segment_stats) == 32, "segment stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_describe) == 24, "describe");
-VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 68, "fw stats");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_fw_stats) == 116, "fw stats");
+VD_WIRE_STATIC_ASSERT(offsetof(vd_wire_fw_stats, q_batches) == VD_WIRE_FW_STATS_V1_SIZE,
+                      "fw stats: the version-1 fields come first");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_memctl_stats) == 32, "memctl stats");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_render_req) == 24, "render req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_alloc_list) == 8, "alloc list");
