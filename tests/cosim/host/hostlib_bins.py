@@ -7,7 +7,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN_DIR = Path(os.environ.get("VIDALLOC_HOST_BIN_DIR", ROOT / "build/host-lib"))
-DEVICES = ["inproc", "sim"]
+# Every co-simulation test runs over every link the sim target offers: the UART (pty or in
+# process) and PCIe (shared memory or in process).
+DEVICES = ["inproc", "sim", "inproc?link=pcie", "sim?link=pcie"]
 
 
 def host_bin(name: str) -> Path:
