@@ -102,6 +102,23 @@ class RunningSim:
             pass
 
 
+def start_filling(dev, tmp_path):
+    """A host running a long script of locks and unlocks; returns once it is under way."""
+    script = tmp_path / "fills.txt"
+    script.write_text("alloc 8192\n" + "fill %0 0xab\n" * 5000)
+    p = subprocess.Popen([str(host_bin("vidalloc")), "--dev", dev, "--script", str(script)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        line = p.stdout.readline()
+        if line.startswith("filled:"):
+            return p
+        if not line and p.poll() is not None:
+            break
+    p.kill()
+    raise RuntimeError("the host did not get going: " + p.stderr.read())
+
+
 @pytest.fixture
 def running_sim():
     s = RunningSim(f"/vidalloc-test-{os.getpid()}-{time.monotonic_ns()}")
@@ -117,11 +134,7 @@ def test_attach_again_and_take_over(running_sim, tmp_path):
         assert p.returncode == 0, p.stdout + p.stderr
         assert "00000000  5a 5a 5a 5a" in p.stdout
     # A host killed mid-request: the next one takes the link over and finds it working.
-    script = tmp_path / "fills.txt"
-    script.write_text("alloc 8192\n" + "fill %0 0xab\n" * 2000)
-    victim = subprocess.Popen([str(host_bin("vidalloc")), "--dev", dev, "--script",
-                               str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.0)
+    victim = start_filling(dev, tmp_path)
     victim.kill()
     victim.wait()
     p = cli("stats", ";", "alloc", "256", ";", "fill", "%0", "0x77", ";", "read", "%0",
@@ -129,9 +142,7 @@ def test_attach_again_and_take_over(running_sim, tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     assert "00000000  77 77 77 77" in p.stdout
     # One host at a time: a second attach while one is attached is refused.
-    holder = subprocess.Popen([str(host_bin("vidalloc")), "--dev", dev, "--script",
-                               str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.0)
+    holder = start_filling(dev, tmp_path)
     p = cli("stats", dev=dev)
     holder.kill()
     holder.wait()
@@ -140,11 +151,7 @@ def test_attach_again_and_take_over(running_sim, tmp_path):
 
 def test_simulator_killed_under_a_host(running_sim, tmp_path):
     dev = f"sim?link=pcie&shm={running_sim.name}"
-    script = tmp_path / "fills.txt"
-    script.write_text("alloc 8192\n" + "fill %0 0xab\n" * 2000)
-    host = subprocess.Popen([str(host_bin("vidalloc")), "--dev", dev, "--script", str(script)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    host = start_filling(dev, tmp_path)
     running_sim.stop(signal.SIGKILL)
     out, err = host.communicate(timeout=60)
     assert host.returncode == 1
