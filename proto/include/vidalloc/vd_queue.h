@@ -59,7 +59,7 @@
 
 #include <stdint.h>
 
-#include "vd_wire.h"
+#include "vidalloc/vd_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
