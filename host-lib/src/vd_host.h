@@ -8,6 +8,9 @@
  *   device.c  -> handles.c, alloc.c (forget a device's allocations), client.c, transports
  *   alloc.c   -> handles.c, client.c
  *   context.c -> handles.c, render.c, client.c
+ *   client.c  -> the transports' ops: transport_uart.c, transport_inproc.c (byte streams),
+ *                transport_pcie.c (messages) -> queue.c -> pcie_bus.h's ops
+ *                (pcie_bus_shm.c, pcie_bus_inproc.c); sim_spawn.c for the spawned simulator
  *   handles.c, render.c, client.c -> util.c
  * device.c and context.c never call each other: device.c only names context.c's callbacks
  * in the table vidalloc_open hands out.

@@ -68,7 +68,8 @@ def test_script_and_failures(tmp_path):
 def test_bad_uris():
     for uri, msg in [("bogus", "unknown scheme"), ("uart:", "empty path"),
                      ("uart:/nonexistent/tty", "cannot open"), ("sim?fw=/nonexistent.img", "firmware"),
-                     ("inproc?x=1", "unknown parameter"), ("pcie:0000:01:00.0", "not implemented")]:
+                     ("inproc?x=1", "unknown parameter"), ("pcie:0000:01:00.0", "not supported yet"),
+                     ("sim?link=usb", "link=usb"), ("inproc?link=pcie&x=1", "unknown parameter")]:
         p = cli("info", dev=uri)
         assert p.returncode == 1 and msg in p.stderr, (uri, p.stderr)
         assert re.search(r"(E_INVALIDARG|E_FAIL) \(0x8", p.stderr), p.stderr
