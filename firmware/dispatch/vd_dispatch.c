@@ -15,8 +15,6 @@ static const vd_disp_platform *s_plat;
 static vd_kernel_platform s_kplat;
 
 /* Aligned scratch for what the kernel reads through pointers. */
-static uint32_t s_res_priv[(VD_MAX_RESOURCE_PRIVDATA + 3) / 4 + 1];
-static uint32_t s_alloc_priv[VD_MAX_ALLOCS_PER_CALL][VD_DISP_MAX_ALLOC_PRIVDATA / 4];
 static vd_kernel_allocinfo s_kinfo[VD_MAX_ALLOCS_PER_CALL];
 
 /* ---- little helpers: responses are built in the caller's aligned buffer ---- */
@@ -136,8 +134,7 @@ static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
     need = VD_WIRE_PAD4(q.PrivateDriverDataSize);
     if (need > len - off)
         goto out;
-    memcpy(s_res_priv, req + off, q.PrivateDriverDataSize);
-    off += need;
+    off += need; /* read in place: the kernel and miniport copy private data out */
 
     for (i = 0; i < n; i++) {
         vd_wire_allocinfo w;
@@ -150,13 +147,12 @@ static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         need = VD_WIRE_PAD4(w.PrivateDriverDataSize);
         if (need > len - off)
             goto out;
-        memcpy(s_alloc_priv[i], req + off, w.PrivateDriverDataSize);
+        s_kinfo[i].pPrivateDriverData = w.PrivateDriverDataSize ? req + off : NULL;
         off += need;
 
         s_kinfo[i].hAllocation = 0;
         s_kinfo[i].Flags = w.Flags;
         s_kinfo[i].pSystemMem = w.pSystemMem;
-        s_kinfo[i].pPrivateDriverData = w.PrivateDriverDataSize ? s_alloc_priv[i] : NULL;
         s_kinfo[i].PrivateDriverDataSize = w.PrivateDriverDataSize;
         s_kinfo[i].VidPnSourceId = w.VidPnSourceId;
     }
@@ -164,7 +160,7 @@ static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         goto out;
 
     memset(&a, 0, sizeof a);
-    a.pPrivateDriverData = q.PrivateDriverDataSize ? s_res_priv : NULL;
+    a.pPrivateDriverData = q.PrivateDriverDataSize ? req + sizeof q : NULL;
     a.PrivateDriverDataSize = q.PrivateDriverDataSize;
     a.hResource = q.hResource;
     a.NumAllocations = n;
