@@ -50,6 +50,7 @@ help:
 	@echo "  lint       verilator --lint-only -Wall over the SoC, once per build target"
 	@echo "  bench      all figures: sim speed, bench-alloc, bench-host, GPU FILL/COPY throughput"
 	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
+	@echo "  bench-qlink the PCIe queue link's and dispatcher's cycles per ALLOCATE beyond the kernel's"
 	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
 	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl"

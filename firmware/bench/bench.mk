@@ -122,3 +122,49 @@ bench-codec: $(SIM_BIN) $(CODEC_BENCH_IMG)
 	  --max-cycles 200000000 </dev/null | tr -d '\r'
 
 -include $(CODEC_BENCH_OBJS:.o=.d)
+
+# ---- make bench-qlink: ALLOCATE over the PCIe queue link (firmware/bench/bench_qlink.c) ----
+# The link and the endpoint driver compiled with -DVD_MMIO_MOCK against the bench's own
+# PCIE register array (no endpoint RTL needed; TIMER is the real one), the real dispatcher
+# and kernel, batches of 1..46 ALLOCATE records: the firmware's cycles per ALLOCATE beyond
+# the kernel's own work. Runs in the bench simulator (larger FW_RAM) of bench-alloc.
+QLINK_BENCH_BUILD := $(BUILD)/qlink-bench
+QLINK_BENCH_IMG   := $(QLINK_BENCH_BUILD)/bench-qlink.img
+QLINK_BENCH_SRCS  := firmware/start/start.S firmware/bench/bench_qlink.c \
+                     firmware/wire/vd_qlink.c firmware/drivers/pcie.c firmware/drivers/irq.c \
+                     firmware/drivers/gpu.c firmware/drivers/memctl.c \
+                     firmware/drivers/uart.c firmware/drivers/timer.c firmware/drivers/sysctl.c \
+                     firmware/lib/string.c firmware/lib/syscalls.c \
+                     firmware/dispatch/vd_dispatch.c $(sort $(wildcard firmware/kernel/*.c))
+QLINK_BENCH_OBJS  := $(patsubst %,$(QLINK_BENCH_BUILD)/obj/%.o,$(basename $(QLINK_BENCH_SRCS)))
+# Only the link, its driver and the bench itself go through the register shim.
+QLINK_BENCH_MOCK  := firmware/bench/bench_qlink.c firmware/wire/vd_qlink.c firmware/drivers/pcie.c
+
+.PHONY: bench-qlink
+$(QLINK_BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< [bench-qlink]"
+	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -Ifirmware/dispatch -Ifirmware/kernel \
+	  $(if $(filter $<,$(QLINK_BENCH_MOCK)),-DVD_MMIO_MOCK) -MMD -MP -c $< -o $@
+
+$(QLINK_BENCH_BUILD)/obj/%.o: %.S | $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  AS      $< [bench-qlink]"
+	$(Q)$(FW_CC) $(FW_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(QLINK_BENCH_BUILD)/bench-qlink.elf: $(QLINK_BENCH_OBJS) $(BENCH_LDS) $(NEWLIB_STAMP)
+	@echo "  LD      $@"
+	$(Q)$(FW_CC) $(FW_LDFLAGS) -T $(BENCH_LDS) -o $@ $(QLINK_BENCH_OBJS) \
+	  -Wl,--start-group -lc -lm $(FW_LIBGCC) -Wl,--end-group
+
+$(QLINK_BENCH_BUILD)/bench-qlink.bin: $(QLINK_BENCH_BUILD)/bench-qlink.elf
+	$(Q)$(FW_OBJCOPY) -O binary $< $@
+
+$(QLINK_BENCH_IMG): $(QLINK_BENCH_BUILD)/bench-qlink.bin tools/mkfwimg.py $(GEN)/vd_regs.h
+	$(Q)$(PYTHON) tools/mkfwimg.py image --regs $(GEN)/vd_regs.h --stack-reserve $(FW_STACK_SIZE) $< $@
+
+bench-qlink: $(BENCH_SIM) $(QLINK_BENCH_IMG)
+	$(Q)$(BENCH_SIM) --firmware $(QLINK_BENCH_IMG) --uart stdio --expect "bench-qlink done" \
+	  --max-cycles 200000000 </dev/null | tr -d '\r'
+
+-include $(QLINK_BENCH_OBJS:.o=.d)

@@ -9,9 +9,10 @@
  * today, a PCIe queue next) feeds the same code.
  *
  * Nothing on the wire is trusted: every length is checked before it is used, structs are
- * copied out of the payload with memcpy (the payload is only 4-byte aligned), arrays the
- * kernel reads are copied into aligned firmware scratch (DEALLOCATE's handle list, 32-bit
- * words, is read in place), and anything malformed is
+ * copied out of the payload with memcpy (the payload is only 4-byte aligned); what the
+ * kernel reads through pointers is read in place (ALLOCATE's private data, which the
+ * kernel and miniport copy out; DEALLOCATE's handle list, 32-bit words), so a payload is
+ * never copied, and anything malformed is
  * answered with E_INVALIDARG without calling the kernel. docs/wire.md lists every rule.
  */
 #ifndef VD_DISPATCH_H

@@ -9,8 +9,9 @@ static uint32_t s_irq_en;
 void vd_pcie_init(void)
 {
     vd_pcie_irq_set(0);
-    vd_pcie_write(VD_PCIE_IRQ_STATUS, VD_PCIE_EV_SQ | VD_PCIE_EV_CQ | VD_PCIE_EV_CTRL |
-                                          VD_PCIE_EV_DMA);
+    /* CTRL stays: the endpoint is reset with the CPU, so a CTRL event here is a host's
+     * write since then (an ENABLE sent while the firmware booted), meant for this run. */
+    vd_pcie_write(VD_PCIE_IRQ_STATUS, VD_PCIE_EV_SQ | VD_PCIE_EV_CQ | VD_PCIE_EV_DMA);
     s_events = 0;
     vd_pcie_set_window(0, 0);
 }

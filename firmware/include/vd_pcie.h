@@ -37,7 +37,8 @@ static inline void vd_pcie_write(uint32_t reg, uint32_t v)
     vd_mmio_write32(VD_PCIE_BASE + reg, v);
 }
 
-/* Interrupts off and acknowledged, no events recorded, no DMA window. */
+/* Interrupts off, events acknowledged but CTRL (a host's CTRL write since the SoC's reset
+ * is kept for the queue link), none recorded, no DMA window. */
 void vd_pcie_init(void);
 
 /* IRQ_EN = bits (VD_PCIE_EV_*); the enable set is kept so the handler needs one read. */

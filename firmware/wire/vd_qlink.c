@@ -172,20 +172,13 @@ __attribute__((noinline)) static int room(void)
 
 /* ---- responses ---- */
 
-/* The response record at the staged end: header (w0: type and seq), the n payload bytes
- * already there (built in place), zero padding to 8; its ring place (a pad record first
- * when it does not fit before the ring's end). */
-static void place(uint32_t w0, uint32_t n)
+/* The ring place of the staged response of rec bytes, outside the fast zone: a wrap, or a
+ * pad record first when it does not fit before the ring's end. */
+__attribute__((noinline)) static void place_slow(uint32_t rec)
 {
-    uint32_t *r = s.buf + W(VD_QLINK_CQ_OFF + s.staged);
-    uint32_t rec = VD_QUEUE_RECORD_SIZE(n);
     uint32_t pos = s.cq_pend & (s.cq_size - 1u);
     uint32_t left = s.cq_size - pos;
 
-    r[0] = w0 | VD_WIRE_RESPONSE | (VD_WIRE_VERSION << 8);
-    r[1] = n; /* len, reserved 0 */
-    if (n & 4u)
-        r[2 + W(n)] = 0;
     if (pos == 0 && s.cq_pend != s.cq_tail) { /* the staged part before ends at the ring's end */
         s.wrapped = 1;
         s.split = s.staged;
@@ -303,9 +296,15 @@ static int batch(void)
         return 1;
     }
 
+    /* The hot loop keeps the link's state in registers (the dispatcher is a call away);
+     * s.staged / s.cq_pend are written back only for room() and place_slow(). */
+    uint32_t *buf = s.buf, smask = s.sq_size - 1u, head = s.sq_head;
+    uint32_t staged = s.staged, pend = s.cq_pend, tail = s.cq_tail, fast = s.fast_end;
+    uint32_t done = 0;
     while (off < avail) {
-        uint32_t *r = s.buf + W(VD_QLINK_SQ_OFF + off);
-        uint32_t w0, w1, len, rec, pos, type;
+        uint32_t *r = buf + W(VD_QLINK_SQ_OFF + off);
+        uint32_t w0, w1, len, rec, type, m;
+        int bad;
 
         if (avail - off < VD_WIRE_HDR_SIZE) {
             status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* a header cut by SQ_TAIL */
@@ -317,8 +316,7 @@ static int batch(void)
         w1 = r[1];
         len = w1 & 0xFFFFu;
         rec = VD_QUEUE_RECORD_SIZE(len);
-        pos = (s.sq_head + off) & (s.sq_size - 1u);
-        if (rec > s.sq_size - pos || rec > avail - off) {
+        if (rec > smask + 1u - ((head + off) & smask) || rec > avail - off) {
             status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* cannot be delimited */
             break;
         }
@@ -327,28 +325,50 @@ static int batch(void)
             off += rec;
             continue;
         }
-        int bad = (w0 & 0xFF00u) != (VD_WIRE_VERSION << 8) || (w1 >> 16) != 0 ||
-                  (type & VD_WIRE_RESPONSE) || len > VD_WIRE_MAX_PAYLOAD;
+        bad = (w0 & 0xFF00u) != (VD_WIRE_VERSION << 8) || (w1 >> 16) != 0 ||
+              (type & VD_WIRE_RESPONSE) || len > VD_WIRE_MAX_PAYLOAD;
         if (!bad && rec > n - off)
             break; /* cut by PCIE_BUF's end: fetched again next batch */
-        if (s.cq_pend - s.cq_tail >= s.fast_end && !room())
-            break;
-        uint32_t *rsp = s.buf + W(VD_QLINK_CQ_OFF + s.staged) + 2;
-        uint32_t m;
+        if (pend - tail >= fast) {
+            s.staged = staged;
+            s.cq_pend = pend;
+            if (!room())
+                break;
+            fast = s.fast_end;
+        }
+        uint32_t *h = buf + W(VD_QLINK_CQ_OFF + staged);
         if (bad) {
-            rsp[0] = (uint32_t)E_INVALIDARG;
+            h[2] = (uint32_t)E_INVALIDARG;
             m = 4;
             s.st.q_invalid++;
         } else {
             uint32_t e0 = vd_timer_now();
             m = vd_disp_execute(&s.link, (uint8_t)type, (const uint8_t *)(r + 2), len,
-                                (uint8_t *)rsp);
+                                (uint8_t *)(h + 2));
             exec += vd_timer_now() - e0;
         }
-        place(w0 & 0xFFFF00FFu, m); /* type and seq echoed */
-        s.st.q_requests++;
+        /* The response header: type and seq echoed; zero padding to 8. */
+        h[0] = (w0 & 0xFFFF00FFu) | VD_WIRE_RESPONSE | (VD_WIRE_VERSION << 8);
+        h[1] = m; /* len, reserved 0 */
+        if (m & 4u)
+            h[2 + W(m)] = 0;
+        m = VD_QUEUE_RECORD_SIZE(m);
+        if (pend - tail < fast) { /* the fast zone: no wrap, no pad */
+            staged += m;
+            pend += m;
+        } else {
+            s.staged = staged;
+            s.cq_pend = pend;
+            place_slow(m);
+            staged = s.staged;
+            pend = s.cq_pend;
+        }
+        done++;
         off += rec;
     }
+    s.staged = staged;
+    s.cq_pend = pend;
+    s.st.q_requests += done;
     s.sq_head += off;
     s.st.q_exec_cycles += exec;
     t0 = vd_timer_now();

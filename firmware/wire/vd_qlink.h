@@ -43,9 +43,10 @@ extern "C" {
 
 /*
  * Start on the endpoint (vd_pcie_init done): `buf` is PCIE_BUF as the CPU reaches it (word
- * aligned), `buf_addr` its address for DMA_LOCAL. Not ready (STATUS = 0) until the host's
- * next CTRL write with ENABLE: an ENABLE left from before a firmware restart names counts
- * the firmware no longer has. Enables the SQ and CTRL events.
+ * aligned), `buf_addr` its address for DMA_LOCAL. Not ready (STATUS = 0) until a CTRL
+ * write with ENABLE: one made since the SoC's reset (IRQ_STATUS.CTRL still set: sent while
+ * the firmware booted) counts, the CTRL register alone does not (the counts it started
+ * are not the firmware's). Enables the SQ and CTRL events.
  */
 void vd_qlink_init(uint32_t *buf, uint32_t buf_addr);
 

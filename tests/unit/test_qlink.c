@@ -395,6 +395,23 @@ static void test_init_waits_for_ctrl(void **state)
     assert_int_equal(mock_mmio_get(REG(IRQ_EN)), VD_PCIE_EV_SQ | VD_PCIE_EV_CTRL);
 }
 
+/* A CTRL write made while the firmware booted (the event still set at init) is served. */
+static void test_enable_during_boot(void **state)
+{
+    (void)state;
+    ep.irq_status = VD_PCIE_EV_CTRL | VD_PCIE_EV_SQ;
+    mock_mmio_set(REG(CTRL), VD_PCIE_CTRL_ENABLE_MASK);
+    vd_pcie_init();
+    assert_int_equal(ep.irq_status, VD_PCIE_EV_CTRL);
+    vd_qlink_init(pbuf, VD_PCIE_BUF_BASE);
+    run();
+    assert_int_equal(status(), VD_PCIE_STATUS_READY_MASK);
+    sq_req(VD_MSG_QUERY, 1, 0x61, 8, 8);
+    doorbell();
+    run();
+    assert_int_equal(ex.n, 1);
+}
+
 static void test_config_validation(void **state)
 {
     (void)state;
@@ -944,6 +961,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_init_waits_for_ctrl, setup),
+        cmocka_unit_test_setup(test_enable_during_boot, setup),
         cmocka_unit_test_setup(test_config_validation, setup),
         cmocka_unit_test_setup(test_batch, setup),
         cmocka_unit_test_setup(test_depth_in_one_batch, setup),
