@@ -51,7 +51,7 @@ help:
 	@echo "  bench-alloc allocator and codec cycles measured on the simulated CPU"
 	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
-	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl"
+	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl, PCIe endpoint"
 	@echo "  fuzz       libFuzzer on the request decoder and frame path (FUZZ_SECONDS=300)"
 	@echo "  clean      remove $(BUILD)/"
 	@echo "Options: V=1 (show commands), BUILD=dir, TARGET=name, VERILATOR=..., RV_PREFIX=..."

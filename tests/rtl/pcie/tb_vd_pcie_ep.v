@@ -778,6 +778,13 @@ module tb_vd_pcie_ep;
         dma(HBASE + 32'h1_1F00, VRAM, 260, 1, derr, dcyc);
         check_eq(derr, `VD_PCIE_ERR_WINDOW, "4 B more: ERR_WINDOW");
         check_eq(n_win_viol, 0, "nothing outside the window");
+        // a window reaching past 4 GiB: a transfer may not wrap to address 0
+        reg_wr(`VD_PCIE_WIN_BASE, 32'hFFFF_F000);
+        reg_wr(`VD_PCIE_WIN_SIZE, 32'h0001_0000);
+        n0 = n_dwr;
+        dma(32'hFFFF_F000, VRAM, 8192, 1, derr, dcyc);
+        check_eq(derr, `VD_PCIE_ERR_WINDOW, "past 4 GiB: ERR_WINDOW");
+        check_eq(n_dwr - n0, 0, "nothing issued");
         reg_wr(`VD_PCIE_WIN_BASE, HBASE);
         reg_wr(`VD_PCIE_WIN_SIZE, HWORDS * 4);
         win_lo_b = 0; win_sz_b = HWORDS * 4;
