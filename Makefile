@@ -52,6 +52,7 @@ help:
 	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
 	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl, PCIe endpoint"
+	@echo "  pcie-size  the PCIe endpoint alone on the UP5K: logic cells (a reference figure)"
 	@echo "  fuzz       libFuzzer on the request decoder and frame path (FUZZ_SECONDS=300)"
 	@echo "  clean      remove $(BUILD)/"
 	@echo "Options: V=1 (show commands), BUILD=dir, TARGET=name, VERILATOR=..., RV_PREFIX=..."
