@@ -43,3 +43,25 @@ lint: $(RTL_DEPS) $(TARGET_SRC)
 
 # The board's flow (rtl/boards/$(BOARD)/board.mk) is included by the top Makefile after
 # firmware/firmware.mk: its rules name the boot ROM and the firmware image.
+
+# The PCIe endpoint alone on the iCE40 UP5K, a reference figure (no board has PCIe: the sim
+# target does): yosys synth_ice40 with the sim target's VRAM size and FEATURES word, then
+# nextpnr's packer for the logic cells (one LUT4 + one flip-flop + carry each). Placement
+# is not attempted: the bare endpoint has hundreds of ports, a board has 39 pins.
+PCIE_SIZE_DIR := $(BUILD)/pcie-size
+.PHONY: pcie-size
+pcie-size: rtl/pcie/vd_pcie_ep.v $(GEN)/vd_regs.vh $(TARGET_SRC)
+	@mkdir -p $(PCIE_SIZE_DIR)
+	@echo "  YOSYS   synth_ice40 vd_pcie_ep [sim target's parameters]"
+	$(Q)f=$$($(PYTHON) tools/target.py features sim) || exit 1; \
+	  v=$$($(PYTHON) tools/target.py params sim | tr ' ' '\n' | sed -n 's/^-GVRAM_BYTES=//p'); \
+	  $(YOSYS) -q -l $(PCIE_SIZE_DIR)/yosys.log -p "read_verilog -I$(GEN) rtl/pcie/vd_pcie_ep.v; \
+	    chparam -set VRAM_BYTES $$v -set FEATURES $$(($$f)) vd_pcie_ep; \
+	    synth_ice40 -top vd_pcie_ep -json $(PCIE_SIZE_DIR)/vd_pcie_ep.json; \
+	    tee -q -o $(PCIE_SIZE_DIR)/stat.txt stat" || { tail -n 20 $(PCIE_SIZE_DIR)/yosys.log; exit 1; }
+	$(Q)$(NEXTPNR) --up5k --package sg48 --json $(PCIE_SIZE_DIR)/vd_pcie_ep.json --pack-only \
+	  > $(PCIE_SIZE_DIR)/pack.log 2>&1 || { tail -n 20 $(PCIE_SIZE_DIR)/pack.log; exit 1; }
+	$(Q)lc=$$(grep -E 'ICESTORM_LC:' $(PCIE_SIZE_DIR)/pack.log | tail -n 1 | sed -E 's/.*ICESTORM_LC: *([0-9]+)\/ *([0-9]+).*/\1 of \2/'); \
+	  lut=$$(grep -E '^ +SB_LUT4 ' $(PCIE_SIZE_DIR)/stat.txt | awk '{print $$2}'); \
+	  ff=$$(grep -E '^ +SB_DFF' $(PCIE_SIZE_DIR)/stat.txt | awk '{s += $$2} END {print s}'); \
+	  echo "          vd_pcie_ep on the UP5K: $$lc logic cells ($$lut LUT4, $$ff flip-flops)"

@@ -47,6 +47,8 @@ def load(spec_dir):
             if reg["offset"] in seen or reg["offset"] % 4:
                 raise ValueError(f"{blk['name']}.{reg['name']}: bad or duplicate offset")
             seen.add(reg["offset"])
+            if reg.get("host", "ro") not in ("ro", "rw", "wo"):
+                raise ValueError(f"{blk['name']}.{reg['name']}: host access is ro, rw or wo")
             used = 0
             for f in reg.get("fields", []):
                 msb, lsb = parse_bits(f["bits"])
@@ -212,12 +214,17 @@ def gen_md(soc, blocks):
     ]
     for b in blocks:
         out += ["", f"## {b['name']} at `0x{b['base']:08X}`", "", b["desc"], ""]
-        out += ["| offset | register | access | reset | description |", "|---|---|---|---|---|"]
+        # A block the host also reaches (PCIE's BAR0) gets a column with the host's access
+        # ("-": the host cannot reach the register).
+        host = any("host" in reg for reg in b["reg"])
+        hc, hd = (" host |", "---|") if host else ("", "")
+        out += [f"| offset | register | access |{hc} reset | description |", f"|---|---|---|{hd}---|---|"]
         for reg in b["reg"]:
             rst = f"{eval_expr(reg['reset'], s):#x}" if "reset" in reg else "-"
-            out.append(f"| `0x{reg['offset']:02X}` | {reg['name']} | {reg['access']} | {rst} | {reg['desc']} |")
+            hv = f" {reg.get('host', '-')} |" if host else ""
+            out.append(f"| `0x{reg['offset']:02X}` | {reg['name']} | {reg['access']} |{hv} {rst} | {reg['desc']} |")
             for f in reg.get("fields", []):
-                out.append(f"| | `[{f['bits']}]` {f['name']} | | | {f['desc']} |")
+                out.append(f"| | `[{f['bits']}]` {f['name']} | |{' |' if host else ''} | {f['desc']} |")
         if b.get("const"):
             out.append("")
             out.append("Constants: " + ", ".join(f"`{k}` = {v:#x}" for k, v in b["const"].items()))

@@ -102,9 +102,7 @@ module vd_pcie_ep #(
                       E_COMPLETION = E32_COMPLETION[2:0];
     localparam [31:0] BAR0_REGS = `VD_PCIE_BAR0_REGS;
     // TLP Fmt/Type (DW0[31:24])
-    localparam [4:0] T_MEM = 5'b00000, T_MEMLK = 5'b00001, T_IO = 5'b00010, T_CFG0 = 5'b00100,
-                     T_CFG1 = 5'b00101, T_CPL = 5'b01010, T_CPLLK = 5'b01011,
-                     T_FADD = 5'b01100, T_SWAP = 5'b01101, T_CAS = 5'b01110;
+    localparam [4:0] T_MEM = 5'b00000, T_CPL = 5'b01010, T_CPLLK = 5'b01011;
     localparam [2:0] F_3DW = 3'b000, F_3DW_D = 3'b010;
     localparam [2:0] CS_SC = 3'b000, CS_UR = 3'b001;
 
@@ -116,8 +114,8 @@ module vd_pcie_ep #(
         if (TAGS != 8) begin : g_bad_tags
             initial $fatal(1, "vd_pcie_ep: tag values are {gen[1:0], slot[2:0]}: TAGS must be 8");
         end
-        if (BUF_BYTES != 4 << BW || VRAM_BYTES != 4 << AW || LW < 11) begin : g_bad_size
-            initial $fatal(1, "vd_pcie_ep: VRAM and PCIE_BUF sizes are powers of two, 8 KiB or more");
+        if (BUF_BYTES != 4 << BW || VRAM_BYTES != 4 << AW) begin : g_bad_size
+            initial $fatal(1, "vd_pcie_ep: VRAM and PCIE_BUF sizes are powers of two");
         end
     endgenerate
 
@@ -220,10 +218,20 @@ module vd_pcie_ep #(
     wire [2:0] r_fmt  = h0_q[31:29];
     wire [4:0] r_type = h0_q[28:24];
     wire       r_is_cpl = !r_fmt[2] && (r_type == T_CPL || r_type == T_CPLLK);
-    // Non-posted requests: answered (UR unless a BAR0 read). Fmt[2] is a TLP prefix: dropped.
-    wire       r_np = !r_fmt[2] && ((r_type == T_MEM && !r_fmt[1]) || r_type == T_MEMLK
-                     || r_type == T_IO || r_type == T_CFG0 || r_type == T_CFG1
-                     || ((r_type == T_FADD || r_type == T_SWAP || r_type == T_CAS) && r_fmt[1]));
+    // Non-posted requests, by Fmt/Type: answered (UR unless a BAR0 read). Other encodings
+    // (posted requests, messages, prefixes, malformed ones) are dropped.
+    reg        r_np;
+    always @(*) begin
+        case (h0_q[31:24])
+            8'h00, 8'h20,                         // MRd 32/64
+            8'h01, 8'h21,                         // MRdLk 32/64
+            8'h02, 8'h42,                         // IORd, IOWr
+            8'h04, 8'h44, 8'h05, 8'h45,           // CfgRd0, CfgWr0, CfgRd1, CfgWr1
+            8'h4C, 8'h6C, 8'h4D, 8'h6D, 8'h4E, 8'h6E:   // FetchAdd, Swap, CAS (32/64)
+                r_np = 1'b1;
+            default: r_np = 1'b0;
+        endcase
+    end
 
     // Beat 1: DW2 (address, or completion requester/tag) and DW3 (a 3-DW TLP's first data).
     wire [31:0] dw2 = rx_dat_i[31:0];
@@ -302,7 +310,8 @@ module vd_pcie_ep #(
     reg  [LW-1:0] rd_addr_q;
     reg  [18:0] rd_left_q;                // words still to read
     wire [31:0] rf_w0 = rf_mem[rf_rp_q];
-    wire [31:0] rf_w1 = rf_mem[rf_rp_q + 2'd1];
+    wire [1:0]  rf_rp1 = rf_rp_q + 2'd1;   // wraps (an index expression might not)
+    wire [31:0] rf_w1 = rf_mem[rf_rp1];
 
     // Beats.
     wire        d_two  = t_left_q > 11'd1;
@@ -410,8 +419,10 @@ module vd_pcie_ep #(
                       && {1'b0, {(32-VB){1'b0}}, dma_local_q[VB-1:0]} + len33 <= VRAM_LIM;
     wire [32:0] win_lo = {1'b0, win_base_q[31:12], 12'b0};
     wire [32:0] win_hi = win_lo + {1'b0, win_size_q[31:12], 12'b0};          // exclusive
+    // (33-bit sums: a window reaching past 4 GiB must not let a transfer wrap to 0)
     wire        win_ok = win_size_q[31:12] != 20'b0 && {1'b0, dma_host_q} >= win_lo
-                      && {1'b0, dma_host_q} + len33 <= win_hi;
+                      && {1'b0, dma_host_q} + len33 <= win_hi
+                      && {1'b0, dma_host_q} + len33 <= 33'h1_0000_0000;
     wire [2:0]  st_err = !cfg_bus_master_i ? E_MASTER
                        : !(len_ok && (in_buf || in_vram)) ? E_LOCAL
                        : !win_ok ? E_WINDOW : E_NONE;
@@ -708,6 +719,188 @@ module vd_pcie_ep #(
     wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
                        h0_q[23], h0_q[19], h0_q[17:16], h0_q[11:10], c_off[1:0],
                        c_off32[31:LW], loc_b32[31:LW], loc_v32[31:LW], chunk_w32[31:LW]};
+
+`ifdef FORMAL
+    // Two guarantees, for any register traffic, any tx back-pressure, any rx TLPs:
+    //  (1) every non-posted request the endpoint takes (a TLP of two beats or more whose
+    //      Fmt/Type is one of the specification's non-posted requests) gets exactly one
+    //      completion, in order, carrying its requester ID and tag: the completions owed
+    //      are counted from the streams alone (at most two: one on the wire, the next
+    //      pending), a completion never leaves unless one is owed, and each one owed is
+    //      held (pending, or on the wire) until it has left;
+    //  (2) a DMA write TLP or read request addresses only bytes inside the window
+    //      WIN_BASE/WIN_SIZE held when its transfer started.
+    // The input constraints (ASSUME: assumed when this module is the proof's top, else
+    // asserted): a reset in the first cycle; rx beats held until taken, first exactly on
+    // a TLP's first beat; the memory controller grants only a request. Also proven: a tx
+    // beat is held, unchanged, until taken.
+`ifdef VD_FORMAL_TOP_vd_pcie_ep
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk_i) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME (rst_i);
+
+    // ---------------------------------------------------------------- input streams
+    reg        f_rx_hold_q = 1'b0, f_rx_in_q = 1'b0, f_rx_first_q, f_rx_last_q;
+    reg [63:0] f_rx_dat_q;
+    always @(posedge clk_i) begin
+        f_rx_hold_q  <= !rst_i && rx_valid_i && !rx_ready_o;
+        f_rx_dat_q   <= rx_dat_i;
+        f_rx_first_q <= rx_first_i;
+        f_rx_last_q  <= rx_last_i;
+        if (rst_i) f_rx_in_q <= 1'b0;
+        else if (rx_go) f_rx_in_q <= !rx_last_i;
+    end
+    always @(*) if (f_past_valid && !rst_i) begin
+        if (f_rx_hold_q)
+            `ASSUME (rx_valid_i && rx_dat_i == f_rx_dat_q && rx_first_i == f_rx_first_q
+                     && rx_last_i == f_rx_last_q);
+        if (rx_valid_i) `ASSUME (rx_first_i == !f_rx_in_q);
+    end
+    always @(*) if (dma_gnt_i) `ASSUME (dma_req_o);
+
+    // ---------------------------------------------------------------- (1) completions
+    // Non-posted requests by Fmt/Type byte (PCIe Base Specification, TLP type table).
+    function f_np(input [7:0] ft);
+        case (ft)
+            8'h00, 8'h20, 8'h01, 8'h21,           // MRd 32/64, MRdLk 32/64
+            8'h02, 8'h42, 8'h04, 8'h44, 8'h05, 8'h45,   // IORd/Wr, CfgRd/Wr 0/1
+            8'h4C, 8'h6C, 8'h4D, 8'h6D, 8'h4E, 8'h6E:   // FetchAdd, Swap, CAS
+                f_np = 1'b1;
+            default: f_np = 1'b0;
+        endcase
+    endfunction
+    reg [31:0] f_dw0_q, f_dw1_q;              // DW0, DW1 of the TLP coming in
+    always @(posedge clk_i) if (rx_go && rx_first_i) begin
+        f_dw0_q <= rx_dat_i[31:0];
+        f_dw1_q <= rx_dat_i[63:32];
+    end
+    wire f_np_in = rx_go && rx_last_i && !rx_first_i && f_np(f_dw0_q[31:24]);
+
+    // tx TLPs as seen on the wire
+    reg        f_tx_in_q = 1'b0, f_tx_cpl_q, f_tx_hold_q = 1'b0;
+    reg [31:0] f_tx_dw0_q;
+    reg [63:0] f_tx_dat_q;
+    reg [7:0]  f_tx_be_q;
+    reg        f_tx_first_q, f_tx_last_q;
+    reg [1:0]  f_tx_beat_q;                    // 0 first, 1 second, 2 later
+    wire       f_cpl_first = tx_go && tx_first_o && tx_dat_o[28:24] == T_CPL;
+    always @(posedge clk_i) begin
+        f_tx_hold_q <= !rst_i && tx_valid_o && !tx_ready_i;
+        f_tx_dat_q <= tx_dat_o; f_tx_be_q <= tx_be_o;
+        f_tx_first_q <= tx_first_o; f_tx_last_q <= tx_last_o;
+        if (rst_i) begin
+            f_tx_in_q <= 1'b0; f_tx_beat_q <= 2'd0;
+        end else if (tx_go) begin
+            f_tx_in_q <= !tx_last_o;
+            f_tx_beat_q <= tx_last_o ? 2'd0 : (f_tx_beat_q == 2'd0 ? 2'd1 : 2'd2);
+            if (tx_first_o) begin
+                f_tx_cpl_q <= tx_dat_o[28:24] == T_CPL;
+                f_tx_dw0_q <= tx_dat_o[31:0];
+            end
+        end
+    end
+    wire f_cpl_out = tx_go && tx_last_o && !tx_first_o && f_tx_cpl_q;
+
+    // completions owed, and the {requester ID, tag} of the oldest two, in order
+    reg [1:0]  f_owed_q = 2'd0;
+    reg [23:0] f_q0, f_q1;
+    wire [23:0] f_in_id = {f_dw1_q[31:16], f_dw1_q[15:8]};
+    always @(posedge clk_i) begin
+        if (rst_i) f_owed_q <= 2'd0;
+        else f_owed_q <= f_owed_q + {1'b0, f_np_in} - {1'b0, f_cpl_out};
+        if (f_cpl_out) begin
+            f_q0 <= f_np_in && f_owed_q == 2'd1 ? f_in_id : f_q1;
+            if (f_np_in && f_owed_q == 2'd2) f_q1 <= f_in_id;
+        end else if (f_np_in) begin
+            if (f_owed_q == 2'd0) f_q0 <= f_in_id;
+            else f_q1 <= f_in_id;
+        end
+    end
+    wire        f_cpl_on_wire = ts_q != TS_IDLE && tk_q == TK_CPL;
+    wire [23:0] f_pend_id = f_cpl_on_wire ? f_q1 : f_q0;
+
+    always @(*) if (f_past_valid && !rst_i) begin
+        // exactly one: never more than one owed, a completion leaves only when owed,
+        // and the one owed is held until it has left
+        f_a01: assert (f_owed_q <= 2'd2);
+        if (f_cpl_first) f_a02: assert (f_owed_q != 2'd0);
+        f_a03: assert (f_owed_q == {1'b0, cpl_pend_q} + {1'b0, f_cpl_on_wire});
+        // to the right request: its requester ID and tag (DW2, the second beat)
+        if (tx_valid_o && f_tx_cpl_q && f_tx_beat_q == 2'd1)
+            f_a04: assert (tx_dat_o[31:8] == f_q0);
+        // tx stream: a beat on offer is held unchanged; first exactly on a TLP's first beat
+        if (f_tx_hold_q)
+            f_a05: assert (tx_valid_o && tx_dat_o == f_tx_dat_q && tx_be_o == f_tx_be_q
+                    && tx_first_o == f_tx_first_q && tx_last_o == f_tx_last_q);
+        if (tx_valid_o) f_a06: assert (tx_first_o == !f_tx_in_q);
+        // induction: the decoder's and the wire's view of the TLPs agree
+        f_a07: assert ((rb_q == 2'd0) == !f_rx_in_q);
+        if (f_rx_in_q) f_a08: assert (h0_q == f_dw0_q && h1_q == f_dw1_q && !cpl_pend_q);
+        f_a09: assert (rb_q != 2'd3);
+        if (rb_q == 2'd2) f_a09b: assert (end_act_q == (r_np ? EA_UR : r_is_cpl ? EA_NONE : EA_DROP));
+        f_a10: assert ((ts_q == TS_IDLE || ts_q == TS_H0) == !f_tx_in_q);
+        if (ts_q == TS_H1) f_a11: assert (f_tx_beat_q == 2'd1);
+        f_a11b: assert (f_tx_in_q == (f_tx_beat_q != 2'd0) && f_tx_beat_q != 2'd3);
+        if (ts_q == TS_DATA) f_a12: assert (f_tx_beat_q == 2'd2 && tk_q == TK_DWR);
+        // the read FIFO's count, pointers and the read in flight agree
+        f_a12b: assert (rf_cnt_q + {2'b0, rd_infl_q} <= 3'd4 && rf_wp_q == rf_rp_q + rf_cnt_q[1:0]);
+        if (f_tx_in_q) f_a13: assert (f_tx_dw0_q == th0_q && f_tx_cpl_q == (tk_q == TK_CPL));
+        if (cpl_pend_q) f_a14: assert ({cpl_rid_q, cpl_tag_q} == f_pend_id);
+        if (f_cpl_on_wire) f_a15: assert (th2_q[31:8] == f_q0 && th0_q[28:24] == T_CPL);
+        if (ts_q != TS_IDLE && tk_q != TK_CPL) f_a16: assert (th0_q[28:24] == T_MEM);
+    end
+
+    // ---------------------------------------------------------------- (2) the window
+    // The window at START, and the next byte the transfer may put in a TLP (33 bits).
+    reg  [32:0] f_lo, f_hi, f_next;
+    always @(posedge clk_i) begin
+        if (!rst_i && start && st_err == E_NONE) begin
+            f_lo   <= {1'b0, win_base_q[31:12], 12'b0};
+            f_hi   <= {1'b0, win_base_q[31:12], 12'b0} + {1'b0, win_size_q[31:12], 12'b0};
+            f_next <= {1'b0, dma_host_q};
+        end else if (!rst_i && (sel_dwr || sel_drd)) begin
+            f_next <= f_next + {20'b0, chunk};
+        end
+    end
+    wire [12:0] f_len4 = {th0_q[9:0] == 10'd0, th0_q[9:0], 2'b00};   // the TLP's bytes
+    always @(*) if (f_past_valid && !rst_i) begin
+        // a DMA TLP's address (its second beat) and length: inside the window
+        if (tx_valid_o && ts_q == TS_H1 && (tk_q == TK_DWR || tk_q == TK_DRD)) begin
+            f_a17: assert ({1'b0, tx_dat_o[31:0]} >= f_lo);
+            f_a18: assert ({1'b0, tx_dat_o[31:0]} + {20'b0, f_len4} <= f_hi);
+        end
+        // induction: the transfer walks from its start to its end inside the window
+        if (tx_in_dma) begin
+            f_a19: assert (busy_q);
+            f_a20: assert ({1'b0, th2_q} >= f_lo && {1'b0, th2_q} + {20'b0, f_len4} == f_next);
+            f_a21: assert (f_len4 != 13'd0);
+        end
+        if (busy_q) begin
+            f_a22: assert (h_addr_q == f_next[31:0] && f_next[1:0] == 2'b0 && h_left_q[1:0] == 2'b0);
+            f_a23: assert (f_next >= f_lo && {1'b0, f_next} + {13'b0, h_left_q} <= {1'b0, f_hi}
+                           && {1'b0, f_next} + {13'b0, h_left_q} <= 34'h1_0000_0000);
+            f_a24: assert (f_hi <= 33'h1_0000_0000 + 33'h0_FFFF_F000);
+        end
+    end
+
+    // ---------------------------------------------------------------- covers
+    always @(*) if (f_past_valid && !rst_i) begin
+        cover (f_cpl_out && th0_q[31:29] == F_3DW_D);                  // CplD to a BAR0 read
+        cover (f_cpl_out && th1_q[15:13] == CS_UR);                    // UR completion
+        cover (tx_go && ts_q == TS_H1 && tk_q == TK_DWR);              // DMA write out
+        cover (tx_go && ts_q == TS_DATA && tk_q == TK_DWR && tx_last_o); // ... with 2+ data DWs
+        cover (tx_go && ts_q == TS_H1 && tk_q == TK_DRD);              // DMA read request
+        cover (c_take);                                                // its completion taken
+        cover (tx_go && ts_q == TS_H1 && tk_q == TK_MSI);              // MSI
+        cover (done && err_q == E_NONE);                               // a transfer completed
+        cover (f_owed_q == 2'd1 && f_rx_in_q);                         // a request waits, rx goes on
+    end
+`undef ASSUME
+`endif
 endmodule
 
 `default_nettype wire

