@@ -44,7 +44,7 @@ help:
 	@echo "             $(BUILD)/sim-minimal/; VRAM_BYTES=4194304: target sim with 4 MiB of VRAM)"
 	@echo "  targets    the build targets of spec/targets/: blocks, FEATURES word, sizes, board"
 	@echo "  test       regs check, layers, lint, unit, install check, RTL, formal, co-simulation,"
-	@echo "             fuzz smoke, UP5K fit"
+	@echo "             PCIe root-complex model (pcie-sim), fuzz smoke, UP5K fit"
 	@echo "  layers     every #include points down a layer (docs/architecture.md)"
 	@echo "  host-lib   libvidalloc, the vidalloc CLI, the demo; install PREFIX=... (install-check)"
 	@echo "  lint       verilator --lint-only -Wall over the SoC, once per build target"

@@ -12,6 +12,13 @@
  * (a futex word) and wakes the host, so nobody polls. Futexes are process-shared (no
  * FUTEX_PRIVATE_FLAG).
  *
+ * What the simulator does (sim/pcie_shm.cpp, docs/pcie.md): it looks at req_head every 64
+ * simulated cycles without ever sleeping (a futex wake on req_head is not needed); it
+ * completes requests in order and rsp_done counts all of them, writes included (a write is
+ * done once its TLP is on the link), so rsp_done >= i + 1 means request i and every one
+ * before it are done; it publishes `cycles` at the same pace. The host keeps at most
+ * VD_PCIE_SHM_REQS requests beyond rsp_done.
+ *
  * One host at a time: owner_pid is claimed with a compare-and-swap from 0, or taken over
  * when the process it names is gone (a host killed mid-request); the new host restarts the
  * queues (vd_queue.h), so nothing of the old one is executed twice or left half done.

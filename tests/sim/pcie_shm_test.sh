@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# vidalloc-sim --pcie NAME with the firmware, the shared-memory client against it, then the
-# simulator stopped with SIGTERM: its summary printed, the object unlinked.
+# vidalloc-sim --pcie NAME with the firmware, the shared-memory client against it, a client
+# killed mid-run (SIGKILL: requests in flight, owner_pid left set) and a new one that takes
+# over, then the simulator stopped with SIGTERM: its summary printed, the object unlinked.
 # Environment: SIM (vidalloc-sim), FW_IMG, CLIENT (pcie_shm_client).
 set -u
 name=vd-pcie-test-$$
@@ -19,6 +20,12 @@ if ! grep -q "^vidalloc-sim: pcie shm $name\$" "$out"; then
   echo "FAIL: no 'vidalloc-sim: pcie shm $name' line"; cat "$out" "$err"; status=1
 else
   "$CLIENT" "$name" 2000 || status=1
+  "$CLIENT" "$name" 100000000 >/dev/null &
+  victim=$!
+  sleep 0.3
+  kill -KILL $victim 2>/dev/null
+  wait $victim 2>/dev/null
+  "$CLIENT" "$name" 200 || { echo "FAIL: no takeover after a killed host"; status=1; }
 fi
 kill -TERM $sim 2>/dev/null
 wait $sim
