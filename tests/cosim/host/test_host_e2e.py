@@ -13,6 +13,9 @@ GROUPS = ["rules", "dealloc", "lock", "vram", "handles", "retransmit"]
 @pytest.mark.parametrize("dev", DEVICES)
 @pytest.mark.parametrize("group", GROUPS)
 def test_group(dev, group):
+    if group == "retransmit" and "link=pcie" in dev:
+        pytest.skip("the queue link is reliable: no frames to lose or retransmit (issue 13 adds "
+                    "faults of its own to the PCIe link)")
     p = subprocess.run([str(host_bin("host_e2e")), "--dev", dev, group],
                        capture_output=True, text=True, timeout=240)
     failed = [line for line in p.stdout.splitlines() if line.startswith("not ok")]
