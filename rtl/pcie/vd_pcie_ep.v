@@ -138,54 +138,58 @@ module vd_pcie_ep #(
         end
     endfunction
 
-    // One read multiplexer serves both masters; the host's offsets stop at BAR0_REGS.
-    function [31:0] rd_reg(input [11:0] a);
-        begin
-            rd_reg = 32'b0;
-            case (a)
-                `VD_PCIE_ID:            rd_reg = `VD_SOC_ID;
-                `VD_PCIE_VERSION:       rd_reg = `VD_SOC_VERSION;
-                `VD_PCIE_FEATURES:      rd_reg = FEATURES;
-                `VD_PCIE_CTRL:          rd_reg[`VD_PCIE_CTRL_ENABLE_LSB] = ctrl_en_q;
-                `VD_PCIE_STATUS:        rd_reg[2:0] = status_q;
-                `VD_PCIE_SCRATCH:       rd_reg = scratch_q;
-                `VD_PCIE_SQ_BASE:       rd_reg = sq_base_q;
-                `VD_PCIE_SQ_SIZE:       rd_reg = sq_size_q;
-                `VD_PCIE_SQ_TAIL:       rd_reg = sq_tail_q;
-                `VD_PCIE_SQ_HEAD:       rd_reg = sq_head_q;
-                `VD_PCIE_CQ_BASE:       rd_reg = cq_base_q;
-                `VD_PCIE_CQ_SIZE:       rd_reg = cq_size_q;
-                `VD_PCIE_CQ_HEAD:       rd_reg = cq_head_q;
-                `VD_PCIE_CQ_TAIL:       rd_reg = cq_tail_q;
-                `VD_PCIE_SHADOW:        rd_reg = shadow_q;
-                `VD_PCIE_HOST_WIN_BASE: rd_reg = hwin_base_q;
-                `VD_PCIE_HOST_WIN_SIZE: rd_reg = hwin_size_q;
-                `VD_PCIE_UR_COUNT:      rd_reg = zc(ur_cnt_q);
-                `VD_PCIE_DROP_COUNT:    rd_reg = zc(drop_cnt_q);
-                `VD_PCIE_CPL_TIMEOUT_COUNT: rd_reg = zc(tmo_cnt_q);
-                `VD_PCIE_CPL_ERROR_COUNT:   rd_reg = zc(cerr_cnt_q);
-                `VD_PCIE_MSI_COUNT:     rd_reg = msi_cnt_q;
-                `VD_PCIE_LINK: begin
-                    rd_reg[`VD_PCIE_LINK_BUS_MASTER_LSB] = cfg_bus_master_i;
-                    rd_reg[`VD_PCIE_LINK_MSI_EN_LSB]     = cfg_msi_en_i;
-                    rd_reg[`VD_PCIE_LINK_MPS_LSB +: 3]   = cfg_mps_i;
-                    rd_reg[`VD_PCIE_LINK_MRRS_LSB +: 3]  = cfg_mrrs_i;
-                    rd_reg[`VD_PCIE_LINK_REQ_ID_LSB +: 16] = cfg_req_id_i;
-                end
-                `VD_PCIE_IRQ_STATUS:    rd_reg[3:0] = irq_st_q;
-                `VD_PCIE_IRQ_EN:        rd_reg[3:0] = irq_en_q;
-                `VD_PCIE_WIN_BASE:      rd_reg = win_base_q;
-                `VD_PCIE_WIN_SIZE:      rd_reg = win_size_q;
-                `VD_PCIE_DMA_HOST:      rd_reg = dma_host_q;
-                `VD_PCIE_DMA_LOCAL:     rd_reg = dma_local_q;
-                `VD_PCIE_DMA_LEN:       rd_reg = dma_len_q;
-                `VD_PCIE_DMA_STATUS:    rd_reg[3:0] = {err_q, busy_q};
-                `VD_PCIE_CPL_TIMEOUT:   rd_reg = cpl_tmo_q;
-                `VD_PCIE_DMA_CYCLES:    rd_reg = cycles_q;
-                default: ;
-            endcase
-        end
-    endfunction
+    // The register read multiplexer: one instance serves both masters, the CPU's read in
+    // its request cycle, else the host's pending BAR0 read (whose completion waits for it:
+    // cpl_rdq_q). (An always block rather than a function: a function's reads of module
+    // signals are not in a simulator's sensitivity list.)
+    wire        cpu_rd = req_i && !we_i;
+    wire [11:0] rd_a;
+    reg  [31:0] rd_mux;
+    always @(*) begin
+        rd_mux = 32'b0;
+        case (rd_a)
+            `VD_PCIE_ID:            rd_mux = `VD_SOC_ID;
+            `VD_PCIE_VERSION:       rd_mux = `VD_SOC_VERSION;
+            `VD_PCIE_FEATURES:      rd_mux = FEATURES;
+            `VD_PCIE_CTRL:          rd_mux[`VD_PCIE_CTRL_ENABLE_LSB] = ctrl_en_q;
+            `VD_PCIE_STATUS:        rd_mux[2:0] = status_q;
+            `VD_PCIE_SCRATCH:       rd_mux = scratch_q;
+            `VD_PCIE_SQ_BASE:       rd_mux = sq_base_q;
+            `VD_PCIE_SQ_SIZE:       rd_mux = sq_size_q;
+            `VD_PCIE_SQ_TAIL:       rd_mux = sq_tail_q;
+            `VD_PCIE_SQ_HEAD:       rd_mux = sq_head_q;
+            `VD_PCIE_CQ_BASE:       rd_mux = cq_base_q;
+            `VD_PCIE_CQ_SIZE:       rd_mux = cq_size_q;
+            `VD_PCIE_CQ_HEAD:       rd_mux = cq_head_q;
+            `VD_PCIE_CQ_TAIL:       rd_mux = cq_tail_q;
+            `VD_PCIE_SHADOW:        rd_mux = shadow_q;
+            `VD_PCIE_HOST_WIN_BASE: rd_mux = hwin_base_q;
+            `VD_PCIE_HOST_WIN_SIZE: rd_mux = hwin_size_q;
+            `VD_PCIE_UR_COUNT:      rd_mux = zc(ur_cnt_q);
+            `VD_PCIE_DROP_COUNT:    rd_mux = zc(drop_cnt_q);
+            `VD_PCIE_CPL_TIMEOUT_COUNT: rd_mux = zc(tmo_cnt_q);
+            `VD_PCIE_CPL_ERROR_COUNT:   rd_mux = zc(cerr_cnt_q);
+            `VD_PCIE_MSI_COUNT:     rd_mux = msi_cnt_q;
+            `VD_PCIE_LINK: begin
+                rd_mux[`VD_PCIE_LINK_BUS_MASTER_LSB] = cfg_bus_master_i;
+                rd_mux[`VD_PCIE_LINK_MSI_EN_LSB]     = cfg_msi_en_i;
+                rd_mux[`VD_PCIE_LINK_MPS_LSB +: 3]   = cfg_mps_i;
+                rd_mux[`VD_PCIE_LINK_MRRS_LSB +: 3]  = cfg_mrrs_i;
+                rd_mux[`VD_PCIE_LINK_REQ_ID_LSB +: 16] = cfg_req_id_i;
+            end
+            `VD_PCIE_IRQ_STATUS:    rd_mux[3:0] = irq_st_q;
+            `VD_PCIE_IRQ_EN:        rd_mux[3:0] = irq_en_q;
+            `VD_PCIE_WIN_BASE:      rd_mux = win_base_q;
+            `VD_PCIE_WIN_SIZE:      rd_mux = win_size_q;
+            `VD_PCIE_DMA_HOST:      rd_mux = dma_host_q;
+            `VD_PCIE_DMA_LOCAL:     rd_mux = dma_local_q;
+            `VD_PCIE_DMA_LEN:       rd_mux = dma_len_q;
+            `VD_PCIE_DMA_STATUS:    rd_mux[3:0] = {err_q, busy_q};
+            `VD_PCIE_CPL_TIMEOUT:   rd_mux = cpl_tmo_q;
+            `VD_PCIE_DMA_CYCLES:    rd_mux = cycles_q;
+            default: ;
+        endcase
+    end
 
     // ================================================================ rx decoder
     reg  [1:0]  rb_q;                     // next beat: 0 a TLP's first, 1 its second, 2 later
@@ -197,6 +201,9 @@ module vd_pcie_ep #(
     reg  [6:0]  cpl_la_q;
     reg  [2:0]  cpl_tc_q, cpl_attr_q;
     reg  [31:0] cpl_data_q;
+    reg         cpl_rdq_q;                // its register is still to be read (cpl_ra_q)
+    reg  [11:0] cpl_ra_q;
+    assign rd_a = cpu_rd ? addr_i : cpl_ra_q;
     reg  [1:0]  end_act_q;                // at the TLP's last beat: 1 answer UR, 2 drop
     reg         cwr_q;                    // the completion's later data beats are written
     reg  [10:0] cwl_q;                    // its data words still to come
@@ -371,7 +378,7 @@ module vd_pcie_ep #(
 
     reg  msi_pend_q, msi_wait_q;
     wire dma_run = busy_q && err_q == E_NONE && cfg_bus_master_i && h_left_q != 21'd0;
-    wire sel_cpl = ts_q == TS_IDLE && cpl_pend_q;
+    wire sel_cpl = ts_q == TS_IDLE && cpl_pend_q && !cpl_rdq_q;
     wire sel_msi = ts_q == TS_IDLE && !cpl_pend_q && msi_pend_q && !msi_wait_q;
     wire sel_dwr = ts_q == TS_IDLE && !cpl_pend_q && !(msi_pend_q && !msi_wait_q)
                  && dma_run && to_host_q;
@@ -477,6 +484,7 @@ module vd_pcie_ep #(
             h_left_q <= 21'b0; h_addr_q <= 32'b0; loc_next_q <= {LW{1'b0}}; gen_q <= 2'b0;
             out_q <= {TAGS{1'b0}}; tmo_q <= 32'b0;
             rb_q <= 2'd0; h0_q <= 32'b0; h1_q <= 32'b0; cpl_pend_q <= 1'b0; end_act_q <= EA_NONE;
+            cpl_rdq_q <= 1'b0;
             cwr_q <= 1'b0; cwl_q <= 11'b0; cwa_q <= {LW{1'b0}};
             wf_wp_q <= 1'b0; wf_rp_q <= 1'b0; wf_sec_q <= 1'b0; wf_cnt_q <= 2'd0;
             ts_q <= TS_IDLE; tk_q <= TK_CPL; t_left_q <= 11'b0; t_hasd_q <= 1'b0;
@@ -552,7 +560,9 @@ module vd_pcie_ep #(
                     cpl_pend_q <= 1'b1;
                     cpl_ur_q   <= !h_rd;
                     cpl_la_q   <= h_rd ? {dw2[6:2], 2'b00} : 7'b0;
-                    cpl_data_q <= (h_rd && reg_in) ? rd_reg(h_a) : 32'b0;
+                    cpl_data_q <= 32'b0;
+                    cpl_rdq_q  <= h_rd && reg_in;    // read below, through rd_mux
+                    cpl_ra_q   <= h_a;
                 end
             end
             if (is_bn && rx_last_i && end_act_q == EA_UR && !cpl_pend_q) begin
@@ -560,6 +570,11 @@ module vd_pcie_ep #(
                 cpl_ur_q   <= 1'b1;
                 cpl_la_q   <= 7'b0;
                 cpl_data_q <= 32'b0;
+                cpl_rdq_q  <= 1'b0;
+            end
+            if (cpl_rdq_q && !cpu_rd) begin
+                cpl_data_q <= rd_mux;
+                cpl_rdq_q  <= 1'b0;
             end
             // requester ID, tag, TC, Attr of the request being answered
             if (np_b1 || (is_bn && rx_last_i && end_act_q == EA_UR && !cpl_pend_q)) begin
@@ -709,7 +724,7 @@ module vd_pcie_ep #(
     // ---------------------------------------------------------------- CPU read
     always @(posedge clk_i) begin
         ack_o   <= req_i && !rst_i;
-        rdata_o <= (req_i && !we_i) ? rd_reg(addr_i) : 32'b0;
+        rdata_o <= cpu_rd ? rd_mux : 32'b0;
     end
 
     // rx byte enables follow from Length (the layout is fixed by docs/pcie.md); the memory

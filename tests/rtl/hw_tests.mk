@@ -70,6 +70,39 @@ $(addprefix rtl-soc-,$(RTL_SOC_TARGETS)): rtl-soc-%: $(RTL_TEST_DIR)/tb_vd_soc-%
 
 RTL_TEST_TARGETS += rtl-soc
 
+# The PCIe endpoint inside the SoC: tests/rtl/soc/soc_pcie_prog.S (its own boot ROM image:
+# soc_prog.S fills the 1 KiB ROM) with tb_vd_soc_pcie.v as a small root complex, for `sim`
+# (with PCIe) and `minimal` (without: unmapped, streams idle). Targets: rtl-soc-pcie-<target>.
+RTL_SOC_PCIE_TB   := tests/rtl/soc/tb_vd_soc_pcie.v
+RTL_SOC_PCIE_PROG := $(RTL_TEST_DIR)/tb_vd_soc_pcie_prog
+
+$(RTL_SOC_PCIE_PROG).elf: tests/rtl/soc/soc_pcie_prog.S $(BOOT_LDS) $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  AS      soc_pcie_prog.S"
+	$(Q)$(FW_CC) $(FW_ARCHFLAGS) -mno-relax -I$(GEN) -nostartfiles -nostdlib -Wl,--no-relax \
+	  -Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -T $(BOOT_LDS) -o $@ $<
+
+$(RTL_TEST_DIR)/tb_vd_soc_pcie_rom.hex: $(RTL_SOC_PCIE_PROG).elf tools/mkfwimg.py
+	$(Q)$(FW_OBJCOPY) -O binary $< $(RTL_SOC_PCIE_PROG).bin
+	$(Q)$(PYTHON) tools/mkfwimg.py rom --regs $(GEN)/vd_regs.h $(RTL_SOC_PCIE_PROG).bin $@ >/dev/null
+
+$(RTL_TEST_DIR)/tb_vd_soc_pcie-%.vvp: $(RTL_SOC_PCIE_TB) tests/rtl/tb_checks.vh $(RTL_SIM_SRCS) $(GEN)/vd_regs.vh $(TARGET_SRC)
+	@mkdir -p $(@D)
+	@echo "  IVL     tb_vd_soc_pcie [$*]"
+	$(Q)p=$$($(PYTHON) tools/target.py params $* --format iverilog --top tb_vd_soc_pcie --expect-features) \
+	  || exit 1; \
+	$(IVERILOG) $(RTL_TEST_FLAGS) -Wno-sensitivity-entire-array -s tb_vd_soc_pcie $$p -o $@ \
+	  $(RTL_SOC_PCIE_TB) $(RTL_SIM_SRCS)
+
+.PHONY: rtl-soc-pcie $(addprefix rtl-soc-pcie-,$(RTL_SOC_TARGETS))
+rtl-soc-pcie: $(addprefix rtl-soc-pcie-,$(RTL_SOC_TARGETS))
+$(addprefix rtl-soc-pcie-,$(RTL_SOC_TARGETS)): rtl-soc-pcie-%: $(RTL_TEST_DIR)/tb_vd_soc_pcie-%.vvp $(RTL_TEST_DIR)/tb_vd_soc_pcie_rom.hex
+	@echo "  TEST    soc-pcie [$*]"
+	$(call rtl_test_run,tb_vd_soc_pcie-$*)
+	$(Q)grep -E '^(configuration|program)' $(RTL_TEST_DIR)/tb_vd_soc_pcie-$*.log | sed 's/^/          /'
+
+RTL_TEST_TARGETS += rtl-soc-pcie
+
 # ---------------------------------------------------------------- PCIe endpoint
 # vd_pcie_ep with PCIE_BUF and VRAM behind vd_memctl, against the bench's behavioural root
 # complex (tests/rtl/pcie/tb_vd_pcie_ep.v says what it checks). Prints the DMA throughput

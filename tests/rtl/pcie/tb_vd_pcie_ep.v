@@ -671,7 +671,10 @@ module tb_vd_pcie_ep;
         for (i = 0; i < 20; i = i + 1) begin
             host_wr(BAR0 + `VD_PCIE_SCRATCH, 32'hC0DE_0000 + i);
             host_rd(BAR0 + `VD_PCIE_SCRATCH, v, ok);
-            if (!ok || v != 32'hC0DE_0000 + i) mism = mism + 1;
+            if (!ok || v != 32'hC0DE_0000 + i) begin
+                if (mism < 3) $display("    read back %0d: ok %0d, %08h", i, ok, v);
+                mism = mism + 1;
+            end
         end
         check_eq(mism, 0, "20 writes, each read back, under back-pressure");
         // several reads queued back to back: each answered, in order
@@ -685,6 +688,20 @@ module tb_vd_pcie_ep;
         check_eq(n_cpl - n0, 6, "six queued reads, six completions");
         check_eq(cpl_dw2[15:8], htag, "the last one last");
         rx_gap_pct = 0; tx_bp_pct = 0;
+        // the CPU reading every cycle holds a host read's register access (one multiplexer
+        // serves both), never its value
+        host_wr(BAR0 + `VD_PCIE_SCRATCH, 32'h5CA7_C4ED);
+        @(posedge clk); #1 rreq = 1; rwe = 0; raddr = `VD_PCIE_ID;
+        n0 = n_cpl; htag = htag + 1;
+        tlp_dw[0] = {8'h00, 14'b0, 10'd1}; tlp_dw[1] = {HOST_ID, htag, 8'h0F}; tlp_dw[2] = BAR0 + `VD_PCIE_SCRATCH;
+        push_tlp(3);
+        repeat (60) @(posedge clk);
+        #1 check(n_cpl == n0, "no completion while the CPU reads every cycle");
+        check_eq(rrdata, `VD_SOC_ID, "the CPU's reads answered meanwhile");
+        rreq = 0;
+        wait_cpl(n0, ok);
+        check(ok, "then the completion");
+        check_eq(cpl_data, 32'h5CA7_C4ED, "with the register's value");
         check_eq(tx_errs, 0, "tx stream well formed");
         group_end;
 
