@@ -94,7 +94,7 @@ int main(int argc, char **argv) {
         } else if (a == "--pcie") {
             pcie_name = value("--pcie");
             if (pcie_name.empty() || pcie_name.find('/', 1) != std::string::npos) {
-                std::fprintf(stderr, "vidalloc-sim: --pcie needs a name without '/'\n");
+                std::fprintf(stderr, "vidalloc-sim: --pcie needs a name (no '/' but a leading one)\n");
                 return 1;
             }
         } else if (a == "--pcie-host-mem") {
@@ -207,9 +207,9 @@ int main(int argc, char **argv) {
             uart.service();
             if (!expect.empty() && uart.expected_seen()) break;
         }
-        // New requests are looked for every kPcieInterval cycles; a finished one is
-        // published at once (the host is waiting on its futex).
-        if (shm.active() && (--pcie_in == 0 || rc.has_done())) {
+        // New requests are looked for every kPcieInterval cycles; a finished one or an MSI
+        // is published at once (the host is waiting on its futex).
+        if (shm.active() && (--pcie_in == 0 || rc.news())) {
             pcie_in = kPcieInterval;
             if (pcie_starting && rc.enumeration() != PcieRc::ENUM_PENDING) {
                 pcie_starting = false;

@@ -190,6 +190,7 @@ void PcieRc::dma_write(const uint32_t *h, size_t n) {
     if (addr == cfg_.msi_addr) {
         // Counted even with other data: the host only learns "the device signalled".
         stats_.msi++;
+        news_ = true;
         return;
     }
     uint64_t off = uint64_t(addr) - mem_base_;
@@ -245,6 +246,7 @@ void PcieRc::retire() {
             probe_seq_ = ~0ull;
         } else {
             done_.push_back(Done{p.cookie, p.data, p.read ? p.ok : true});
+            news_ = true;
         }
         pending_.pop_front();
     }

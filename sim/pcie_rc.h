@@ -69,7 +69,10 @@ public:
     void mmio_read(uint32_t offset, uint64_t cookie);
     void mmio_invalid(uint64_t cookie);  // a request that cannot be sent: done as an error
     std::deque<Done> &done() { return done_; }
-    bool has_done() const { return !done_.empty(); }
+    // Something for the host since clear_news(): a request done or an MSI (vidalloc-sim
+    // publishes at once instead of at its next look at the ring).
+    bool news() const { return news_; }
+    void clear_news() { news_ = false; }
     bool mmio_idle() const { return host_q_.empty() && pending_.empty(); }
 
     uint64_t msi_count() const { return stats_.msi; }
@@ -128,7 +131,7 @@ private:
     Tlp cur_;                          // the TLP on pcie_rx_* (when rx_valid_)
     size_t cur_beat_ = 0;
     uint8_t rx_valid_ = 0;
-    bool idle_ = true, rx_fired_ = false;
+    bool idle_ = true, rx_fired_ = false, news_ = false;
     std::vector<uint32_t> tx_;         // the TLP being received from pcie_tx_*
     uint8_t next_tag_ = 0;
     uint64_t seq_ = 0, probe_seq_ = ~0ull;

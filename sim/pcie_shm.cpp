@@ -92,6 +92,7 @@ void PcieShmLink::running() {
 }
 
 void PcieShmLink::work(PcieRc &rc) {
+    rc.clear_news();
     uint32_t head = __atomic_load_n(&h_->req_head, __ATOMIC_ACQUIRE);
     // At most a ring's worth: a host that overran it has broken the protocol; the entries
     // beyond are not there.

@@ -18,9 +18,7 @@ public:
     // When idle this is one atomic load and two compares (besides the cycle store).
     inline void service(PcieRc &rc, uint64_t cycles) {
         __atomic_store_n(&h_->cycles, cycles, __ATOMIC_RELAXED);
-        if (__atomic_load_n(&h_->req_head, __ATOMIC_ACQUIRE) != tail_ || !rc.done().empty() ||
-            rc.msi_count() != msi_)
-            work(rc);
+        if (__atomic_load_n(&h_->req_head, __ATOMIC_ACQUIRE) != tail_ || rc.news()) work(rc);
     }
     // Enumeration finished with the endpoint there: state RUNNING.
     void running();

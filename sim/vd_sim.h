@@ -34,8 +34,8 @@ typedef struct vd_sim_config {
 } vd_sim_config;
 
 /* Returns NULL on failure with a message in err (errlen bytes). On return the root complex
- * has enumerated the PCIe endpoint (or found none): a few hundred cycles have run (about
- * 2000 on a SoC without the endpoint); vd_sim_cycles says how many. */
+ * has enumerated the PCIe endpoint (or found none): about 70 cycles have run (about 2000 on
+ * a SoC without the endpoint); vd_sim_cycles says how many. */
 vd_sim *vd_sim_create(const vd_sim_config *cfg, char *err, size_t errlen);
 void vd_sim_destroy(vd_sim *sim);
 
