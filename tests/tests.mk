@@ -42,9 +42,11 @@ demo-run: $(SIM_BIN) $(FW_IMG)
 	$(Q)$(SIM_BIN) --firmware $(FW_IMG) --uart stdio --expect ready --max-cycles 50000000 </dev/null
 
 # Every figure the issues ask for: simulator speed, allocator cycles, the host round trip
-# and wire share, the GPU's FILL/COPY bytes per cycle (block bench, doorbell to completion).
+# and wire share, the GPU's FILL/COPY bytes per cycle (block bench, doorbell to completion),
+# the PCIe endpoint's DMA bytes per cycle (block bench, START to done).
 bench: $(SIM_BIN) $(FW_IMG)
 	$(Q)SIM=$(SIM_BIN) FW_IMG=$(FW_IMG) tools/bench-sim.sh
 	$(Q)$(MAKE) --no-print-directory bench-alloc
 	$(Q)$(MAKE) --no-print-directory bench-host
 	$(Q)$(MAKE) --no-print-directory rtl-gpu
+	$(Q)$(MAKE) --no-print-directory rtl-pcie

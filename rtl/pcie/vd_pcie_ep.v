@@ -670,7 +670,7 @@ module vd_pcie_ep #(
             // ---------------------------------------------------- MSI
             if (cmd_wr && wdata_i[`VD_PCIE_CMD_MSI_LSB] && cfg_msi_en_i && cfg_bus_master_i) begin
                 msi_pend_q <= 1'b1;
-                msi_wait_q <= busy_q && to_host_q;      // after this transfer's writes
+                msi_wait_q <= busy_q && to_host_q && !done;   // after this transfer's writes
             end else begin
                 if (done) msi_wait_q <= 1'b0;
                 if (!cfg_msi_en_i || !cfg_bus_master_i) msi_pend_q <= 1'b0;

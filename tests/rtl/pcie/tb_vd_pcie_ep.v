@@ -890,6 +890,18 @@ module tb_vd_pcie_ep;
         repeat (20) @(posedge clk);
         check_eq(n_msi, 2, "none with MSI or bus mastering off");
         reg_rd(`VD_PCIE_MSI_COUNT, v); check_eq(v, 2, "MSI_COUNT 2");
+        // CMD.MSI at every cycle around a short transfer's end: always one MSI, after it
+        reg_wr(`VD_PCIE_DMA_LEN, 64);
+        mism = 0;
+        for (i = 0; i < 40; i = i + 1) begin
+            n0 = n_msi;
+            reg_wr(`VD_PCIE_DMA_CTRL, 32'h3);
+            repeat (i) @(posedge clk);
+            reg_wr(`VD_PCIE_CMD, `VD_PCIE_CMD_MSI_MASK);
+            repeat (60) @(posedge clk);
+            if (n_msi != n0 + 1 || msi_seq < last_dwr_seq) mism = mism + 1;
+        end
+        check_eq(mism, 0, "CMD.MSI around a transfer's end: one MSI each, after its writes");
         tx_bp_pct = 0;
         group_end;
 
