@@ -40,8 +40,11 @@
  *   keeps to the depth.
  *
  * Start-up and restart (docs/pcie.md)
- *   The host writes CTRL = 0, the ring registers, SHADOW and HOST_WIN_*, then CTRL =
- *   ENABLE, and polls STATUS until READY (or CONFIG_ERROR). Both counts start at 0. A host
+ *   The host writes CTRL = 0, the ring registers, SHADOW and HOST_WIN_*, SQ_TAIL = 0 and
+ *   CQ_HEAD = 0 (its doorbells keep the last host's values; only the host writes them),
+ *   then CTRL = ENABLE, and polls STATUS until READY (or CONFIG_ERROR), writing ENABLE
+ *   again now and then (a firmware that restarted meanwhile acts only on a CTRL write).
+ *   Both counts start at 0. A host
  *   that attaches after another (which may have died mid-request) does the same: the
  *   firmware drops whatever it held for the old queues. HELLO then starts the session as
  *   over the UART.
