@@ -267,7 +267,7 @@ static uint32_t fetch(uint32_t avail)
 static int batch(void)
 {
     uint32_t avail = vd_pcie_read(VD_PCIE_SQ_TAIL) - s.sq_head;
-    uint32_t n, off = 0, t0, t1, exec = 0, status = 0;
+    uint32_t n, off, t0, t1, exec = 0, status = 0;
 
     s.more = 0;
     if (avail == 0)
@@ -310,24 +310,27 @@ static int batch(void)
     uint32_t diff = s.cq_pend - s.staged;
     int32_t left = (int32_t)(s.fast_end - (s.cq_pend - s.cq_tail)) - 1;
     uint32_t done = 0;
-    while (p < end) {
+    /* p < nend is a whole header: n and every record are multiples of 8. */
+    while (p < nend) {
         const uint32_t *r = (const uint32_t *)p;
         uint32_t w0, w1, len, rec, m;
         int bad;
 
-        if ((uint32_t)(end - p) < VD_WIRE_HDR_SIZE) {
-            status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* a header cut by SQ_TAIL */
-            break;
-        }
-        if (p >= nend)
-            break; /* past a skipped record, not fetched yet: next batch */
         w0 = r[0];
         w1 = r[1];
         len = w1 & 0xFFFFu;
         rec = VD_QUEUE_RECORD_SIZE(len);
-        if (rec > (uint32_t)(wrap - p) || rec > (uint32_t)(end - p)) {
-            status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* cannot be delimited */
-            break;
+        /* Version and the RESPONSE bit in one compare; reserved != 0 makes w1 > 0xFFFF. */
+        bad = (w0 & 0xFF80u) != (VD_WIRE_VERSION << 8) || w1 > VD_WIRE_MAX_PAYLOAD;
+        if (rec > (uint32_t)(nend - p) || rec > (uint32_t)(wrap - p)) {
+            /* Not wholly fetched, or past the ring's end: the rare cases, in full. */
+            if (rec > (uint32_t)(wrap - p) || rec > (uint32_t)(end - p)) {
+                status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* cannot be delimited */
+                break;
+            }
+            if ((w0 & 0xFFu) != VD_QUEUE_PAD && !bad)
+                break; /* cut by PCIE_BUF's end: fetched again next batch */
+            /* a pad, or a bad record answered from its header alone: below */
         }
         if ((w0 & 0xFFu) == VD_QUEUE_PAD) {
             p += rec;
@@ -335,10 +338,6 @@ static int batch(void)
                 wrap += s.sq_size;
             continue;
         }
-        /* Version and the RESPONSE bit in one compare; reserved != 0 makes w1 > 0xFFFF. */
-        bad = (w0 & 0xFF80u) != (VD_WIRE_VERSION << 8) || w1 > VD_WIRE_MAX_PAYLOAD;
-        if (!bad && rec > (uint32_t)(nend - p))
-            break; /* cut by PCIE_BUF's end: fetched again next batch */
         if (left < 0) {
             s.staged = (uint32_t)((uint8_t *)h - (uint8_t *)s.buf) - VD_QLINK_CQ_OFF;
             s.cq_pend = s.staged + diff;
@@ -379,6 +378,9 @@ static int batch(void)
         }
         done++;
     }
+    /* Stopped at the fetch's end with less than a header before SQ_TAIL: a header cut. */
+    if (!status && p >= nend && p < end && (uint32_t)(end - p) < VD_WIRE_HDR_SIZE)
+        status = VD_PCIE_STATUS_SQ_ERROR_MASK;
     off = (uint32_t)(p - sq);
     s.staged = (uint32_t)((uint8_t *)h - (uint8_t *)s.buf) - VD_QLINK_CQ_OFF;
     s.cq_pend = s.staged + diff;
