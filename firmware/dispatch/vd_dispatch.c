@@ -165,7 +165,6 @@ NOINLINE static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *
         psize = get32(req, off + AI(PrivateDriverDataSize));
         if (get32(req, off + AI(reserved)) != 0 || psize > VD_DISP_MAX_ALLOC_PRIVDATA)
             goto out;
-        k->hAllocation = 0;
         k->Flags = get32(req, off + AI(Flags));
         k->pSystemMem = get64(req, off + AI(pSystemMem));
         k->PrivateDriverDataSize = psize;
@@ -183,8 +182,7 @@ NOINLINE static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *
     a.pPrivateDriverData = rpriv ? req + sizeof(vd_wire_allocate_req) : NULL;
     a.PrivateDriverDataSize = rpriv;
     a.hResource = get64(req, AQ(hResource));
-    a.hKMResource = 0;
-    a.NumAllocations = n;
+    a.NumAllocations = n; /* hAllocation, hKMResource: the kernel's outputs, read on success */
     a.pAllocationInfo = s_kinfo;
     st = vd_kernel_allocate(get32(req, AQ(hDevice)), &a);
     if (st != STATUS_SUCCESS) { /* success tested here: no call on the hot path */
