@@ -121,7 +121,7 @@ bench-host: $(HL_DEMO) $(FW_IMG)
 bench-pcie: $(HL_DEMO) $(FW_IMG)
 	$(Q)$(MAKE) --no-print-directory bench-qlink > $(HL_BUILD)/bench-qlink.txt || \
 	  { cat $(HL_BUILD)/bench-qlink.txt; exit 1; }
-	$(Q)cat $(HL_BUILD)/bench-qlink.txt
+	$(Q)cat $(HL_BUILD)/bench-qlink.txt; echo
 	$(Q)k=$$(sed -n 's/^kernel alone, live 0\.\.63: \([0-9]*\) cycles.*/\1/p' \
 	  $(HL_BUILD)/bench-qlink.txt); test -n "$$k" && \
 	  $(HL_DEMO) --bench --dev 'inproc?link=pcie' --kernel-cycles "$$k"

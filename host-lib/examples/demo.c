@@ -618,8 +618,9 @@ static void pcie_figures(const vidalloc_info *in, const alloc_figs *p, const all
         int e = dma_one(sizes[i], &re, &we, &rr, &wr);
         if (e) {
             if (e == -1)
-                printf("    %6u bytes: no room in the board's %u bytes of VRAM (a larger VRAM: "
-                       "make sim VRAM_BYTES=4M)\n", sizes[i], in->vram_size);
+                printf("    %6u bytes: no room in the VRAM segment (%u bytes of VRAM less the "
+                       "GPU's command ring; a larger VRAM: make sim VRAM_BYTES=4M)\n", sizes[i],
+                       in->vram_size);
             continue;
         }
         if (i == 0) {
