@@ -9,6 +9,7 @@
 #                DEV='sim?link=pcie', DEV='inproc?link=pcie': any device URI; `make demo`
 #                passes DEV on)
 #   bench-host   the protocol figures (inproc: cycles and simulated time)
+#   bench-pcie   the PCIe figures (bench-qlink, then demo --bench over inproc?link=pcie)
 #   cosim-host   end-to-end tests: host-lib -> UART RTL -> firmware, over `sim` and `inproc`
 #   cosim-render pfnRenderCb end to end (render_e2e: GPU, faults, TDR) over `sim` and `inproc`
 
@@ -42,7 +43,7 @@ HL_CFLAGS  := -std=c11 -O2 -g -fPIC -pthread $(HL_WARN) -D_POSIX_C_SOURCE=200809
 HL_INPROC_LIBS := -Wl,--undefined=vd_sim_create $(SIM_LIB) $(SIM_LIB_LIBS)
 HL_PROG_CFLAGS := -std=c11 -O2 -g $(HL_WARN) -D_POSIX_C_SOURCE=200809L $(HL_INCLUDES)
 
-.PHONY: host-lib install install-check demo-alloc bench-host cosim-host cosim-render
+.PHONY: host-lib install install-check demo-alloc bench-host bench-pcie cosim-host cosim-render
 host-lib: $(HL_LIB) $(HL_SO) $(HL_CLI) $(HL_DEMO) $(HL_SEED) $(HL_E2E) $(HL_RENDER_E2E) \
           $(HL_BUILD)/cxx-headers.stamp
 
@@ -114,6 +115,16 @@ demo-alloc: $(HL_DEMO) $(SIM_BIN) $(FW_IMG)
 
 bench-host: $(HL_DEMO) $(FW_IMG)
 	$(Q)$(HL_DEMO) --bench
+
+# The PCIe figures: bench-qlink (the link's and dispatcher's cycles, the kernel's alone at
+# demo's live counts), then demo --bench over inproc?link=pcie against that kernel figure.
+bench-pcie: $(HL_DEMO) $(FW_IMG)
+	$(Q)$(MAKE) --no-print-directory bench-qlink > $(HL_BUILD)/bench-qlink.txt || \
+	  { cat $(HL_BUILD)/bench-qlink.txt; exit 1; }
+	$(Q)cat $(HL_BUILD)/bench-qlink.txt; echo
+	$(Q)k=$$(sed -n 's/^kernel alone, live 0\.\.63: \([0-9]*\) cycles.*/\1/p' \
+	  $(HL_BUILD)/bench-qlink.txt); test -n "$$k" && \
+	  $(HL_DEMO) --bench --dev 'inproc?link=pcie' --kernel-cycles "$$k"
 
 cosim-host: host-lib $(SIM_BIN) $(FW_IMG) $(HL_MINIMAL) $(VENV)/.stamp-requirements
 	$(Q)VIDALLOC_SIM=$(abspath $(SIM_BIN)) VIDALLOC_FW_IMG=$(abspath $(FW_IMG)) \

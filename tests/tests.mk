@@ -48,5 +48,6 @@ bench: $(SIM_BIN) $(FW_IMG)
 	$(Q)SIM=$(SIM_BIN) FW_IMG=$(FW_IMG) tools/bench-sim.sh
 	$(Q)$(MAKE) --no-print-directory bench-alloc
 	$(Q)$(MAKE) --no-print-directory bench-host
+	$(Q)$(MAKE) --no-print-directory bench-pcie
 	$(Q)$(MAKE) --no-print-directory rtl-gpu
 	$(Q)$(MAKE) --no-print-directory rtl-pcie

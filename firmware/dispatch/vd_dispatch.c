@@ -140,6 +140,7 @@ NOINLINE static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *
     vd_kernel_allocate_args a;
     uint32_t off, need, i, n, rpriv;
     int32_t hr = HR_INVALID;
+    vd_ntstatus_t st;
 
     if (len < sizeof(vd_wire_allocate_req))
         goto out;
@@ -164,7 +165,6 @@ NOINLINE static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *
         psize = get32(req, off + AI(PrivateDriverDataSize));
         if (get32(req, off + AI(reserved)) != 0 || psize > VD_DISP_MAX_ALLOC_PRIVDATA)
             goto out;
-        k->hAllocation = 0;
         k->Flags = get32(req, off + AI(Flags));
         k->pSystemMem = get64(req, off + AI(pSystemMem));
         k->PrivateDriverDataSize = psize;
@@ -182,12 +182,14 @@ NOINLINE static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *
     a.pPrivateDriverData = rpriv ? req + sizeof(vd_wire_allocate_req) : NULL;
     a.PrivateDriverDataSize = rpriv;
     a.hResource = get64(req, AQ(hResource));
-    a.hKMResource = 0;
-    a.NumAllocations = n;
+    a.NumAllocations = n; /* hAllocation, hKMResource: the kernel's outputs, read on success */
     a.pAllocationInfo = s_kinfo;
-    hr = hr_of(vd_kernel_allocate(get32(req, AQ(hDevice)), &a));
-    if (hr != HR_OK)
+    st = vd_kernel_allocate(get32(req, AQ(hDevice)), &a);
+    if (st != STATUS_SUCCESS) { /* success tested here: no call on the hot path */
+        hr = hr_of(st);
         goto out;
+    }
+    hr = HR_OK;
 
     put32(rsp, AR(hr), (uint32_t)hr);
     put32(rsp, AR(hKMResource), a.hKMResource);
@@ -578,6 +580,9 @@ NOINLINE static uint32_t do_escape(const uint8_t *req, uint32_t len, uint8_t *rs
 uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *req, uint32_t len,
                          uint8_t *rsp)
 {
+    /* ALLOCATE, the hot request, before the switch's compare chain (a tail call). */
+    if (type == VD_MSG_ALLOCATE && req != NULL && len <= VD_WIRE_MAX_PAYLOAD)
+        return do_allocate(req, len, rsp);
     if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
         return status_rsp(rsp, HR_INVALID);
     switch (type) {

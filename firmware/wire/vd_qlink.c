@@ -267,7 +267,7 @@ static uint32_t fetch(uint32_t avail)
 static int batch(void)
 {
     uint32_t avail = vd_pcie_read(VD_PCIE_SQ_TAIL) - s.sq_head;
-    uint32_t n, off = 0, t0, t1, exec = 0, status = 0;
+    uint32_t n, off, t0, t1, exec = 0, status = 0;
 
     s.more = 0;
     if (avail == 0)
@@ -296,78 +296,94 @@ static int batch(void)
         return 1;
     }
 
-    /* The hot loop keeps the link's state in registers (the dispatcher is a call away);
-     * s.staged / s.cq_pend are written back only for room() and place_slow(). */
-    uint32_t *buf = s.buf, smask = s.sq_size - 1u, head = s.sq_head;
-    uint32_t staged = s.staged, pend = s.cq_pend, tail = s.cq_tail, fast = s.fast_end;
+    /* The hot loop keeps the link's state in registers (the dispatcher is a call away) and
+     * nothing else live across the call, so nothing is spilled around it: pointers instead
+     * of offsets; `left` is the fast zone's room (fast_end - (pend - tail) - 1 while >= 0);
+     * `diff` = cq_pend - staged, constant in the fast zone; `wrap` where the ring ends (at
+     * most one end inside a fetch: n <= SQ_BYTES <= the ring); the response header is
+     * written before the call. s.staged / s.cq_pend are written back only for room() and
+     * place_slow(). */
+    uint8_t *sq = (uint8_t *)s.buf + VD_QLINK_SQ_OFF;
+    uint8_t *p = sq, *end = sq + avail, *nend = sq + n;
+    uint8_t *wrap = sq + (s.sq_size - (s.sq_head & (s.sq_size - 1u)));
+    uint32_t *h = (uint32_t *)((uint8_t *)s.buf + VD_QLINK_CQ_OFF + s.staged);
+    uint32_t diff = s.cq_pend - s.staged;
+    int32_t left = (int32_t)(s.fast_end - (s.cq_pend - s.cq_tail)) - 1;
     uint32_t done = 0;
-    while (off < avail) {
-        uint32_t *r = buf + W(VD_QLINK_SQ_OFF + off);
-        uint32_t w0, w1, len, rec, type, m;
+    /* p < nend is a whole header: n and every record are multiples of 8. */
+    while (p < nend) {
+        const uint32_t *r = (const uint32_t *)p;
+        uint32_t w0, w1, len, rec, m;
         int bad;
 
-        if (avail - off < VD_WIRE_HDR_SIZE) {
-            status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* a header cut by SQ_TAIL */
-            break;
-        }
-        if (off >= n)
-            break; /* past a skipped record, not fetched yet: next batch */
         w0 = r[0];
         w1 = r[1];
         len = w1 & 0xFFFFu;
         rec = VD_QUEUE_RECORD_SIZE(len);
-        if (rec > smask + 1u - ((head + off) & smask) || rec > avail - off) {
-            status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* cannot be delimited */
-            break;
+        /* Version and the RESPONSE bit in one compare; reserved != 0 makes w1 > 0xFFFF. */
+        bad = (w0 & 0xFF80u) != (VD_WIRE_VERSION << 8) || w1 > VD_WIRE_MAX_PAYLOAD;
+        if (rec > (uint32_t)(nend - p) || rec > (uint32_t)(wrap - p)) {
+            /* Not wholly fetched, or past the ring's end: the rare cases, in full. */
+            if (rec > (uint32_t)(wrap - p) || rec > (uint32_t)(end - p)) {
+                status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* cannot be delimited */
+                break;
+            }
+            if ((w0 & 0xFFu) != VD_QUEUE_PAD && !bad)
+                break; /* cut by PCIE_BUF's end: fetched again next batch */
+            /* a pad, or a bad record answered from its header alone: below */
         }
-        type = w0 & 0xFFu;
-        if (type == VD_QUEUE_PAD) {
-            off += rec;
+        if ((w0 & 0xFFu) == VD_QUEUE_PAD) {
+            p += rec;
+            if (p == wrap)
+                wrap += s.sq_size;
             continue;
         }
-        bad = (w0 & 0xFF00u) != (VD_WIRE_VERSION << 8) || (w1 >> 16) != 0 ||
-              (type & VD_WIRE_RESPONSE) || len > VD_WIRE_MAX_PAYLOAD;
-        if (!bad && rec > n - off)
-            break; /* cut by PCIE_BUF's end: fetched again next batch */
-        if (pend - tail >= fast) {
-            s.staged = staged;
-            s.cq_pend = pend;
+        if (left < 0) {
+            s.staged = (uint32_t)((uint8_t *)h - (uint8_t *)s.buf) - VD_QLINK_CQ_OFF;
+            s.cq_pend = s.staged + diff;
             if (!room())
                 break;
-            fast = s.fast_end;
+            left = (int32_t)(s.fast_end - (s.cq_pend - s.cq_tail)) - 1;
         }
-        uint32_t *h = buf + W(VD_QLINK_CQ_OFF + staged);
+        p += rec;
+        if (p == wrap)
+            wrap += s.sq_size;
+        /* The response header: type and seq echoed, version (checked) and RESPONSE. */
         if (bad) {
+            h[0] = (w0 & 0xFFFF007Fu) | VD_WIRE_RESPONSE | (VD_WIRE_VERSION << 8);
             h[2] = (uint32_t)E_INVALIDARG;
             m = 4;
             s.st.q_invalid++;
         } else {
-            uint32_t e0 = vd_timer_now();
-            m = vd_disp_execute(&s.link, (uint8_t)type, (const uint8_t *)(r + 2), len,
+            h[0] = w0 | VD_WIRE_RESPONSE;
+            exec -= vd_timer_now();
+            __asm__("" : "+r"(exec)); /* kept as one running value: no start time to spill */
+            m = vd_disp_execute(&s.link, (uint8_t)w0, (const uint8_t *)(r + 2), len,
                                 (uint8_t *)(h + 2));
-            exec += vd_timer_now() - e0;
+            exec += vd_timer_now();
         }
-        /* The response header: type and seq echoed; zero padding to 8. */
-        h[0] = (w0 & 0xFFFF00FFu) | VD_WIRE_RESPONSE | (VD_WIRE_VERSION << 8);
         h[1] = m; /* len, reserved 0 */
         if (m & 4u)
-            h[2 + W(m)] = 0;
+            h[2 + W(m)] = 0; /* zero padding to 8 */
         m = VD_QUEUE_RECORD_SIZE(m);
-        if (pend - tail < fast) { /* the fast zone: no wrap, no pad */
-            staged += m;
-            pend += m;
-        } else {
-            s.staged = staged;
-            s.cq_pend = pend;
+        if (left >= 0) { /* the fast zone: no wrap, no pad */
+            h += W(m);
+            left -= (int32_t)m;
+        } else { /* left stays negative: room() again before the next one */
+            s.staged = (uint32_t)((uint8_t *)h - (uint8_t *)s.buf) - VD_QLINK_CQ_OFF;
+            s.cq_pend = s.staged + diff;
             place_slow(m);
-            staged = s.staged;
-            pend = s.cq_pend;
+            h = (uint32_t *)((uint8_t *)s.buf + VD_QLINK_CQ_OFF + s.staged);
+            diff = s.cq_pend - s.staged;
         }
         done++;
-        off += rec;
     }
-    s.staged = staged;
-    s.cq_pend = pend;
+    /* Stopped at the fetch's end with less than a header before SQ_TAIL: a header cut. */
+    if (!status && p >= nend && p < end && (uint32_t)(end - p) < VD_WIRE_HDR_SIZE)
+        status = VD_PCIE_STATUS_SQ_ERROR_MASK;
+    off = (uint32_t)(p - sq);
+    s.staged = (uint32_t)((uint8_t *)h - (uint8_t *)s.buf) - VD_QLINK_CQ_OFF;
+    s.cq_pend = s.staged + diff;
     s.st.q_requests += done;
     s.sq_head += off;
     s.st.q_exec_cycles += exec;

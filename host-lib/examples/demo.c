@@ -363,93 +363,125 @@ static uint64_t cycles_now(void)
     return in.sim_cycles;
 }
 
-static int bench(const char *uri)
+/* One device's ALLOCATE figures: N one at a time (then freed), then N pipelined. */
+enum { N = 64 };
+typedef struct alloc_figs {
+    double mean;                   /* round trip, cycles */
+    uint64_t best;
+    uint64_t batch;                /* cycles of the pipelined batch of N */
+    double req_bytes, rsp_bytes;   /* per exchange, on the link */
+    vd_wire_fw_stats s0, s1;       /* firmware counters around the one-at-a-time part */
+    vd_wire_fw_stats p0, p1;       /* ... around the pipelined batch */
+} alloc_figs;
+
+static D3DDDI_ALLOCATIONINFO g_info[N];
+static D3DDDICB_ALLOCATE g_calls[N];
+
+static int measure_allocs(alloc_figs *f)
 {
-    HRESULT hr = vidalloc_open(uri, NULL, &g_dev, &g_cb);
-    if (FAILED(hr)) {
-        fprintf(stderr, "demo: %s: %s\n", vidalloc_hresult_name(hr), vidalloc_last_error());
-        return 1;
-    }
+    static vd_surface_desc desc;
     vidalloc_info in;
-    vidalloc_get_info(g_dev, &in);
-    if (!in.sim_cycles) {
-        fprintf(stderr, "demo --bench needs the inproc transport (cycle counts)\n");
-        return 1;
-    }
-    double clk = in.clk_hz, baud = in.baud;
-    vd_surface_desc desc;
+    HRESULT hr;
     vidalloc_buffer_desc(&desc, 64, 0);
-    enum { N = 64 };
-    static D3DDDI_ALLOCATIONINFO info[N];
-    static D3DDDICB_ALLOCATE calls[N];
     for (int i = 0; i < N; i++) {
-        memset(&info[i], 0, sizeof info[i]);
-        info[i].pPrivateDriverData = &desc;
-        info[i].PrivateDriverDataSize = sizeof desc;
-        memset(&calls[i], 0, sizeof calls[i]);
-        calls[i].NumAllocations = 1;
-        calls[i].pAllocationInfo = &info[i];
+        memset(&g_info[i], 0, sizeof g_info[i]);
+        g_info[i].pPrivateDriverData = &desc;
+        g_info[i].PrivateDriverDataSize = sizeof desc;
+        memset(&g_calls[i], 0, sizeof g_calls[i]);
+        g_calls[i].NumAllocations = 1;
+        g_calls[i].pAllocationInfo = &g_info[i];
     }
-    /* Frame sizes of one allocation exchange. */
-    vd_wire_fw_stats fs0, fs1;
-    vidalloc_query_fw_stats(g_dev, &fs0);
+    vidalloc_query_fw_stats(g_dev, &f->s0);
     vidalloc_get_info(g_dev, &in);
     uint64_t tx0 = in.bytes_sent, rx0 = in.bytes_received;
     /* One at a time: round trip. */
-    uint64_t best = ~0ull, total = 0;
+    uint64_t total = 0;
+    f->best = ~0ull;
     for (int i = 0; i < N; i++) {
         uint64_t c0 = cycles_now();
-        hr = g_cb.pfnAllocateCb(g_dev, &calls[i]);
+        hr = g_cb.pfnAllocateCb(g_dev, &g_calls[i]);
         uint64_t dc = cycles_now() - c0;
         if (FAILED(hr)) {
             fprintf(stderr, "demo: allocate: %s\n", vidalloc_hresult_name(hr));
-            return 1;
+            return -1;
         }
         total += dc;
-        if (dc < best)
-            best = dc;
+        if (dc < f->best)
+            f->best = dc;
     }
     vidalloc_get_info(g_dev, &in);
-    vidalloc_query_fw_stats(g_dev, &fs1);
-    double req_bytes = (double)(in.bytes_sent - tx0) / N, rsp_bytes = (double)(in.bytes_received - rx0) / N;
-    double mean = (double)total / N;
+    vidalloc_query_fw_stats(g_dev, &f->s1);
+    f->req_bytes = (double)(in.bytes_sent - tx0) / N;
+    f->rsp_bytes = (double)(in.bytes_received - rx0) / N;
+    f->mean = (double)total / N;
     D3DDDICB_DEALLOCATE d;
     for (int i = 0; i < N; i++) {
         memset(&d, 0, sizeof d);
         d.NumAllocations = 1;
-        d.HandleList = &info[i].hAllocation;
+        d.HandleList = &g_info[i].hAllocation;
         g_cb.pfnDeallocateCb(g_dev, &d);
     }
-    /* Pipelined batch. */
+    /* Pipelined batch: the same live counts (0..N-1) as the one-at-a-time part. */
+    vidalloc_query_fw_stats(g_dev, &f->p0);
     uint64_t c0 = cycles_now();
-    hr = vidalloc_allocate_batch(g_dev, calls, N, NULL);
-    uint64_t batch = cycles_now() - c0;
+    hr = vidalloc_allocate_batch(g_dev, g_calls, N, NULL);
+    f->batch = cycles_now() - c0;
+    vidalloc_query_fw_stats(g_dev, &f->p1);
     if (FAILED(hr)) {
         fprintf(stderr, "demo: batch: %s %s\n", vidalloc_hresult_name(hr), vidalloc_last_error());
-        return 1;
+        return -1;
     }
+    for (int i = 0; i < N; i++) {
+        memset(&d, 0, sizeof d);
+        d.NumAllocations = 1;
+        d.HandleList = &g_info[i].hAllocation;
+        g_cb.pfnDeallocateCb(g_dev, &d);
+    }
+    return 0;
+}
+
+static int open_bench(const char *uri, vidalloc_info *in)
+{
+    HRESULT hr = vidalloc_open(uri, NULL, &g_dev, &g_cb);
+    if (FAILED(hr)) {
+        fprintf(stderr, "demo: %s: %s\n", vidalloc_hresult_name(hr), vidalloc_last_error());
+        return -1;
+    }
+    vidalloc_get_info(g_dev, in);
+    if (!in->sim_cycles) {
+        fprintf(stderr, "demo --bench needs an inproc device (cycle counts)\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void uart_figures(const vidalloc_info *in, const alloc_figs *f)
+{
+    double clk = in->clk_hz, baud = in->baud;
+    double req_bytes = f->req_bytes, rsp_bytes = f->rsp_bytes, mean = f->mean;
+    const vd_wire_fw_stats *fs0 = &f->s0, *fs1 = &f->s1;
     double busier = req_bytes > rsp_bytes ? req_bytes : rsp_bytes;
     double wire_limit = baud / (busier * 10.0);
-    double seq_rate = clk / mean, batch_rate = N * clk / (double)batch;
+    double seq_rate = clk / mean, batch_rate = N * clk / (double)f->batch;
     printf("vidalloc host-lib figures (inproc: the Verilated SoC, %u Hz, UART %.0f baud, "
-           "window %u)\n", in.clk_hz, baud, in.window);
+           "window %u)\n", in->clk_hz, baud, in->window);
     printf("  frame overhead: %u bytes header + %u CRC + COBS (1 per 254, >= 1) + 1 delimiter "
            "= %u bytes for a payload under 254 bytes\n", VD_WIRE_HDR_SIZE, VD_WIRE_CRC_SIZE,
            VD_WIRE_HDR_SIZE + VD_WIRE_CRC_SIZE + 2);
     printf("  one ALLOCATE (64-byte buffer, with its vd_surface_desc): request %.0f bytes on the "
            "wire, response %.0f bytes\n", req_bytes, rsp_bytes);
     printf("  round trip of one allocation: %.0f cycles mean, %llu best = %.1f us at %u MHz "
-           "(wire time alone %.1f us)\n", mean, (unsigned long long)best, mean * 1e6 / clk,
-           in.clk_hz / 1000000u, (req_bytes + rsp_bytes) * 10.0 * 1e6 / baud);
+           "(wire time alone %.1f us)\n", mean, (unsigned long long)f->best, mean * 1e6 / clk,
+           in->clk_hz / 1000000u, (req_bytes + rsp_bytes) * 10.0 * 1e6 / baud);
     {
         /* The firmware's own cycles per request: everything but its sleep, split by stage.
          * The QUERY that read fs1 is in the counters too; its share is small. */
-        double total_fw = mean - (double)(fs1.idle_cycles - fs0.idle_cycles) / N;
-        double drain = (double)(fs1.drain_cycles - fs0.drain_cycles) / N;
-        double decode = (double)(fs1.decode_cycles - fs0.decode_cycles) / N;
-        double exec = (double)(fs1.exec_cycles - fs0.exec_cycles) / N;
-        double enc = (double)(fs1.encode_cycles - fs0.encode_cycles) / N;
-        double tx = (double)(fs1.tx_cycles - fs0.tx_cycles) / N;
+        double total_fw = mean - (double)(fs1->idle_cycles - fs0->idle_cycles) / N;
+        double drain = (double)(fs1->drain_cycles - fs0->drain_cycles) / N;
+        double decode = (double)(fs1->decode_cycles - fs0->decode_cycles) / N;
+        double exec = (double)(fs1->exec_cycles - fs0->exec_cycles) / N;
+        double enc = (double)(fs1->encode_cycles - fs0->encode_cycles) / N;
+        double tx = (double)(fs1->tx_cycles - fs0->tx_cycles) / N;
         double wire_cycles = (req_bytes + rsp_bytes) * 10.0 * clk / baud;
         printf("  firmware's own cycles per round trip: %.0f (not asleep): RX interrupt %.0f, "
                "frame decode %.0f, execute %.0f, response encode %.0f, TX FIFO %.0f, "
@@ -465,6 +497,167 @@ static int bench(const char *uri)
     printf("  wire limit for these frames: %.0f per second (%.0f bytes x 10 bits / %.0f baud in "
            "the busier direction): batch reaches %.0f%%\n", wire_limit, busier, baud,
            100.0 * batch_rate / wire_limit);
+}
+
+/* The queue link's counters between two snapshots, per request. */
+static void q_line(const char *what, const vd_wire_fw_stats *a, const vd_wire_fw_stats *b,
+                   double wall)
+{
+    double req = b->q_requests - a->q_requests, bat = b->q_batches - a->q_batches;
+    if (req < 1)
+        req = 1;
+    double fetch = (b->q_fetch_cycles - a->q_fetch_cycles) / req;
+    double exec = (b->q_exec_cycles - a->q_exec_cycles) / req;
+    double build = (b->q_build_cycles - a->q_build_cycles) / req;
+    double send = (b->q_send_cycles - a->q_send_cycles) / req;
+    double idle = (b->idle_cycles - a->idle_cycles) / req;
+    printf("    %s: %.0f requests in %.0f batches; per request: execute %.0f (dispatcher + kernel), "
+           "fetch %.0f, build %.0f, send %.0f (link %.0f), asleep %.0f, rest %.0f (interrupt "
+           "entry, doorbell -> wake, MSI -> host)\n", what, req, bat, exec, fetch, build, send,
+           fetch + build + send, idle, wall - exec - fetch - build - send - idle);
+}
+
+/* DMA_READ (pfnLockCb) and DMA_WRITE (pfnUnlockCb) of one allocation of `bytes`: the
+ * firmware's execute cycles for the request (q_exec, the dispatcher's checks included) and
+ * the host's round trip. 0, -1 when it does not fit VRAM, -2 when the lock failed. */
+static int dma_one(uint32_t bytes, double *rd_exec, double *wr_exec, uint64_t *rd_rt,
+                   uint64_t *wr_rt)
+{
+    static vd_surface_desc desc;
+    D3DDDI_ALLOCATIONINFO ai;
+    D3DDDICB_ALLOCATE cb;
+    vidalloc_buffer_desc(&desc, bytes, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
+    memset(&ai, 0, sizeof ai);
+    ai.pPrivateDriverData = &desc;
+    ai.PrivateDriverDataSize = sizeof desc;
+    memset(&cb, 0, sizeof cb);
+    cb.NumAllocations = 1;
+    cb.pAllocationInfo = &ai;
+    if (FAILED(g_cb.pfnAllocateCb(g_dev, &cb)))
+        return -1;
+    vd_wire_fw_stats a, b, c;
+    D3DDDICB_LOCK lk;
+    memset(&lk, 0, sizeof lk);
+    lk.hAllocation = ai.hAllocation;
+    lk.Flags.LockEntire = 1; /* read (DMA_READ) now, written back (DMA_WRITE) at unlock */
+    vidalloc_query_fw_stats(g_dev, &a);
+    uint64_t c0 = cycles_now();
+    HRESULT hr = g_cb.pfnLockCb(g_dev, &lk);
+    uint64_t c1 = cycles_now();
+    vidalloc_query_fw_stats(g_dev, &b);
+    D3DDDICB_UNLOCK ul = {1, &ai.hAllocation};
+    uint64_t c2 = cycles_now();
+    if (SUCCEEDED(hr))
+        hr = g_cb.pfnUnlockCb(g_dev, &ul);
+    uint64_t c3 = cycles_now();
+    vidalloc_query_fw_stats(g_dev, &c);
+    D3DDDICB_DEALLOCATE d;
+    memset(&d, 0, sizeof d);
+    d.NumAllocations = 1;
+    d.HandleList = &ai.hAllocation;
+    g_cb.pfnDeallocateCb(g_dev, &d);
+    if (FAILED(hr)) {
+        fprintf(stderr, "demo: DMA of %u bytes: %s\n", bytes, vidalloc_last_error());
+        return -2;
+    }
+    /* Each window holds the QUERY before it, LOCK / UNLOCK and the DMA request. */
+    *rd_exec = b.q_exec_cycles - a.q_exec_cycles;
+    *wr_exec = c.q_exec_cycles - b.q_exec_cycles;
+    *rd_rt = c1 - c0;
+    *wr_rt = c3 - c2;
+    return 0;
+}
+
+static void pcie_figures(const vidalloc_info *in, const alloc_figs *p, const alloc_figs *u,
+                         double kernel)
+{
+    double clk = in->clk_hz;
+    double seq = p->mean, per = (double)p->batch / N;
+    double rate = N * clk / (double)p->batch, urate = N * clk / (double)u->batch;
+    printf("vidalloc PCIe figures (inproc?link=pcie: the Verilated SoC with the endpoint RTL "
+           "and the root-complex model, %u Hz; queue depth %u)\n", in->clk_hz, in->window);
+    printf("  one ALLOCATE (64-byte buffer, with its vd_surface_desc): request record %.0f "
+           "bytes, response record %.0f bytes\n", p->req_bytes, p->rsp_bytes);
+    printf("  ALLOCATE round trip, one at a time: PCIe %.0f cycles mean (%llu best) = %.1f us; "
+           "UART (inproc, %u baud, same run) %.0f cycles mean (%llu best): PCIe %.2fx faster\n",
+           seq, (unsigned long long)p->best, seq * 1e6 / clk, in->baud, u->mean,
+           (unsigned long long)u->best, u->mean / seq);
+    q_line("one at a time", &p->s0, &p->s1, seq);
+    printf("  allocations per second: one at a time PCIe %.0f, UART %.0f; pipelined (batch of "
+           "%d, live allocations 0..%d) PCIe %.0f (%.0f cycles each), UART %.0f\n",
+           clk / seq, clk / u->mean, N, N - 1, rate, per, urate);
+    q_line("pipelined", &p->p0, &p->p1, per);
+    if (kernel > 0) {
+        double limit = clk / kernel, beyond = per - kernel;
+        printf("  CPU-bound limit: %.0f Hz / %.0f kernel cycles per ALLOCATE (vd_kernel_allocate "
+               "alone, live 0..%d, bench-qlink) = %.0f/s; pipelined reaches %.1f%% (target >= "
+               "90%%: %s)\n", clk, kernel, N - 1, limit, 100.0 * rate / limit,
+               rate >= 0.9 * limit ? "MET" : "NOT MET");
+        printf("  firmware cycles per pipelined ALLOCATE beyond the kernel, end to end: %.0f - "
+               "%.0f = %.0f (90%% needs <= %.0f)\n", per, kernel, beyond, kernel / 0.9 - kernel);
+    } else {
+        printf("  CPU-bound limit: give --kernel-cycles N (make bench passes bench-qlink's "
+               "figure)\n");
+    }
+    vidalloc_pcie_stats ps;
+    if (SUCCEEDED(vidalloc_debug_pcie_stats(g_dev, &ps)) && ps.mmio_reads)
+        printf("  MMIO read round trip (root-complex model, MRd offered -> CplD taken): %llu "
+               "reads, %llu min, %.1f mean, %llu max cycles; %llu posted writes\n",
+               (unsigned long long)ps.mmio_reads, (unsigned long long)ps.mmio_rt_min,
+               (double)ps.mmio_rt_total / (double)ps.mmio_reads,
+               (unsigned long long)ps.mmio_rt_max, (unsigned long long)ps.mmio_writes);
+    /* DMA: the firmware's execute cycles of LOCK + DMA_READ (UNLOCK + DMA_WRITE) less those
+     * of the smallest lock: the transfer's own cycles. */
+    static const uint32_t sizes[] = {64, 4096, 16384, 32768, 65536};
+    double r0 = 0, w0 = 0;
+    printf("  DMA of a locked allocation (pfnLockCb LockEntire: DMA_READ to the host; "
+           "pfnUnlockCb: DMA_WRITE from it), cycles beyond a 64-byte lock's:\n");
+    for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        double re, we;
+        uint64_t rr, wr;
+        int e = dma_one(sizes[i], &re, &we, &rr, &wr);
+        if (e) {
+            if (e == -1)
+                printf("    %6u bytes: no room in the VRAM segment (%u bytes of VRAM less the "
+                       "GPU's command ring; a larger VRAM: make sim VRAM_BYTES=4M)\n", sizes[i],
+                       in->vram_size);
+            continue;
+        }
+        if (i == 0) {
+            r0 = re;
+            w0 = we;
+            continue;
+        }
+        double rb = sizes[i] - 64.0, rc = re - r0, wc = we - w0;
+        printf("    %6u bytes: DMA_READ %.0f cycles = %.2f B/cycle (lock round trip %llu); "
+               "DMA_WRITE %.0f cycles = %.2f B/cycle (unlock round trip %llu)\n", sizes[i], rc,
+               rc > 0 ? rb / rc : 0.0, (unsigned long long)rr, wc, wc > 0 ? rb / wc : 0.0,
+               (unsigned long long)wr);
+    }
+}
+
+static int bench(const char *uri, double kernel)
+{
+    vidalloc_info in;
+    alloc_figs f;
+    if (open_bench(uri, &in) || measure_allocs(&f))
+        return 1;
+    if (!strstr(in.transport, "pcie")) {
+        uart_figures(&in, &f);
+        vidalloc_close(g_dev);
+        return 0;
+    }
+    /* The UART's figures in the same run: the same SoC and firmware, link=uart. */
+    HANDLE pdev = g_dev;
+    D3DDDI_DEVICECALLBACKS pcb = g_cb;
+    vidalloc_info uin;
+    alloc_figs u;
+    if (open_bench("inproc", &uin) || measure_allocs(&u))
+        return 1;
+    vidalloc_close(g_dev);
+    g_dev = pdev;
+    g_cb = pcb;
+    pcie_figures(&in, &f, &u, kernel);
     vidalloc_close(g_dev);
     return 0;
 }
@@ -473,15 +666,20 @@ int main(int argc, char **argv)
 {
     const char *uri = NULL;
     int do_bench = 0;
+    double kernel = 0; /* vd_kernel_allocate's own cycles (bench-qlink): the PCIe limit */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--dev") && i + 1 < argc) {
             uri = argv[++i];
         } else if (!strcmp(argv[i], "--bench")) {
             do_bench = 1;
+        } else if (!strcmp(argv[i], "--kernel-cycles") && i + 1 < argc) {
+            kernel = atof(argv[++i]);
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: demo [--dev URI] [--bench]\n"
+            printf("usage: demo [--dev URI] [--bench [--kernel-cycles N]]\n"
                    "  --dev URI  sim (default), inproc, uart:/dev/ttyUSB1?baud=3000000\n"
-                   "  --bench    protocol figures (default device inproc)\n");
+                   "  --bench    protocol figures (default device inproc; over link=pcie the\n"
+                   "             PCIe section, with the UART's figures of the same run)\n"
+                   "  --kernel-cycles N  vd_kernel_allocate's cycles: the PCIe CPU-bound limit\n");
             return 0;
         } else {
             fprintf(stderr, "demo: unknown argument '%s' (see --help)\n", argv[i]);
@@ -489,6 +687,6 @@ int main(int argc, char **argv)
         }
     }
     if (do_bench)
-        return bench(uri ? uri : "inproc");
+        return bench(uri ? uri : "inproc", kernel);
     return demo(uri ? uri : "sim");
 }

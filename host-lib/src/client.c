@@ -187,7 +187,13 @@ static HRESULT run_messages(vd_client *c, uint8_t type, unsigned n, vd_build_fn 
     uint64_t patience = vd_client_msg_patience(c, type);
     uint64_t since = t->ops->now_us(t);
 
+    /* Post every request the window has room for, then one doorbell for the group. */
+    int grouped = t->ops->post_msg && t->ops->flush_msg;
+    int (*post)(vd_transport *, const vd_wire_hdr *, const uint8_t *) =
+        grouped ? t->ops->post_msg : t->ops->send_msg;
+
     while (completed < n && !(stop && c->count == 0)) {
+        unsigned posted = 0;
         while (!stop && issued < n && c->count < c->window) {
             vd_slot *s = slot_at(c, c->count);
             size_t len = build(ctx, issued, s->frame);
@@ -204,12 +210,17 @@ static HRESULT run_messages(vd_client *c, uint8_t type, unsigned n, vd_build_fn 
                 since = t->ops->now_us(t);
             c->count++;
             issued++;
-            if (t->ops->send_msg(t, &h, s->frame) < 0) {
+            if (post(t, &h, s->frame) < 0) {
                 c->dead = 1;
                 return D3DDDIERR_DEVICEREMOVED;
             }
+            posted++;
             c->frames_sent++;
             c->bytes_sent += VD_QUEUE_RECORD_SIZE(len);
+        }
+        if (grouped && posted && t->ops->flush_msg(t) < 0) {
+            c->dead = 1;
+            return D3DDDIERR_DEVICEREMOVED;
         }
         if (deliver(c, &completed, &stop, done, ctx)) {
             since = t->ops->now_us(t);
@@ -226,14 +237,20 @@ static HRESULT run_messages(vd_client *c, uint8_t type, unsigned n, vd_build_fn 
                            (unsigned long long)((now - since) / 1000u));
         }
         vd_wire_hdr h;
-        int got = t->ops->recv_msg(t, &h, rx, since + patience - now);
+        uint64_t wait = since + patience - now;
+        int got;
+        /* Grouped: everything already announced is taken (no wait) before the window is
+         * refilled, so the refill is one group behind one doorbell. */
+        while ((got = t->ops->recv_msg(t, &h, rx, wait)) > 0) {
+            c->bytes_received += VD_QUEUE_RECORD_SIZE(h.len);
+            on_frame(c, &h, rx);
+            if (!grouped)
+                break;
+            wait = 0;
+        }
         if (got < 0) {
             c->dead = 1;
             return D3DDDIERR_DEVICEREMOVED; /* the transport said why */
-        }
-        if (got) {
-            c->bytes_received += VD_QUEUE_RECORD_SIZE(h.len);
-            on_frame(c, &h, rx);
         }
     }
     return S_OK;

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcie_bus.h"
 #include "vd_host.h"
+#include "vd_sim.h"
 
 /* The firmware answers a RENDER that finds the ring full with D3DERR_WASSTILLDRAWING: the
  * host waits for its previous submission and sends the chunk again, this often at most. */
@@ -417,4 +419,22 @@ HRESULT vidalloc_debug_request(HANDLE hDevice, UINT type, const void *req, UINT 
     if (cap)
         memcpy(rsp, buf, len < cap ? len : cap);
     return vd_rsp_hr(buf, len);
+}
+
+HRESULT vidalloc_debug_pcie_stats(HANDLE hDevice, vidalloc_pcie_stats *stats)
+{
+    vd_clear_error();
+    vd_device *d = vd_handles_device(hDevice, "vidalloc_debug_pcie_stats");
+    if (!d)
+        return E_INVALIDARG;
+    if (!stats)
+        return vd_fail(E_INVALIDARG, "vidalloc_debug_pcie_stats: stats is NULL");
+    vd_sim_pcie_stats s;
+    if (d->t.ops != &vd_transport_inproc_pcie || vd_pcie_transport_sim_stats(&d->t, &s))
+        return vd_fail(E_FAIL, "vidalloc_debug_pcie_stats: only over inproc?link=pcie");
+    *stats = (vidalloc_pcie_stats){
+        s.mmio_reads, s.mmio_writes, s.mmio_errors, s.mmio_rt_min, s.mmio_rt_max,
+        s.mmio_rt_total, s.dma_read_reqs, s.dma_read_bytes, s.dma_write_bytes,
+        s.completions, s.ur, s.msi, s.dropped};
+    return S_OK;
 }

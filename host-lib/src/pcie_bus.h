@@ -21,6 +21,7 @@
 #include "vd_host.h"
 
 typedef struct vd_pcie_bus vd_pcie_bus;
+struct vd_sim_pcie_stats;
 
 typedef struct vd_pcie_bus_ops {
     const char *name;
@@ -47,6 +48,8 @@ struct vd_pcie_bus {
     uint32_t mem_size;      /* its bytes */
     uint32_t slowdown;      /* bus time per real time of the board (as vd_transport's) */
     uint64_t (*cycles)(vd_pcie_bus *b); /* inproc: simulated cycles; else NULL */
+    /* inproc: the root-complex model's figures (vd_sim_pcie_get_stats); else NULL. */
+    int (*sim_stats)(vd_pcie_bus *b, struct vd_sim_pcie_stats *out);
 };
 
 /* Attach to the shared memory `name` of a running vidalloc-sim --pcie: map it, wait at most
@@ -88,6 +91,7 @@ typedef struct vd_queue_host {
     uint32_t sq_off, sq_size, cq_off, cq_size, shadow_off;
     uint32_t bounce_off, bounce_size, win_size;
     uint32_t sq_tail;       /* producer count of the submission ring */
+    uint32_t sq_rung;       /* the last SQ_TAIL written */
     uint32_t cq_head;       /* consumer count of the completion ring */
     uint32_t cq_rung;       /* the last CQ_HEAD written */
     int started;
@@ -106,6 +110,12 @@ int vd_queue_start(vd_queue_host *q, uint64_t timeout_us);
  * the SQ_TAIL doorbell; waits for ring space at most timeout_us. 0 or -1 (vd_fail). */
 int vd_queue_send(vd_queue_host *q, const vd_wire_hdr *hdr, const uint8_t *payload,
                   uint64_t timeout_us);
+/* vd_queue_send without the doorbell: a group of requests is posted, then vd_queue_ring
+ * writes SQ_TAIL once for all (one MWr, one wake-up of the firmware). vd_queue_post rings
+ * by itself before it waits for ring space, vd_queue_recv before it waits for an MSI. */
+int vd_queue_post(vd_queue_host *q, const vd_wire_hdr *hdr, const uint8_t *payload,
+                  uint64_t timeout_us);
+int vd_queue_ring(vd_queue_host *q);
 /* The next response record (pad records skipped) into hdr and payload
  * (VD_WIRE_MAX_PAYLOAD bytes), sleeping on the MSI; CQ_HEAD is written once the records
  * the shadow block announced are consumed. 1, 0 timeout, -1 link lost or a corrupt ring. */
@@ -121,10 +131,15 @@ int vd_pcie_transport_open(vd_transport *t, const vd_uri *u, vd_pcie_bus_open_fn
                            void *ctx, uint32_t sq_size);
 int vd_pcie_transport_start(vd_transport *t, uint64_t timeout_us);
 int vd_pcie_transport_send(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload);
+int vd_pcie_transport_post(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload);
+int vd_pcie_transport_flush(vd_transport *t);
 int vd_pcie_transport_recv(vd_transport *t, vd_wire_hdr *hdr, uint8_t *payload,
                            uint64_t timeout_us);
 uint64_t vd_pcie_transport_now(vd_transport *t);
 void vd_pcie_transport_close(vd_transport *t);
+/* The simulator's root-complex figures of an open pcie transport: 0, or -1 when its bus
+ * has none (not inproc). */
+int vd_pcie_transport_sim_stats(vd_transport *t, struct vd_sim_pcie_stats *out);
 /* The queues of an open pcie transport (tests). */
 vd_queue_host *vd_pcie_transport_queues(vd_transport *t);
 

@@ -23,6 +23,7 @@
 #pragma weak vd_sim_pcie_write32
 #pragma weak vd_sim_pcie_read32
 #pragma weak vd_sim_pcie_msi_count
+#pragma weak vd_sim_pcie_get_stats
 
 typedef struct inproc_bus {
     vd_sim *sim;
@@ -109,6 +110,15 @@ static void inproc_close(vd_pcie_bus *b)
     b->priv = NULL;
 }
 
+static int inproc_sim_stats(vd_pcie_bus *b, vd_sim_pcie_stats *out)
+{
+    inproc_bus *p = b->priv;
+    if (!p || !p->sim || !vd_sim_pcie_get_stats)
+        return -1;
+    vd_sim_pcie_get_stats(p->sim, out);
+    return 0;
+}
+
 static const vd_pcie_bus_ops inproc_ops = {
     .name = "inproc",
     .mmio_read32 = inproc_read32,
@@ -154,5 +164,6 @@ int vd_pcie_bus_inproc_open(vd_pcie_bus *b, const vd_sim_config *cfg)
     b->mem = vd_sim_pcie_host_mem(p->sim, &b->mem_size, &b->mem_bus);
     b->slowdown = 1;
     b->cycles = inproc_cycles;
+    b->sim_stats = inproc_sim_stats;
     return 0;
 }

@@ -150,7 +150,7 @@ int vd_queue_start(vd_queue_host *q, uint64_t timeout_us)
     memset(b->mem + q->shadow_off, 0, sizeof(vd_queue_shadow));
     memset(b->mem + q->sq_off, 0, q->sq_size);
     memset(b->mem + q->cq_off, 0, q->cq_size);
-    q->sq_tail = q->cq_head = q->cq_rung = 0;
+    q->sq_tail = q->sq_rung = q->cq_head = q->cq_rung = 0;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     /* The doorbells are registers that keep the previous host's counts: zero them while
      * the queues are stopped, or the firmware would fetch from a stale SQ_TAIL. */
@@ -178,7 +178,24 @@ void vd_queue_stop(vd_queue_host *q)
     q->started = 0;
 }
 
+int vd_queue_ring(vd_queue_host *q)
+{
+    if (q->sq_rung == q->sq_tail)
+        return 0;
+    /* The records are in host memory before the doorbell (the bus orders its MMIO write
+     * after earlier stores too). */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    q->sq_rung = q->sq_tail;
+    return wr(q, VD_PCIE_SQ_TAIL, q->sq_tail);
+}
+
 int vd_queue_send(vd_queue_host *q, const vd_wire_hdr *hdr, const uint8_t *payload,
+                  uint64_t timeout_us)
+{
+    return vd_queue_post(q, hdr, payload, timeout_us) || vd_queue_ring(q) ? -1 : 0;
+}
+
+int vd_queue_post(vd_queue_host *q, const vd_wire_hdr *hdr, const uint8_t *payload,
                   uint64_t timeout_us)
 {
     vd_pcie_bus *b = q->bus;
@@ -206,6 +223,8 @@ int vd_queue_send(vd_queue_host *q, const vd_wire_hdr *hdr, const uint8_t *paylo
             vd_fail(D3DDDIERR_DEVICEREMOVED, "pcie: the submission ring stays full");
             return -1;
         }
+        if (vd_queue_ring(q)) /* records posted without a doorbell: the space comes from them */
+            return -1;
         if (b->ops->wait_msi(b, seen, timeout_us - spent) < 0)
             return -1;
     }
@@ -223,10 +242,7 @@ int vd_queue_send(vd_queue_host *q, const vd_wire_hdr *hdr, const uint8_t *paylo
         memcpy(ring + pos + sizeof *hdr, payload, hdr->len);
     memset(ring + pos + sizeof *hdr + hdr->len, 0, need - sizeof *hdr - hdr->len);
     q->sq_tail += need;
-    /* The records are in host memory before the doorbell (the bus orders its MMIO write
-     * after earlier stores too). */
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    return wr(q, VD_PCIE_SQ_TAIL, q->sq_tail);
+    return 0;
 }
 
 static int corrupt(vd_queue_host *q, const char *why, uint32_t a, uint32_t c)
@@ -279,7 +295,7 @@ int vd_queue_recv(vd_queue_host *q, vd_wire_hdr *hdr, uint8_t *payload, uint64_t
                 return -1;
             return 1;
         }
-        if (ring_cq_head(q, tail)) /* only pad records were consumed */
+        if (ring_cq_head(q, tail) || vd_queue_ring(q)) /* pads consumed; nothing unrung */
             return -1;
         uint64_t spent = b->ops->now_us(b) - start;
         if (spent >= timeout_us)

@@ -32,6 +32,12 @@ static pcie_priv *priv(vd_transport *t) { return t->priv; }
 
 vd_queue_host *vd_pcie_transport_queues(vd_transport *t) { return &priv(t)->q; }
 
+int vd_pcie_transport_sim_stats(vd_transport *t, vd_sim_pcie_stats *out)
+{
+    vd_pcie_bus *b = &priv(t)->bus;
+    return b->sim_stats ? b->sim_stats(b, out) : -1;
+}
+
 int vd_pcie_transport_open(vd_transport *t, const vd_uri *u, vd_pcie_bus_open_fn open_bus,
                            void *ctx, uint32_t sq_size)
 {
@@ -64,6 +70,16 @@ static uint64_t send_patience(vd_transport *t) { return 10000000u * (uint64_t)t-
 int vd_pcie_transport_send(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload)
 {
     return vd_queue_send(&priv(t)->q, hdr, payload, send_patience(t));
+}
+
+int vd_pcie_transport_post(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload)
+{
+    return vd_queue_post(&priv(t)->q, hdr, payload, send_patience(t));
+}
+
+int vd_pcie_transport_flush(vd_transport *t)
+{
+    return vd_queue_ring(&priv(t)->q);
 }
 
 int vd_pcie_transport_recv(vd_transport *t, vd_wire_hdr *hdr, uint8_t *payload,
@@ -200,6 +216,8 @@ const vd_transport_ops vd_transport_sim_pcie = {
     .close = vd_pcie_transport_close,
     .start = vd_pcie_transport_start,
     .send_msg = vd_pcie_transport_send,
+    .post_msg = vd_pcie_transport_post,
+    .flush_msg = vd_pcie_transport_flush,
     .recv_msg = vd_pcie_transport_recv,
 };
 
@@ -210,5 +228,7 @@ const vd_transport_ops vd_transport_inproc_pcie = {
     .close = vd_pcie_transport_close,
     .start = vd_pcie_transport_start,
     .send_msg = vd_pcie_transport_send,
+    .post_msg = vd_pcie_transport_post,
+    .flush_msg = vd_pcie_transport_flush,
     .recv_msg = vd_pcie_transport_recv,
 };

@@ -96,6 +96,10 @@ typedef struct vd_transport_ops {
     int (*start)(vd_transport *t, uint64_t timeout_us);
     int (*send_msg)(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload);
     int (*recv_msg)(vd_transport *t, vd_wire_hdr *hdr, uint8_t *payload, uint64_t timeout_us);
+    /* Optional (both or neither): post_msg is send_msg without the doorbell, flush_msg
+     * rings it once for everything posted (the client posts a group, then flushes). */
+    int (*post_msg)(vd_transport *t, const vd_wire_hdr *hdr, const uint8_t *payload);
+    int (*flush_msg)(vd_transport *t);
 } vd_transport_ops;
 
 struct vd_transport {

@@ -276,6 +276,18 @@ HRESULT vidalloc_debug_fault(HANDLE hDevice, enum vidalloc_fault fault, UINT nth
 HRESULT vidalloc_debug_request(HANDLE hDevice, UINT type, const void *req, UINT req_len,
                                void *rsp, UINT cap, UINT *pRspLen);
 
+/* Bench hook: the simulated root complex's figures since the simulator was created
+ * (inproc?link=pcie only: E_FAIL on any other link). MMIO reads and their round trip in
+ * cycles (the MRd's first beat offered -> its CplD taken), the endpoint's DMA traffic, MSIs. */
+typedef struct vidalloc_pcie_stats {
+    uint64_t mmio_reads, mmio_writes, mmio_errors;
+    uint64_t mmio_rt_min, mmio_rt_max, mmio_rt_total;
+    uint64_t dma_read_reqs, dma_read_bytes; /* the endpoint's reads of host memory */
+    uint64_t dma_write_bytes;               /* its writes to host memory (MSIs not counted) */
+    uint64_t completions, ur, msi, dropped;
+} vidalloc_pcie_stats;
+HRESULT vidalloc_debug_pcie_stats(HANDLE hDevice, vidalloc_pcie_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif
