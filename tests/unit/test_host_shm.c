@@ -188,6 +188,11 @@ static void test_shm_session(void **state)
     assert_int_equal(mock.dma_writes, 1);
     assert_int_equal(vidalloc_close(h), S_OK);
     assert_int_equal(g_shm->owner_pid, 0);
+    /* close's CTRL = 0 is a posted write: wait (bounded) until the simulator thread has
+     * taken every request before looking at what it did. */
+    for (int i = 0; i < 2000 && __atomic_load_n(&g_shm->rsp_done, __ATOMIC_ACQUIRE) !=
+                                    __atomic_load_n(&g_shm->req_head, __ATOMIC_ACQUIRE); i++)
+        usleep(1000);
     assert_int_equal(mock.enabled, 0);
 }
 
