@@ -522,6 +522,14 @@ module vd_pcie_ep #(
     wire       cnt_clr = cmd_wr && wdata_i[`VD_PCIE_CMD_CNT_CLEAR_LSB];
     wire       cerr_ev = c_bad || c_stray;
 
+    // Anything to do this cycle. When none of these holds, no assignment below changes a
+    // register (no rx beat, no register access, no transfer, tx idle with nothing pending,
+    // no read in flight, write FIFO empty, timeout counter clear), so the update is skipped:
+    // to the simulator an idle endpoint is this one test.
+    wire       seq_act = rx_valid_i || req_i || busy_q || ts_q != TS_IDLE || cpl_pend_q
+                      || cpl_rdq_q || msi_pend_q || tmo_q != 32'b0 || rd_infl_q
+                      || wf_cnt_q != 2'd0;
+
     function [CNT_W-1:0] sat_inc(input [CNT_W-1:0] v, input inc);
         sat_inc = (inc && ~v != {CNT_W{1'b0}}) ? v + 1'b1 : v;
     endfunction
@@ -548,7 +556,7 @@ module vd_pcie_ep #(
             rf_rp_q <= 2'd0; rf_wp_q <= 2'd0; rf_cnt_q <= 3'd0; rd_infl_q <= 1'b0;
             rd_addr_q <= {LW{1'b0}}; rd_left_q <= 19'b0;
             msi_pend_q <= 1'b0; msi_wait_q <= 1'b0;
-        end else begin
+        end else if (seq_act) begin
             // ---------------------------------------------------- CPU register writes
             if (cw) begin
                 case (addr_i)
