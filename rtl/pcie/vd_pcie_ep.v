@@ -431,16 +431,18 @@ module vd_pcie_ep #(
     wire        cw  = req_i && we_i;
     wire        start = cw && addr_i == `VD_PCIE_DMA_CTRL && wdata_i[`VD_PCIE_DMA_CTRL_START_LSB]
                       && !busy_q;
-    // The checks: computed in the START cycle only (zero, E_NONE, in any other).
+    // The checks: computed in the START cycle only (zero, E_NONE, in any other); the bus
+    // master bit outside, so that the block reads no input port (Verilator would evaluate
+    // it in its input-combo region too, twice a cycle).
     // (33-bit sums: a window reaching past 4 GiB must not let a transfer wrap to 0)
     reg  [32:0]   len33, win_lo, win_hi;                 // win_hi exclusive
     reg           len_ok, in_buf, in_vram, win_ok;
-    reg  [2:0]    st_err;
+    reg  [2:0]    st_chk;
     reg  [31:0]   loc_b32, loc_v32;
     reg  [LW-1:0] loc_w;
     always @(*) begin
         len33 = 33'd0; win_lo = 33'd0; win_hi = 33'd0; len_ok = 1'b0; in_buf = 1'b0;
-        in_vram = 1'b0; win_ok = 1'b0; st_err = E_NONE; loc_b32 = 32'd0; loc_v32 = 32'd0;
+        in_vram = 1'b0; win_ok = 1'b0; st_chk = E_NONE; loc_b32 = 32'd0; loc_v32 = 32'd0;
         loc_w = {LW{1'b0}};
         if (start) begin
             len33   = {1'b0, dma_len_q};
@@ -455,14 +457,14 @@ module vd_pcie_ep #(
             win_ok  = win_size_q[31:12] != 20'b0 && {1'b0, dma_host_q} >= win_lo
                    && {1'b0, dma_host_q} + len33 <= win_hi
                    && {1'b0, dma_host_q} + len33 <= 33'h1_0000_0000;
-            st_err  = !cfg_bus_master_i ? E_MASTER
-                    : !(len_ok && (in_buf || in_vram)) ? E_LOCAL
+            st_chk  = !(len_ok && (in_buf || in_vram)) ? E_LOCAL
                     : !win_ok ? E_WINDOW : E_NONE;
             loc_b32 = {{(32-BW){1'b0}}, dma_local_q[BB-1:2]};
             loc_v32 = {{(32-AW){1'b0}}, dma_local_q[VB-1:2]};
             loc_w   = in_buf ? loc_b32[LW-1:0] : loc_v32[LW-1:0];
         end
     end
+    wire [2:0]    st_err = !cfg_bus_master_i ? E_MASTER : st_chk;
 
     // ================================================================ the busy block
     // What only a transfer needs, zero while none runs (busy_q low: the simulator skips it).
