@@ -135,7 +135,7 @@ NOINLINE static uint32_t do_close_device(const uint8_t *req, uint32_t len, uint8
 #define AI(f) offsetof(vd_wire_allocinfo, f)
 #define AR(f) offsetof(vd_wire_allocate_rsp, f)
 
-NOINLINE static uint32_t do_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
+uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
 {
     vd_kernel_allocate_args a;
     uint32_t off, need, i, n, rpriv;
@@ -582,14 +582,14 @@ uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *
 {
     /* ALLOCATE, the hot request, before the switch's compare chain (a tail call). */
     if (type == VD_MSG_ALLOCATE && req != NULL && len <= VD_WIRE_MAX_PAYLOAD)
-        return do_allocate(req, len, rsp);
+        return vd_disp_allocate(req, len, rsp);
     if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
         return status_rsp(rsp, HR_INVALID);
     switch (type) {
     case VD_MSG_HELLO:        return do_hello(link, req, len, rsp);
     case VD_MSG_OPEN_DEVICE:  return do_open_device(len, rsp);
     case VD_MSG_CLOSE_DEVICE: return do_close_device(req, len, rsp);
-    case VD_MSG_ALLOCATE:     return do_allocate(req, len, rsp);
+    case VD_MSG_ALLOCATE:     return vd_disp_allocate(req, len, rsp);
     case VD_MSG_DEALLOCATE:   return do_deallocate(req, len, rsp);
     case VD_MSG_LOCK:         return do_lock(req, len, rsp, 0);
     case VD_MSG_UNLOCK:       return do_lock(req, len, rsp, 1);

@@ -62,6 +62,13 @@ typedef struct vd_disp_link {
 vd_ntstatus_t vd_disp_init(const vd_disp_platform *p);
 
 /*
+ * ALLOCATE alone, vd_disp_execute(link, VD_MSG_ALLOCATE, req, len, rsp) without its checks
+ * of type, req and len: for a caller that has already checked them (the queue link's hot
+ * loop). req must not be NULL and len must be <= VD_WIRE_MAX_PAYLOAD; the rest as below.
+ */
+uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp);
+
+/*
  * Execute one request of `type` (without VD_WIRE_RESPONSE) whose payload is req[0..len),
  * received over `link`. req and rsp must be 4-byte aligned and must not overlap; rsp must
  * hold VD_WIRE_MAX_PAYLOAD bytes. Returns the response
