@@ -189,15 +189,22 @@ uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         hr = hr_of(st);
         goto out;
     }
-    hr = HR_OK;
-
-    put32(rsp, AR(hr), (uint32_t)hr);
+    /* Only rsp is kept across the call: n is read back from the kernel's input (which it
+     * does not write), s_kinfo is a constant address; fewer registers to save. */
+    n = a.NumAllocations;
+    put32(rsp, AR(hr), HR_OK);
     put32(rsp, AR(hKMResource), a.hKMResource);
     put32(rsp, AR(NumAllocations), n);
     put32(rsp, AR(reserved), 0);
-    for (i = 0; i < n; i++)
-        put32(rsp, sizeof(vd_wire_allocate_rsp) + 4 * i, s_kinfo[i].hAllocation);
-    return sizeof(vd_wire_allocate_rsp) + 4 * n;
+    {
+        const vd_kernel_allocinfo *k = s_kinfo;
+        uint32_t *o = (uint32_t *)__builtin_assume_aligned(rsp + sizeof(vd_wire_allocate_rsp), 4);
+        uint32_t *e = o + n; /* n >= 1 */
+        do
+            *o++ = (k++)->hAllocation;
+        while (o != e);
+        return (uint32_t)((uint8_t *)e - rsp);
+    }
 out: /* the whole struct: the HRESULT, zeros elsewhere */
     put32(rsp, AR(hr), (uint32_t)hr);
     put32(rsp, AR(hKMResource), 0);
@@ -580,16 +587,16 @@ NOINLINE static uint32_t do_escape(const uint8_t *req, uint32_t len, uint8_t *rs
 uint32_t vd_disp_execute(const vd_disp_link *link, uint8_t type, const uint8_t *req, uint32_t len,
                          uint8_t *rsp)
 {
-    /* ALLOCATE, the hot request, before the switch's compare chain (a tail call). */
-    if (type == VD_MSG_ALLOCATE && req != NULL && len <= VD_WIRE_MAX_PAYLOAD)
-        return vd_disp_allocate(req, len, rsp);
     if (len > VD_WIRE_MAX_PAYLOAD || (req == NULL && len != 0))
         return status_rsp(rsp, HR_INVALID);
+    /* ALLOCATE, the hot request, before the switch's compare chain (a tail call). A NULL
+     * req has len 0 here: answered E_INVALIDARG before anything is read. */
+    if (type == VD_MSG_ALLOCATE)
+        return vd_disp_allocate(req, len, rsp);
     switch (type) {
     case VD_MSG_HELLO:        return do_hello(link, req, len, rsp);
     case VD_MSG_OPEN_DEVICE:  return do_open_device(len, rsp);
     case VD_MSG_CLOSE_DEVICE: return do_close_device(req, len, rsp);
-    case VD_MSG_ALLOCATE:     return vd_disp_allocate(req, len, rsp);
     case VD_MSG_DEALLOCATE:   return do_deallocate(req, len, rsp);
     case VD_MSG_LOCK:         return do_lock(req, len, rsp, 0);
     case VD_MSG_UNLOCK:       return do_lock(req, len, rsp, 1);
