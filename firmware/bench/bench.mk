@@ -125,7 +125,8 @@ bench-codec: $(SIM_BIN) $(CODEC_BENCH_IMG)
 
 # ---- make bench-qlink: ALLOCATE over the PCIe queue link (firmware/bench/bench_qlink.c) ----
 # The link and the endpoint driver compiled with -DVD_MMIO_MOCK against the bench's own
-# PCIE register array (no endpoint RTL needed; TIMER is the real one), the real dispatcher
+# PCIE register array (no endpoint RTL needed; TIMER is the real one, read directly as on the
+# board: -DVD_TIMER_DIRECT, the link's stage stamps cost what they do there), the real dispatcher
 # and kernel, batches of 1..46 ALLOCATE records: the firmware's cycles per ALLOCATE beyond
 # the kernel's own work. Runs in the bench simulator (larger FW_RAM) of bench-alloc.
 QLINK_BENCH_BUILD := $(BUILD)/qlink-bench
@@ -145,7 +146,7 @@ $(QLINK_BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< [bench-qlink]"
 	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -Ifirmware/dispatch -Ifirmware/kernel \
-	  $(if $(filter $<,$(QLINK_BENCH_MOCK)),-DVD_MMIO_MOCK) -MMD -MP -c $< -o $@
+	  $(if $(filter $<,$(QLINK_BENCH_MOCK)),-DVD_MMIO_MOCK -DVD_TIMER_DIRECT) -MMD -MP -c $< -o $@
 
 $(QLINK_BENCH_BUILD)/obj/%.o: %.S | $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
