@@ -151,18 +151,18 @@ uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         goto out;
     off = sizeof(vd_wire_allocate_req);
     /* Every size below is bounded (<= 64 KiB), so off + need cannot wrap; compare with
-     * what is left anyway, the form that stays right if the bounds ever grow. */
+     * what is left anyway, the form that stays right if the bounds ever grow. Each check
+     * takes in the next part's room too: the resource's private data and the first
+     * allocinfo (n >= 1) here; in the loop, one allocinfo's private data and the next
+     * allocinfo, or after the last one, exactly the bytes left (no trailing bytes). */
     need = VD_WIRE_PAD4(rpriv);
-    if (need > len - off)
+    if (need + sizeof(vd_wire_allocinfo) > len - off)
         goto out;
     off += need; /* read in place: the kernel and miniport copy private data out */
 
-    for (i = 0; i < n; i++) {
+    for (i = 0;;) {
         vd_kernel_allocinfo *k = &s_kinfo[i];
-        uint32_t psize;
-        if (sizeof(vd_wire_allocinfo) > len - off)
-            goto out;
-        psize = get32(req, off + AI(PrivateDriverDataSize));
+        uint32_t psize = get32(req, off + AI(PrivateDriverDataSize));
         if (get32(req, off + AI(reserved)) != 0 || psize > VD_DISP_MAX_ALLOC_PRIVDATA)
             goto out;
         k->Flags = get32(req, off + AI(Flags));
@@ -170,14 +170,17 @@ uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         k->PrivateDriverDataSize = psize;
         k->VidPnSourceId = get32(req, off + AI(VidPnSourceId));
         off += sizeof(vd_wire_allocinfo);
-        need = VD_WIRE_PAD4(psize);
-        if (need > len - off)
-            goto out;
         k->pPrivateDriverData = psize ? req + off : NULL;
+        need = VD_WIRE_PAD4(psize);
+        if (++i == n) {
+            if (need != len - off) /* short, or trailing bytes: the sizes do not add up */
+                goto out;
+            break;
+        }
+        if (need + sizeof(vd_wire_allocinfo) > len - off)
+            goto out;
         off += need;
     }
-    if (off != len) /* trailing bytes: the sizes do not add up */
-        goto out;
 
     a.pPrivateDriverData = rpriv ? req + sizeof(vd_wire_allocate_req) : NULL;
     a.PrivateDriverDataSize = rpriv;
