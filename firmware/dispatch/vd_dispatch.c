@@ -192,15 +192,15 @@ uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
         hr = hr_of(st);
         goto out;
     }
-    /* Only rsp is kept across the call: n is read back from the kernel's input (which it
-     * does not write), s_kinfo is a constant address; fewer registers to save. */
+    /* Only rsp is kept across the call: n and the allocinfo array are read back from the
+     * kernel's inputs (which it does not write); fewer registers to save. */
     n = a.NumAllocations;
     put32(rsp, AR(hr), HR_OK);
     put32(rsp, AR(hKMResource), a.hKMResource);
     put32(rsp, AR(NumAllocations), n);
     put32(rsp, AR(reserved), 0);
     {
-        const vd_kernel_allocinfo *k = s_kinfo;
+        const vd_kernel_allocinfo *k = a.pAllocationInfo;
         uint32_t *o = (uint32_t *)__builtin_assume_aligned(rsp + sizeof(vd_wire_allocate_rsp), 4);
         uint32_t *e = o + n; /* n >= 1 */
         do
