@@ -313,15 +313,14 @@ static int batch(void)
     /* p < nend is a whole header: n and every record are multiples of 8. */
     while (p < nend) {
         const uint32_t *r = (const uint32_t *)p;
-        uint32_t w0, w1, len, rec, m;
-        int bad;
+        uint32_t w0, w1, len, rec, m, bad;
 
         w0 = r[0];
         w1 = r[1];
         len = w1 & 0xFFFFu;
         rec = VD_QUEUE_RECORD_SIZE(len);
         /* Version and the RESPONSE bit in one compare; reserved != 0 makes w1 > 0xFFFF. */
-        bad = (w0 & 0xFF80u) != (VD_WIRE_VERSION << 8) || w1 > VD_WIRE_MAX_PAYLOAD;
+        bad = ((w0 & 0xFF80u) ^ (VD_WIRE_VERSION << 8)) | (w1 > VD_WIRE_MAX_PAYLOAD);
         if (rec > (uint32_t)(nend - p) || rec > (uint32_t)(wrap - p)) {
             /* Not wholly fetched, or past the ring's end: the rare cases, in full. */
             if (rec > (uint32_t)(wrap - p) || rec > (uint32_t)(end - p)) {
