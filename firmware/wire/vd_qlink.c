@@ -306,6 +306,7 @@ static int batch(void)
     uint8_t *sq = (uint8_t *)s.buf + VD_QLINK_SQ_OFF;
     uint8_t *p = sq, *end = sq + avail, *nend = sq + n;
     uint8_t *wrap = sq + (s.sq_size - (s.sq_head & (s.sq_size - 1u)));
+    uint8_t *lim = wrap < nend ? wrap : nend; /* the nearer of the two: one check */
     uint32_t *h = (uint32_t *)((uint8_t *)s.buf + VD_QLINK_CQ_OFF + s.staged);
     uint32_t diff = s.cq_pend - s.staged;
     int32_t left = (int32_t)(s.fast_end - (s.cq_pend - s.cq_tail)) - 1;
@@ -321,7 +322,7 @@ static int batch(void)
         rec = VD_QUEUE_RECORD_SIZE(len);
         /* Version and the RESPONSE bit in one compare; reserved != 0 makes w1 > 0xFFFF. */
         bad = ((w0 & 0xFF80u) ^ (VD_WIRE_VERSION << 8)) | (w1 > VD_WIRE_MAX_PAYLOAD);
-        if (rec > (uint32_t)(nend - p) || rec > (uint32_t)(wrap - p)) {
+        if (rec > (uint32_t)(lim - p)) {
             /* Not wholly fetched, or past the ring's end: the rare cases, in full. */
             if (rec > (uint32_t)(wrap - p) || rec > (uint32_t)(end - p)) {
                 status = VD_PCIE_STATUS_SQ_ERROR_MASK; /* cannot be delimited */
@@ -333,8 +334,10 @@ static int batch(void)
         }
         if ((w0 & 0xFFu) == VD_QUEUE_PAD) {
             p += rec;
-            if (p == wrap)
+            if (p == wrap) {
                 wrap += s.sq_size;
+                lim = wrap < nend ? wrap : nend;
+            }
             continue;
         }
         if (left < 0) {
@@ -345,8 +348,10 @@ static int batch(void)
             left = (int32_t)(s.fast_end - (s.cq_pend - s.cq_tail)) - 1;
         }
         p += rec;
-        if (p == wrap)
+        if (p == wrap) {
             wrap += s.sq_size;
+            lim = wrap < nend ? wrap : nend;
+        }
         /* The response header: type and seq echoed, version (checked) and RESPONSE. */
         if (bad) {
             h[0] = (w0 & 0xFFFF007Fu) | VD_WIRE_RESPONSE | (VD_WIRE_VERSION << 8);
