@@ -43,7 +43,7 @@ RTL_SOC_TB      := tests/rtl/soc/tb_vd_soc.v
 RTL_SOC_PROG    := $(RTL_TEST_DIR)/tb_vd_soc_prog
 RTL_SOC_TARGETS := sim minimal
 
-$(RTL_SOC_PROG).elf: tests/rtl/soc/soc_prog.S $(BOOT_LDS) $(GEN)/vd_regs.h
+$(RTL_SOC_PROG).elf: tests/rtl/soc/soc_prog.S tests/rtl/soc/soc_check.h $(BOOT_LDS) $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
 	@echo "  AS      soc_prog.S"
 	$(Q)$(FW_CC) $(FW_ARCHFLAGS) -mno-relax -I$(GEN) -nostartfiles -nostdlib -Wl,--no-relax \
@@ -76,7 +76,7 @@ RTL_TEST_TARGETS += rtl-soc
 RTL_SOC_PCIE_TB   := tests/rtl/soc/tb_vd_soc_pcie.v
 RTL_SOC_PCIE_PROG := $(RTL_TEST_DIR)/tb_vd_soc_pcie_prog
 
-$(RTL_SOC_PCIE_PROG).elf: tests/rtl/soc/soc_pcie_prog.S $(BOOT_LDS) $(GEN)/vd_regs.h
+$(RTL_SOC_PCIE_PROG).elf: tests/rtl/soc/soc_pcie_prog.S tests/rtl/soc/soc_check.h $(BOOT_LDS) $(GEN)/vd_regs.h
 	@mkdir -p $(@D)
 	@echo "  AS      soc_pcie_prog.S"
 	$(Q)$(FW_CC) $(FW_ARCHFLAGS) -mno-relax -I$(GEN) -nostartfiles -nostdlib -Wl,--no-relax \

@@ -11,16 +11,10 @@
  */
 #include "vd_regs.h"
 
-#define PASS      0x600D600D
-#define FAIL      0xBAD00000
+#include "soc_check.h"
+
 #define HOST_VAL  0x4057BEEF    /* the bench's BAR0 write to SCRATCH */
 #define HBASE     0x40000000    /* the bench's host memory (bus address) */
-#define TIMEOUT   20000
-
-#define CHECK(n)  li s4, n
-#define EXPECT(base, off, v) lw t0, off(base); li t1, v; bne t0, t1, fail
-#define EXPECT0(base, off)   lw t0, off(base); bnez t0, fail
-#define POLL(base, off, mask, v) addi t3, base, off; li t4, mask; li t5, v; jal ra, poll
 
     .section .text.boot, "ax", @progbits
     .globl  _boot
@@ -126,22 +120,4 @@ nopcie:
     sw      t2, VD_PCIE_SCRATCH(s1)
     EXPECT0(s1, VD_PCIE_SCRATCH)
 
-pass:
-    li      t2, PASS
-    sw      t2, VD_SYSCTL_SCRATCH(s3)
-5:  j       5b
-
-fail:
-    li      t2, FAIL
-    or      t2, t2, s4
-    sw      t2, VD_SYSCTL_SCRATCH(s3)
-6:  j       6b
-
-poll:
-    li      a3, TIMEOUT
-8:  addi    a3, a3, -1
-    beqz    a3, fail
-    lw      t0, 0(t3)
-    and     t0, t0, t4
-    bne     t0, t5, 8b
-    ret
+SOC_CHECK_ROUTINES

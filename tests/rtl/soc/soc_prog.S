@@ -17,9 +17,8 @@
  * The boot ROM holds 1 KiB: constants live in registers where that saves instructions.
  */
 #include "vd_regs.h"
+#include "soc_check.h"
 
-#define PASS      0x600D600D
-#define FAIL      0xBAD00000
 #define MARK_DMA  0x0D3A0001    /* to SCRATCH: the bench starts its DMA traffic */
 #define GUARD     0x11111111
 #define PATTERN   0xA5C3A5C3
@@ -29,19 +28,8 @@
 #define CPU_WORDS 64
 #define FORBID    0x9000        /* no window holds it: a GPU write there faults */
 #define FENCE_VAL 0xF00D
-#define TIMEOUT   20000         /* poll iterations */
 #define UART_BYTE 0x5A          /* sent on the UART; the bench decodes it from the pin */
 #define UNMAPPED  (VD_PERIPH_BASE + 0xF000)   /* no register block there */
-
-/* Next check: its number goes to s4; a failing branch jumps to fail. */
-#define CHECK(n)  li s4, n
-/* t0 = *(base + off) must equal the constant v (clobbers t1) */
-#define EXPECT(base, off, v) lw t0, off(base); li t1, v; bne t0, t1, fail
-/* ... equal 0, or the value in register r */
-#define EXPECT0(base, off)   lw t0, off(base); bnez t0, fail
-#define EXPECTR(base, off, r) lw t0, off(base); bne t0, r, fail
-/* Poll until (*(base + off) & mask) == v, at most TIMEOUT reads (clobbers t0, t3-t5, a3, ra). */
-#define POLL(base, off, mask, v) addi t3, base, off; li t4, mask; li t5, v; jal ra, poll
 
     .section .text.boot, "ax", @progbits
     .globl  _boot
@@ -247,26 +235,7 @@ no_gpu:
     beqz    t0, fail
     EXPECT0(s1, VD_MEMCTL_CNT_GPU_REQ)
 
-pass:
-    li      t2, PASS
-    sw      t2, VD_SYSCTL_SCRATCH(s3)
-5:  j       5b
-
-fail:
-    li      t2, FAIL
-    or      t2, t2, s4
-    sw      t2, VD_SYSCTL_SCRATCH(s3)
-6:  j       6b
-
-/* POLL's loop: until (*t3 & t4) == t5, at most TIMEOUT reads, else fail. */
-poll:
-    li      a3, TIMEOUT
-8:  addi    a3, a3, -1
-    beqz    a3, fail
-    lw      t0, 0(t3)
-    and     t0, t0, t4
-    bne     t0, t5, 8b
-    ret
+SOC_CHECK_ROUTINES
 
 /* CPU_WORDS words at VRAM + CPU_AREA: each written, then read back at once (2 accesses per
  * word). Clobbers a4, a5, t0, t1, t2; returns through ra. */
