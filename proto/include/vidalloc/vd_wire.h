@@ -172,7 +172,12 @@ typedef struct vd_wire_allocinfo {
     uint32_t VidPnSourceId;
     uint32_t Flags;                 /* D3DDDI_ALLOCATIONINFO.Flags.Value */
     uint32_t PrivateDriverDataSize; /* per-allocation private data bytes (vd_surface_desc) */
-    uint32_t reserved;
+    /* The bus address at which the device reaches pSystemMem (the PCIe link: the host placed
+     * it inside the DMA window), a multiple of 4; 0 = the device cannot reach it (the UART,
+     * or memory outside the window): the allocation then lives on the host only and the
+     * GPU cannot use it (RENDER listing it: E_INVALIDARG). Nonzero without pSystemMem is
+     * malformed. It was `reserved` (always 0) before: older hosts send 0. */
+    uint32_t SystemMemBus;
 } vd_wire_allocinfo;
 
 /* Followed by NumAllocations uint32 hAllocation values (only when hr is S_OK). */
