@@ -190,6 +190,12 @@ static void recover(enum recover_kind kind)
             if (vd_memctl_fault(&addr, &info)) {
                 s.last_fault_addr = addr;
                 s.last_fault_info = info;
+            } else if (s.aperture) {
+                /* a system-memory transfer the endpoint refused or ended with an error */
+                uint32_t x = vd_pcie_read(VD_PCIE_GPU_XFER_STATUS);
+                s.last_fault_addr = 0;
+                s.last_fault_info = VD_WIRE_FAULT_XFER |
+                                    VD_FIELD_GET(x, VD_PCIE_GPU_XFER_STATUS_ERR);
             }
         } else {
             s.errors++;

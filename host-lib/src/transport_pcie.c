@@ -62,6 +62,12 @@ int vd_pcie_transport_open(vd_transport *t, const vd_uri *u, vd_pcie_bus_open_fn
     t->sys_mem = t->dma_mem + bounce;
     t->sys_bus = t->dma_bus + bounce;
     t->sys_size = p->q.bounce_size - bounce;
+    /* Blocks are page-aligned for the CPU too (the in-process simulator's host memory is a
+     * plain buffer, not a mapping). */
+    uint32_t skew = (uint32_t)(-(uintptr_t)t->sys_mem & 0xFFFu);
+    t->sys_mem += skew;
+    t->sys_bus += skew;
+    t->sys_size = (t->sys_size - skew) & ~0xFFFu;
     return 0;
 }
 

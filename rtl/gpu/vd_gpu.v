@@ -173,7 +173,7 @@ module vd_gpu #(
     assign x_fill_o    = op_q == OP_FILL;
     assign x_pattern_o = arg_q;
     assign x_host_o    = {1'b0, ap_dst ? dst_b_q[30:0] : arg_q[30:0]};
-    assign x_vram_o    = ap_dst ? arg_q : dst_b_q;
+    assign x_vram_o    = op_q == OP_FILL ? 32'b0 : ap_dst ? arg_q : dst_b_q;
     assign x_len_o     = len_q;
 
     // ------------------------------------------------------------ engine

@@ -541,7 +541,7 @@ module vd_pcie_ep #(
             g_end   = g_off + len33;
             s_host  = win_lo + g_off;
             len_ok  = g_len_i[1:0] == 2'b0 && g_len_i != 32'b0 && len33 <= MAX_LEN
-                   && g_host_i[1:0] == 2'b0 && g_vram_i[1:0] == 2'b0;
+                   && g_host_i[1:0] == 2'b0 && (g_fill_i || g_vram_i[1:0] == 2'b0);
             for (gk = 0; gk < GWS; gk = gk + 1)
                 if (gw_valid_q[gk] && (gw_wr_q[gk] || !g_to_host_i)
                     && g_off >= gw_base_q[gk*33 +: 33] && g_end <= gw_end_q[gk*33 +: 33])

@@ -389,10 +389,17 @@ typedef struct vd_wire_gpu_state {
     uint32_t adapter_removed;       /* 1: more than VD_TDR_LIMIT timeouts in the window */
     uint32_t faults;                /* submissions stopped by the memory controller */
     uint32_t last_fault_addr;       /* MEMCTL FAULT_ADDR of the last fault */
-    uint32_t last_fault_info;       /* MEMCTL FAULT_INFO of the last fault */
+    uint32_t last_fault_info;       /* MEMCTL FAULT_INFO of the last fault, or
+                                     * VD_WIRE_FAULT_XFER | a PCIE ERR_* value */
     uint32_t errors;                /* submissions stopped by a bad command */
     uint32_t ring_free;             /* command bytes one RENDER can carry now (ring space) */
 } vd_wire_gpu_state;
+
+/* last_fault_info of a fault that was a GPU system-memory transfer's (the aperture, PCIe):
+ * the low bits are PCIE.GPU_XFER_STATUS.ERR (ERR_APERTURE: outside the submission's
+ * system-memory entries or writing a read-only one; ERR_TIMEOUT, ERR_COMPLETION: the host's
+ * side failed). A blocked VRAM word is a memory-controller fault as any other. */
+#define VD_WIRE_FAULT_XFER 0x80000000u
 
 /* TDR defaults (Windows' TdrDelay, TdrLimitCount, TdrLimitTime; VD_ESCAPE_SET_TDR with 0
  * selects them). */

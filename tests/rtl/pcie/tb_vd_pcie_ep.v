@@ -1005,7 +1005,7 @@ module tb_vd_pcie_ep;
         check_eq(mism, 0, "every byte, nothing around it");
         // FILL of system memory: no VRAM read
         n0 = n_dwr;
-        gpu_xfer(1, 1, 32'hF111_0A0B, 32'h2000, 32'h0, 4096, derr);
+        gpu_xfer(1, 1, 32'hF111_0A0B, 32'h2000, 32'hFFFF_FFFF, 4096, derr);   // FILL: no VRAM side
         check_eq(derr, 0, "FILL system memory");
         mism = 0;
         for (i = 0; i < 1024; i = i + 1) if (hmem[(32'h1_2000 / 4) + i] !== 32'hF111_0A0B) mism = mism + 1;
