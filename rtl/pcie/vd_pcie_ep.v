@@ -958,7 +958,7 @@ module vd_pcie_ep #(
     // controller's read-valid is the cycle after our own grant (rd_infl_q).
     // Unused bits: BAR0 and MSI address alignment, DW0 fields an endpoint need not check
     // (T9, T8, LN, TH, AT), the zero-padded halves of the address sums.
-    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, mc_rvalid_i, cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
+    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, mc_rvalid_i, s_host[32], cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
                        h0_q[23], h0_q[19], h0_q[17:16], h0_q[11:10], c_off[1:0],
                        c_off32[31:LW], loc_b32[31:LW], loc_v32[31:LW], chunk_w32[31:LW]};
 
