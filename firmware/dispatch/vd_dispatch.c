@@ -163,10 +163,13 @@ uint32_t vd_disp_allocate(const uint8_t *req, uint32_t len, uint8_t *rsp)
     for (i = 0;;) {
         vd_kernel_allocinfo *k = &s_kinfo[i];
         uint32_t psize = get32(req, off + AI(PrivateDriverDataSize));
-        if (get32(req, off + AI(reserved)) != 0 || psize > VD_DISP_MAX_ALLOC_PRIVDATA)
+        if (psize > VD_DISP_MAX_ALLOC_PRIVDATA)
             goto out;
         k->Flags = get32(req, off + AI(Flags));
         k->pSystemMem = get64(req, off + AI(pSystemMem));
+        k->SystemMemBus = get32(req, off + AI(SystemMemBus));
+        if (k->SystemMemBus != 0 && (k->pSystemMem == 0 || (k->SystemMemBus & 3u) != 0))
+            goto out;
         k->PrivateDriverDataSize = psize;
         k->VidPnSourceId = get32(req, off + AI(VidPnSourceId));
         off += sizeof(vd_wire_allocinfo);

@@ -55,6 +55,18 @@ uint32_t vd_pcie_pending_events(void);
 /* The only host memory the engine may reach: WIN_BASE / WIN_SIZE (multiples of 4 KiB). */
 void vd_pcie_set_window(uint32_t base, uint32_t size);
 
+/* GPU aperture window `slot` (< VD_PCIE_GPU_WIN_SLOTS): the GPU may reach size bytes of
+ * system memory at offset `off` from WIN_BASE (write: also write them). CMD.GPU_WIN_CLEAR
+ * (vd_pcie_write) empties them all. */
+static inline void vd_pcie_gpu_win_load(uint32_t slot, uint32_t off, uint32_t size, int write)
+{
+    vd_pcie_write(VD_PCIE_GPU_WIN_BASE, off);
+    vd_pcie_write(VD_PCIE_GPU_WIN_SIZE, size);
+    vd_pcie_write(VD_PCIE_GPU_WIN_CTRL, (slot << VD_PCIE_GPU_WIN_CTRL_SLOT_LSB) |
+                                            VD_PCIE_GPU_WIN_CTRL_VALID_MASK |
+                                            (write ? VD_PCIE_GPU_WIN_CTRL_WRITE_MASK : 0u));
+}
+
 /* Start one transfer of len bytes (a multiple of 4, 4..VD_PCIE_DMA_MAX_LEN) between host
  * bus address `host` and CPU address `local` (PCIE_BUF or VRAM); to_host: local -> host. */
 void vd_pcie_dma_start(uint32_t host, uint32_t local, uint32_t len, int to_host);

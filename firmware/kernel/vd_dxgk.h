@@ -129,6 +129,7 @@ typedef struct _DXGK_ALLOCATIONINFO {
     UINT VdFlags;                     /* in: D3DDDI_ALLOCATIONINFO.Flags (Primary, Stereo) */
     UINT VdVidPnSourceId;             /* in: D3DDDI_ALLOCATIONINFO.VidPnSourceId */
     uint64_t VdSystemMem;             /* in: pSystemMem as the host sent it, 0 = video memory */
+    uint32_t VdSystemMemBus;          /* in: its bus address for the device (PCIe), 0 = none */
     UINT VdUsage;                     /* out: the usage bits the miniport accepted (the kernel
                                          keeps them: QUERY HANDLE_DATA gives them back) */
 } DXGK_ALLOCATIONINFO;

@@ -111,6 +111,9 @@ vd_ntstatus_t vd_kernel_start(const vd_kernel_platform *p)
                         (p->features & VD_SYSCTL_FEATURES_GPU_MASK) != 0);
     if (!NT_SUCCESS(st))
         return st;
+    /* The GPU reaches system memory through the PCIe endpoint, when the SoC has both. */
+    vd_render_enable_aperture((p->features & VD_SYSCTL_FEATURES_GPU_MASK) != 0 &&
+                              (p->features & VD_SYSCTL_FEATURES_PCIE_MASK) != 0);
     return vd_kernel_init(p->vram_cpu_base, vd_render_segment_size());
 }
 
@@ -393,6 +396,7 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
         s_info[i].VdFlags = in->Flags;
         s_info[i].VdVidPnSourceId = in->VidPnSourceId;
         s_info[i].VdSystemMem = in->pSystemMem;
+        s_info[i].VdSystemMemBus = in->SystemMemBus;
     }
     memset(&ca, 0, sizeof(ca));
     ca.pPrivateDriverData = args->pPrivateDriverData;
@@ -711,10 +715,11 @@ vd_ntstatus_t vd_kernel_map_range(uint32_t hDevice, D3DKMT_HANDLE hAllocation, u
 /* ---- pfnRenderCb, FENCE, ESCAPE ---- */
 
 /* DxgkDdiRender's allocation list, resolved: live allocations of the device (0 only at
- * entry 0), in VRAM, made resident; their GPU addresses for DxgkDdiPatch. */
+ * entry 0), in VRAM (made resident) or in system memory the device reaches; their GPU
+ * addresses for DxgkDdiPatch. */
 static vd_ntstatus_t resolve_allocations(const vd_render_args *a, int32_t d, vd_render_slot *slot)
 {
-    uint32_t k;
+    uint32_t k, nsys = 0;
 
     for (k = 0; k < a->NumAllocations; k++) {
         vd_wire_alloc_list e;
@@ -733,9 +738,16 @@ static vd_ntstatus_t resolve_allocations(const vd_render_args *a, int32_t d, vd_
         if (i < 0)
             return STATUS_INVALID_HANDLE;
         ka = &s_alloc[i];
-        /* The GPU reaches VRAM only: a system-memory allocation cannot be listed. */
-        if (ka->place.residency == VD_RESIDENCY_SYSMEM)
-            return STATUS_INVALID_PARAMETER;
+        /* System memory: only what the device reaches (its bus address in the DMA window),
+         * through the GPU's aperture, at most VD_PCIE_GPU_WIN_SLOTS per submission. */
+        if (ka->place.residency == VD_RESIDENCY_SYSMEM) {
+            if (ka->place.backing == VD_VIDMM_BACKING_RUNTIME || ++nsys > VD_PCIE_GPU_WIN_SLOTS ||
+                !vd_render_sysmem_address(ka->place.backing, ka->place.size, &slot[k].offset))
+                return STATUS_INVALID_PARAMETER;
+            slot[k].size = ka->place.size;
+            slot[k].write = e.Value & 1u;
+            continue;
+        }
         st = vd_vidmm_make_resident(&ka->place);
         if (!NT_SUCCESS(st))
             return st;

@@ -48,6 +48,7 @@ typedef struct vd_kernel_allocinfo {
     D3DKMT_HANDLE hAllocation;      /* out */
     uint32_t Flags;                 /* in: D3DDDI_ALLOCATIONINFO.Flags (Primary 0x1, Stereo 0x2) */
     uint64_t pSystemMem;            /* in: host address of runtime system memory, 0 = video memory */
+    uint32_t SystemMemBus;          /* in: its bus address for the device, 0 = unreachable */
     const void *pPrivateDriverData; /* in: vd_surface_desc */
     uint32_t PrivateDriverDataSize; /* in */
     uint32_t VidPnSourceId;         /* in: primaries only */

@@ -7,6 +7,7 @@
 
 #include "vd_gpu.h"
 #include "vd_memctl.h"
+#include "vd_pcie.h"
 #include "vd_regs.h"
 #include "vd_timer.h"
 
@@ -24,6 +25,7 @@ static struct {
     uint8_t *vram;
     uint32_t vram_size;
     bool has_gpu;              /* SYSCTL.FEATURES.GPU */
+    bool aperture;             /* ... and PCIE: system memory through the endpoint */
     uint32_t ring_base;        /* VRAM byte offset of the ring (vram_size without a GPU) */
     uint32_t clk_hz;
     uint32_t tdr_delay;        /* cycles (GPU WDT_LIMIT) */
@@ -81,6 +83,27 @@ vd_ntstatus_t vd_render_init(uint8_t *vram, uint32_t vram_size, uint32_t clk_hz,
     return STATUS_SUCCESS;
 }
 
+void vd_render_enable_aperture(int on)
+{
+    s.aperture = on && s.has_gpu;
+}
+
+int vd_render_sysmem_address(uint32_t bus, uint32_t size, uint32_t *gpu)
+{
+    uint32_t base, wsize, off;
+
+    if (!s.aperture)
+        return 0;
+    base = vd_pcie_read(VD_PCIE_WIN_BASE) & ~0xFFFu;
+    wsize = vd_pcie_read(VD_PCIE_WIN_SIZE) & ~0xFFFu;
+    off = bus - base;
+    /* inside the window (wrap-safe), and below the aperture's 2 GiB */
+    if (bus < base || off >= wsize || size > wsize - off || off >= VD_GPU_APERTURE_BASE)
+        return 0;
+    *gpu = VD_GPU_APERTURE_BASE + off;
+    return 1;
+}
+
 uint32_t vd_render_segment_size(void)
 {
     return s.ring_base;
@@ -100,6 +123,8 @@ static uint32_t completed_fence(void)
 static void engine_start(void)
 {
     vd_memctl_init();
+    if (s.aperture)
+        vd_pcie_write(VD_PCIE_CMD, VD_PCIE_CMD_GPU_WIN_CLEAR_MASK);
     vd_gpu_init(s.ring_base, VD_GPU_RING_BYTES, s.tdr_delay, s.submitted, !s.adapter_removed);
     s.tail = 0;
     s.inflight = false;
@@ -165,6 +190,12 @@ static void recover(enum recover_kind kind)
             if (vd_memctl_fault(&addr, &info)) {
                 s.last_fault_addr = addr;
                 s.last_fault_info = info;
+            } else if (s.aperture) {
+                /* a system-memory transfer the endpoint refused or ended with an error */
+                uint32_t x = vd_pcie_read(VD_PCIE_GPU_XFER_STATUS);
+                s.last_fault_addr = 0;
+                s.last_fault_info = VD_WIRE_FAULT_XFER |
+                                    VD_FIELD_GET(x, VD_PCIE_GPU_XFER_STATUS_ERR);
             }
         } else {
             s.errors++;
@@ -340,11 +371,19 @@ static void submit(const vd_render_args *a, const vd_render_slot *slot, uint32_t
     uint32_t start = s.tail, pos = s.tail, off, i, k;
     uint8_t cmd[CMD];
 
-    /* Windows: slot k = entry k (the NULL entry stays invalid). */
+    /* Windows: slot k = entry k (the NULL entry stays invalid); system-memory entries get
+     * the endpoint's GPU aperture windows in list order (the kernel checked their number). */
     vd_memctl_win_clear();
-    for (k = 0; k < a->NumAllocations; k++) {
+    if (s.aperture)
+        vd_pcie_write(VD_PCIE_CMD, VD_PCIE_CMD_GPU_WIN_CLEAR_MASK);
+    for (k = 0, i = 0; k < a->NumAllocations; k++) {
         s.inflight_h[k] = slot[k].h;
-        if (slot[k].h != 0)
+        if (slot[k].h == 0)
+            continue;
+        if (slot[k].offset >= VD_GPU_APERTURE_BASE)
+            vd_pcie_gpu_win_load(i++, slot[k].offset - VD_GPU_APERTURE_BASE, slot[k].size,
+                                 (int)slot[k].write);
+        else
             vd_memctl_win_load(k, slot[k].offset, slot[k].size, (int)slot[k].write);
     }
     for (; k < VD_WIRE_MAX_RENDER_ALLOCS; k++)

@@ -47,7 +47,7 @@ extern "C" {
 /* One allocation-list entry as the kernel resolved it (made resident). */
 typedef struct vd_render_slot {
     uint32_t h;       /* hAllocation, 0 = the NULL entry */
-    uint32_t offset;  /* GPU address (VRAM byte offset) DxgkDdiPatch writes */
+    uint32_t offset;  /* GPU address DxgkDdiPatch writes: VRAM byte offset, or aperture */
     uint32_t size;
     uint32_t write;   /* WriteOperation */
 } vd_render_slot;
@@ -68,6 +68,19 @@ typedef struct vd_render_recovery {
  * Touches no register. STATUS_INVALID_PARAMETER if VRAM cannot hold the ring and 16 bytes.
  */
 vd_ntstatus_t vd_render_init(uint8_t *vram, uint32_t vram_size, uint32_t clk_hz, int has_gpu);
+
+/*
+ * System memory for the GPU (targets with the GPU and the PCIe endpoint): FILL/COPY with one
+ * side at VD_GPU_APERTURE_BASE + an offset from PCIE.WIN_BASE run in the endpoint's DMA
+ * engine (docs/gpu.md). on: the SoC has the path (vd_render_init leaves it off); a
+ * submission's system-memory allocations then get the endpoint's GPU aperture windows as
+ * its VRAM ones get the memory controller's.
+ */
+void vd_render_enable_aperture(int on);
+/* The GPU address of `size` bytes of system memory at bus address `bus`: 1 and *gpu when the
+ * GPU reaches it (the path exists, the range lies inside the DMA window the queue link
+ * programmed), else 0. */
+int vd_render_sysmem_address(uint32_t bus, uint32_t size, uint32_t *gpu);
 
 /* VRAM bytes left to segment 1 (vram_size less the ring, when there is one). */
 uint32_t vd_render_segment_size(void);

@@ -36,7 +36,8 @@ static __attribute__((noinline)) vd_ntstatus_t place_sysmem(vd_vidmm_alloc *a, c
     if (info->VdSystemMem == 0 || info->Size == 0 || !fits_u32(info->Size))
         return STATUS_INVALID_PARAMETER;
     a->size = (uint32_t)info->Size;
-    a->backing = VD_VIDMM_BACKING_RUNTIME;
+    /* Where the device reaches it (its bus address), if it can: the GPU's aperture. */
+    a->backing = info->VdSystemMemBus != 0 ? info->VdSystemMemBus : VD_VIDMM_BACKING_RUNTIME;
     a->block = 0;
     a->segment = 0;
     a->align_log2 = 0;

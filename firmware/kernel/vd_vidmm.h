@@ -40,7 +40,9 @@ enum vd_residency {
 /* vd_vidmm_alloc.backing: the allocation's system-memory backing store. */
 #define VD_VIDMM_BACKING_NONE    0u          /* none yet (VRAM allocation never evicted) */
 #define VD_VIDMM_BACKING_RUNTIME 0xFFFFFFFFu /* runtime-provided pSystemMem (the host has it) */
-/* other values: a backing-store id, assigned by eviction (not yet) */
+/* other values: with VD_RESIDENCY_SYSMEM, the bus address at which the device reaches the
+ * runtime's pSystemMem (a multiple of 4; the GPU's aperture, vd_render_sysmem_address);
+ * else a backing-store id, assigned by eviction (not yet) */
 
 typedef struct vd_vidmm_alloc {
     uint32_t size;       /* bytes (DXGK_ALLOCATIONINFO.Size) */

@@ -108,7 +108,8 @@ static uint8_t *put_data(uint8_t *o, const void *data, uint32_t len)
     return o + VD_WIRE_PAD4(len);
 }
 
-size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCATE *p)
+size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCATE *p,
+                          const vd_sysmem *sysmem)
 {
     vd_wire_allocate_req req = {
         .hDevice = hDevice,
@@ -126,6 +127,7 @@ size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCAT
             .VidPnSourceId = a->VidPnSourceId,
             .Flags = a->Flags.Value,
             .PrivateDriverDataSize = a->PrivateDriverDataSize,
+            .SystemMemBus = vd_sysmem_bus(sysmem, a->pSystemMem),
         };
         memcpy(o, &ai, sizeof ai);
         o = put_data(o + sizeof ai, a->pPrivateDriverData, a->PrivateDriverDataSize);
@@ -237,7 +239,7 @@ typedef struct alloc_batch {
 static size_t alloc_build(void *ctx, unsigned i, uint8_t *payload)
 {
     alloc_batch *b = ctx;
-    return vd_encode_allocate(payload, b->d->hdev, &b->calls[b->order[i]]);
+    return vd_encode_allocate(payload, b->d->hdev, &b->calls[b->order[i]], &b->d->sysmem);
 }
 
 static int alloc_done(void *ctx, unsigned i, const uint8_t *rsp, size_t len)

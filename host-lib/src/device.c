@@ -108,6 +108,9 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
     if (!d->t.cycles)
         seq0 = (uint16_t)(time(NULL) ^ ((uintptr_t)d >> 4));
     vd_client_init(&d->c, &d->t, seq0);
+    d->sysmem.mem = d->t.sys_mem;
+    d->sysmem.bus = d->t.sys_bus;
+    d->sysmem.size = d->t.sys_size;
     d->c.verbose = options && (options->flags & VIDALLOC_OPEN_VERBOSE);
     snprintf(d->info.uri, sizeof d->info.uri, "%s", uri);
     snprintf(d->info.transport, sizeof d->info.transport, "%s", ops->name);
@@ -225,9 +228,35 @@ HRESULT vidalloc_close(HANDLE hDevice)
      * handles name anything. */
     vd_handles_remove_device(d);
     HRESULT hr = close_device(d);
+    vd_sysmem_free_all(&d->sysmem);
     d->t.ops->close(&d->t);
     free(d);
     return hr;
+}
+
+HRESULT vidalloc_alloc_system_memory(HANDLE hDevice, UINT size, void **ppMem, UINT *pGpuVisible)
+{
+    vd_clear_error();
+    vd_device *d = vd_handles_device(hDevice, __func__);
+    if (!d)
+        return E_INVALIDARG;
+    if (!ppMem)
+        return vd_fail(E_INVALIDARG, "vidalloc_alloc_system_memory: ppMem is NULL");
+    *ppMem = NULL;
+    int win = 0;
+    HRESULT hr = vd_sysmem_alloc(&d->sysmem, size, ppMem, &win);
+    if (pGpuVisible)
+        *pGpuVisible = SUCCEEDED(hr) && win;
+    return hr;
+}
+
+HRESULT vidalloc_free_system_memory(HANDLE hDevice, void *pMem)
+{
+    vd_clear_error();
+    vd_device *d = vd_handles_device(hDevice, __func__);
+    if (!d)
+        return E_INVALIDARG;
+    return vd_sysmem_free(&d->sysmem, pMem);
 }
 
 HRESULT vidalloc_reopen(HANDLE hDevice)

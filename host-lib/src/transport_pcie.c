@@ -53,9 +53,21 @@ int vd_pcie_transport_open(vd_transport *t, const vd_uri *u, vd_pcie_bus_open_fn
     t->slowdown = p->bus.slowdown ? p->bus.slowdown : 1u;
     t->boots = 0;          /* start() waits for the firmware instead of a banner */
     t->window = VD_QUEUE_DEPTH;
+    /* The window past the rings: the first half the bounce area (lock contents), the rest
+     * system memory for pSystemMem (sysmem.c), both whole pages. */
+    uint32_t bounce = (p->q.bounce_size / 2u) & ~0xFFFu;
     t->dma_mem = p->bus.mem + p->q.bounce_off;
     t->dma_bus = p->bus.mem_bus + p->q.bounce_off;
-    t->dma_size = p->q.bounce_size;
+    t->dma_size = bounce;
+    t->sys_mem = t->dma_mem + bounce;
+    t->sys_bus = t->dma_bus + bounce;
+    t->sys_size = p->q.bounce_size - bounce;
+    /* Blocks are page-aligned for the CPU too (the in-process simulator's host memory is a
+     * plain buffer, not a mapping). */
+    uint32_t skew = (uint32_t)(-(uintptr_t)t->sys_mem & 0xFFFu);
+    t->sys_mem += skew;
+    t->sys_bus += skew;
+    t->sys_size = (t->sys_size - skew) & ~0xFFFu;
     return 0;
 }
 

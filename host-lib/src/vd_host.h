@@ -114,6 +114,10 @@ struct vd_transport {
      * address dma_bus (alloc.c moves lock contents through it); NULL elsewhere. */
     uint8_t *dma_mem;
     uint32_t dma_bus, dma_size;
+    /* ... and the part of it set aside for system memory the GPU reaches (sysmem.c);
+     * NULL elsewhere. */
+    uint8_t *sys_mem;
+    uint32_t sys_bus, sys_size;
 };
 
 /* A message transport (the PCIe queues)? */
@@ -258,6 +262,27 @@ typedef struct vd_context {
     int fenced;              /* last_fence is valid */
 } vd_context;
 
+/* ---- system memory for pSystemMem (sysmem.c) ---- */
+#define VD_SYSMEM_MAX_BLOCKS 64
+typedef struct vd_sysmem_block {
+    uint8_t *ptr;
+    uint32_t size;          /* whole pages */
+    int in_window;          /* from the DMA window (the device reaches it), else malloc'd */
+} vd_sysmem_block;
+typedef struct vd_sysmem {
+    uint8_t *mem;           /* the transport's sys_* (NULL: ordinary memory only) */
+    uint32_t bus, size;
+    uint32_t n;
+    vd_sysmem_block blk[VD_SYSMEM_MAX_BLOCKS];   /* sorted by ptr */
+} vd_sysmem;
+/* A zeroed block of size bytes (whole pages): S_OK, or E_INVALIDARG / E_OUTOFMEMORY after
+ * vd_fail. *in_window: whether the device reaches it. */
+HRESULT vd_sysmem_alloc(vd_sysmem *h, uint32_t size, void **pp, int *in_window);
+HRESULT vd_sysmem_free(vd_sysmem *h, void *p);
+void vd_sysmem_free_all(vd_sysmem *h);
+/* The bus address of p when it lies in a block the device reaches, else 0 (h may be NULL). */
+uint32_t vd_sysmem_bus(const vd_sysmem *h, const void *p);
+
 typedef struct vd_device {
     HANDLE handle;           /* its hDevice (handles.c): a registry value, not its address */
     vd_transport t;
@@ -269,6 +294,7 @@ typedef struct vd_device {
     uint32_t ring_cap;       /* command bytes per RENDER the ring takes (0 = unknown) */
     UINT last_fence;
     int fenced;
+    vd_sysmem sysmem;        /* sysmem.c: vidalloc_alloc_system_memory's blocks */
 } vd_device;
 
 /* ---- the handle registry (handles.c) ----
@@ -312,7 +338,10 @@ void vd_handles_free_context(vd_context *c);
  * from HELLO); *payload_len = the ALLOCATE request's size. */
 HRESULT vd_check_allocate(const D3DDDICB_ALLOCATE *p, uint32_t max_allocs, size_t *payload_len);
 /* The ALLOCATE request (vd_wire.h layout) into buf (VD_WIRE_MAX_PAYLOAD bytes). */
-size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCATE *p);
+/* sysmem: the device's blocks (each pSystemMem inside one the device reaches is sent with
+ * its bus address, vd_wire_allocinfo.SystemMemBus), or NULL (every SystemMemBus 0). */
+size_t vd_encode_allocate(uint8_t *buf, uint32_t hDevice, const D3DDDICB_ALLOCATE *p,
+                          const vd_sysmem *sysmem);
 HRESULT vd_check_deallocate(const D3DDDICB_DEALLOCATE *p, size_t *payload_len);
 HRESULT vd_check_lock(const D3DDDICB_LOCK *p);
 HRESULT vd_check_unlock(const D3DDDICB_UNLOCK *p);

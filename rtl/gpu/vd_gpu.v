@@ -14,11 +14,21 @@
 //
 // The master port follows vd_memctl: m_req_o and its attributes are held until m_gnt_i and
 // never depend on m_gnt_i in the same cycle; read data comes with m_rvalid_i a cycle later.
+//
+// System memory (APERTURE = 1, targets with PCIe): a FILL or COPY with one side at or above
+// APERTURE_BASE is one transfer of the PCIe endpoint's DMA engine (STATE_XFER): the engine
+// holds x_req_o with the transfer's description until x_done_i, then completes the command
+// or, on x_err_i, stops in STATE_FAULT. The endpoint checks the system-memory side against
+// its GPU aperture windows and reaches VRAM through this block's memory-controller port
+// (vd_pcie_ep sits on it), so the memory controller's windows check every VRAM word as for
+// the engine's own accesses. Both sides in the aperture: a bad command (STATE_ERROR).
+// Without APERTURE such addresses are outside VRAM, as before: a fault.
 
 `include "vd_regs.vh"
 
 module vd_gpu #(
     parameter integer VRAM_BYTES = `VD_VRAM_SIZE,   // power of two
+    parameter integer APERTURE   = 0,               // 1: system memory through x_* (PCIe)
     // derived, not to be overridden
     parameter integer AW         = $clog2(VRAM_BYTES / 4)
 ) (
@@ -41,26 +51,40 @@ module vd_gpu #(
     input  wire          m_gnt_i,
     input  wire          m_rvalid_i,
     input  wire [31:0]   m_rdata_i,
-    input  wire          m_fault_i
+    input  wire          m_fault_i,
+    // system-memory transfers (APERTURE): to vd_pcie_ep's GPU port
+    output wire          x_req_o,       // held until x_done_i; the fields below with it
+    output wire          x_to_host_o,   // VRAM (or the pattern) -> system memory
+    output wire          x_fill_o,      // FILL: the pattern, no VRAM read
+    output wire [31:0]   x_pattern_o,
+    output wire [31:0]   x_host_o,      // aperture byte offset (address - APERTURE_BASE)
+    output wire [31:0]   x_vram_o,      // VRAM byte offset
+    output wire [31:0]   x_len_o,       // bytes
+    input  wire          x_done_i,      // the transfer ended (a pulse) ...
+    input  wire          x_err_i,       // ... with an error (PCIE.GPU_XFER_STATUS says which)
+    input  wire          x_prog_i,      // it made progress this cycle (for the watchdog)
+    input  wire          x_busy_i       // a transfer runs (one the engine abandoned: no fetch)
 );
     localparam integer CU  = AW - 2;                           // command index bits in VRAM
     localparam integer LW  = `VD_GPU_WDT_LIMIT_LIMIT_WIDTH;    // watchdog width
     localparam [31:0] S_IDLE_W = `VD_GPU_STATE_IDLE;
-    localparam [2:0] S_IDLE = S_IDLE_W[2:0];
+    localparam [3:0] S_IDLE = S_IDLE_W[3:0];
     localparam [31:0] S_FETCH_W = `VD_GPU_STATE_FETCH;
-    localparam [2:0] S_FETCH = S_FETCH_W[2:0];
+    localparam [3:0] S_FETCH = S_FETCH_W[3:0];
     localparam [31:0] S_DECODE_W = `VD_GPU_STATE_DECODE;
-    localparam [2:0] S_DECODE = S_DECODE_W[2:0];
+    localparam [3:0] S_DECODE = S_DECODE_W[3:0];
     localparam [31:0] S_FILL_W = `VD_GPU_STATE_FILL;
-    localparam [2:0] S_FILL = S_FILL_W[2:0];
+    localparam [3:0] S_FILL = S_FILL_W[3:0];
     localparam [31:0] S_COPY_W = `VD_GPU_STATE_COPY;
-    localparam [2:0] S_COPY = S_COPY_W[2:0];
+    localparam [3:0] S_COPY = S_COPY_W[3:0];
     localparam [31:0] S_HANG_W = `VD_GPU_STATE_HANG;
-    localparam [2:0] S_HANG = S_HANG_W[2:0];
+    localparam [3:0] S_HANG = S_HANG_W[3:0];
     localparam [31:0] S_FAULT_W = `VD_GPU_STATE_FAULT;
-    localparam [2:0] S_FAULT = S_FAULT_W[2:0];
+    localparam [3:0] S_FAULT = S_FAULT_W[3:0];
     localparam [31:0] S_ERROR_W = `VD_GPU_STATE_ERROR;
-    localparam [2:0] S_ERROR = S_ERROR_W[2:0];
+    localparam [3:0] S_ERROR = S_ERROR_W[3:0];
+    localparam [31:0] S_XFER_W = `VD_GPU_STATE_XFER;
+    localparam [3:0] S_XFER = S_XFER_W[3:0];
     localparam [31:0] OP_NOP_W = `VD_GPU_OP_NOP;
     localparam [7:0] OP_NOP = OP_NOP_W[7:0];
     localparam [31:0] OP_FILL_W = `VD_GPU_OP_FILL;
@@ -85,7 +109,7 @@ module vd_gpu #(
     localparam integer I_ERROR   = `VD_GPU_INT_STATUS_ERROR_LSB;
 
     // ------------------------------------------------------------ registers
-    reg [2:0]    state_q;
+    reg [3:0]    state_q;
     reg          enable_q;
     reg [CU-1:0] base_q, head_q, tail_q;    // in commands (CMD_BYTES)
     reg [CU:0]   size_q;
@@ -104,6 +128,7 @@ module vd_gpu #(
     reg          iss_done_q;
     reg          have_q;                    // COPY: buf_q holds a word to write
     reg [31:0]   buf_q;
+    reg [31:0]   dst_b_q, len_q;            // DST and BYTES as written (system-memory transfers)
 
     wire [AW:0]  src = {src_hi_q, arg_q[AW+1:2]};
 
@@ -142,12 +167,26 @@ module vd_gpu #(
         endcase
     end
 
+    // ------------------------------------------------------------ system-memory transfer
+    assign x_req_o     = state_q == S_XFER;
+    assign x_to_host_o = ap_dst;
+    assign x_fill_o    = op_q == OP_FILL;
+    assign x_pattern_o = arg_q;
+    assign x_host_o    = {1'b0, ap_dst ? dst_b_q[30:0] : arg_q[30:0]};
+    assign x_vram_o    = op_q == OP_FILL ? 32'b0 : ap_dst ? arg_q : dst_b_q;
+    assign x_len_o     = len_q;
+
     // ------------------------------------------------------------ engine
     wire [CU:0]  head_inc  = {1'b0, head_q} + 1'b1;
     wire [CU-1:0] head_nx  = (head_inc >= size_q) ? {CU{1'b0}} : head_inc[CU-1:0];
     wire         last_word = cnt_q == {{AW{1'b0}}, 1'b1};
     wire         bad_op    = op_q > OP_HANG;
     wire         src_unal  = op_q == OP_COPY && arg_q[1:0] != 2'b00;
+    // System memory: bit 31 of a GPU address (APERTURE_BASE) when the SoC has the path.
+    wire         ap_dst    = APERTURE != 0 && dst_b_q[31];
+    wire         ap_src    = APERTURE != 0 && op_q == OP_COPY && arg_q[31];
+    wire         ap_both   = ap_dst && ap_src;
+    wire         ap_any    = (op_q == OP_FILL || op_q == OP_COPY) && (ap_dst || ap_src);
 
     // A command completes in DECODE (NOP, FENCE, length 0) or with its last write.
     reg complete, to_error;
@@ -156,12 +195,14 @@ module vd_gpu #(
         to_error = 1'b0;
         case (state_q)
             S_DECODE: begin
-                to_error = bad_op || ((op_q == OP_FILL || op_q == OP_COPY) && (unaligned_q || src_unal));
+                to_error = bad_op || ((op_q == OP_FILL || op_q == OP_COPY) && (unaligned_q || src_unal))
+                        || (op_q == OP_COPY && ap_both);
                 complete = !to_error && (op_q == OP_NOP || op_q == OP_FENCE
                          || ((op_q == OP_FILL || op_q == OP_COPY) && cnt_q == {(AW+1){1'b0}}));
             end
             S_FILL:  complete = m_gnt_i && last_word;
             S_COPY:  complete = m_gnt_i && copy_wr && last_word;
+            S_XFER:  complete = x_done_i && !x_err_i;
             default: ;
         endcase
     end
@@ -181,7 +222,7 @@ module vd_gpu #(
         end else begin
             case (state_q)
                 S_IDLE:
-                    if (enable_q && head_q != tail_q) begin
+                    if (enable_q && head_q != tail_q && !x_busy_i) begin
                         state_q    <= S_FETCH;
                         iss_q      <= 2'd0;
                         ret_q      <= 2'd0;
@@ -198,6 +239,7 @@ module vd_gpu #(
                             W_OP:    op_q  <= m_rdata_i[7:0];
                             W_DST: begin
                                 dst_q       <= {|m_rdata_i[31:AW+2], m_rdata_i[AW+1:2]};
+                                dst_b_q     <= m_rdata_i;
                                 unaligned_q <= m_rdata_i[1:0] != 2'b00;
                             end
                             W_ARG: begin
@@ -206,6 +248,7 @@ module vd_gpu #(
                             end
                             W_BYTES: begin
                                 cnt_q <= words_in;
+                                len_q <= m_rdata_i;
                                 if (m_rdata_i[1:0] != 2'b00) unaligned_q <= 1'b1;
                                 state_q <= S_DECODE;
                             end
@@ -216,6 +259,7 @@ module vd_gpu #(
                     if (to_error) state_q <= S_ERROR;
                     else if (complete) state_q <= S_IDLE;
                     else if (op_q == OP_HANG) state_q <= S_HANG;
+                    else if (ap_any) state_q <= S_XFER;
                     else if (op_q == OP_FILL) state_q <= S_FILL;
                     else state_q <= S_COPY;
                 S_FILL:
@@ -237,6 +281,8 @@ module vd_gpu #(
                             have_q <= 1'b1;
                         end
                     end
+                S_XFER:
+                    if (x_done_i) state_q <= x_err_i ? S_FAULT : S_IDLE;
                 default: ;   // HANG, FAULT, ERROR: until CTRL.RESET
             endcase
         end
@@ -244,8 +290,8 @@ module vd_gpu #(
 
     // ------------------------------------------------------------ control registers
     wire busy     = state_q == S_FETCH || state_q == S_DECODE || state_q == S_FILL
-                 || state_q == S_COPY || state_q == S_HANG;
-    wire progress = m_gnt_i || state_q == S_DECODE;
+                 || state_q == S_COPY || state_q == S_HANG || state_q == S_XFER;
+    wire progress = m_gnt_i || state_q == S_DECODE || (state_q == S_XFER && (x_prog_i || x_done_i));
     wire [LW-1:0] wdt_inc = wdt_cnt_q + 1'b1;
     wire wdt_run  = busy && !progress && wdt_limit_q != {LW{1'b0}} && wdt_cnt_q != wdt_limit_q;
     wire [CU:0] size_in = (|wdata_i[31:AW+3]) ? {1'b1, {CU{1'b0}}} : wdata_i[AW+2:4];
@@ -255,7 +301,7 @@ module vd_gpu #(
         int_set = 4'b0;
         int_set[I_FENCE]   = state_q == S_DECODE && complete && op_q == OP_FENCE;
         int_set[I_TIMEOUT] = wdt_run && wdt_inc == wdt_limit_q;
-        int_set[I_FAULT]   = m_fault_i && !abort;
+        int_set[I_FAULT]   = (m_fault_i || (state_q == S_XFER && x_done_i && x_err_i)) && !abort;
         int_set[I_ERROR]   = to_error && !abort;
     end
 
@@ -295,7 +341,7 @@ module vd_gpu #(
         rd = 32'b0;
         case (addr_i)
             `VD_GPU_CTRL:       rd[`VD_GPU_CTRL_ENABLE_LSB] = enable_q;
-            `VD_GPU_STATUS:     rd[`VD_GPU_STATUS_STATE_LSB +: 3] = state_q;
+            `VD_GPU_STATUS:     rd[`VD_GPU_STATUS_STATE_LSB +: 4] = state_q;
             `VD_GPU_RING_BASE:  rd[AW+1:4] = base_q;
             `VD_GPU_RING_SIZE:  rd[AW+2:4] = size_q;
             `VD_GPU_RING_HEAD:  rd[AW+1:4] = head_q;
@@ -412,6 +458,20 @@ module vd_gpu #(
             cover (irq_o);
         end
     end
+    // System memory: a transfer completes (the command with it), another fails.
+    generate if (APERTURE != 0) begin : f_ap
+        always @(*)
+            if (f_past_valid && !rst_i && !abort) begin
+                cover (state_q == S_XFER && complete);
+                cover (state_q == S_XFER && int_set[I_FAULT]);
+            end
+        always @(*)
+            if (f_past_valid && !rst_i) begin
+                // a transfer is asked for only in XFER, and never with both sides in system memory
+                assert (x_req_o == (state_q == S_XFER));
+                if (x_req_o) assert (!(ap_dst && ap_src) && (op_q == OP_FILL || op_q == OP_COPY));
+            end
+    end endgenerate
 `undef ASSUME
 `endif
 endmodule

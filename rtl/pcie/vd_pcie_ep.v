@@ -27,6 +27,19 @@
 // The local side is PCIE_BUF (port B of vd_pcie_buf: granted at once, data the next cycle)
 // or VRAM (vd_memctl's host-DMA port: request held until granted, data the cycle after the
 // grant), one of them per transfer.
+//
+// The GPU's transfers (vd_gpu STATE_XFER: a FILL or COPY with one side in system memory)
+// use the same engine, one transfer at a time with the CPU's: the GPU holds g_req_i with
+// the description; it starts when the engine is free (a CPU START meanwhile waits, DMA_STATUS
+// showing BUSY, and begins right after). Before anything is issued the system-memory range
+// (an offset from WIN_BASE) must lie inside one valid GPU aperture window (GPU_WIN_*, a
+// writable one for a transfer to the host) and the DMA window, the VRAM range inside VRAM.
+// Its VRAM side goes through the GPU's own memory-controller port, which passes through
+// this block (gm_* from vd_gpu, mc_* to vd_memctl): the memory controller's windows check
+// every word as for the engine's own accesses. A blocked word ends the transfer with
+// ERR_VRAM; the TLP already on the wire is finished with zeros, later data is dropped. A
+// FILL reads no VRAM: the reader yields the pattern. g_done_o (with g_err_o) ends it;
+// GPU_XFER_STATUS keeps the last result.
 
 `include "vd_regs.vh"
 
@@ -85,7 +98,37 @@ module vd_pcie_ep #(
     output wire [31:0]   dma_wdata_o,
     input  wire          dma_gnt_i,
     input  wire          dma_rvalid_i,
-    input  wire [31:0]   dma_rdata_i
+    input  wire [31:0]   dma_rdata_i,      // the memory controller's read data (every port's)
+    // the GPU's system-memory transfers (vd_gpu x_*; tie g_req_i low without a GPU)
+    input  wire          g_req_i,
+    input  wire          g_to_host_i,
+    input  wire          g_fill_i,
+    input  wire [31:0]   g_pattern_i,
+    input  wire [31:0]   g_host_i,         // aperture byte offset (from WIN_BASE)
+    input  wire [31:0]   g_vram_i,         // VRAM byte offset
+    input  wire [31:0]   g_len_i,
+    output wire          g_done_o,
+    output wire          g_err_o,
+    output wire          g_prog_o,
+    output wire          g_busy_o,
+    // the GPU's memory-controller port, passed through (taken over while a GPU transfer
+    // moves VRAM words)
+    input  wire          gm_req_i,
+    input  wire          gm_we_i,
+    input  wire          gm_fetch_i,
+    input  wire [AW:0]   gm_addr_i,
+    input  wire [31:0]   gm_wdata_i,
+    output wire          gm_gnt_o,
+    output wire          gm_rvalid_o,
+    output wire          gm_fault_o,
+    output wire          mc_req_o,
+    output wire          mc_we_o,
+    output wire          mc_fetch_o,
+    output wire [AW:0]   mc_addr_o,
+    output wire [31:0]   mc_wdata_o,
+    input  wire          mc_gnt_i,
+    input  wire          mc_rvalid_i,
+    input  wire          mc_fault_i
 );
     localparam integer LW   = AW > BW ? AW : BW;        // local word address bits
     localparam integer TAGS = `VD_PCIE_TAGS;
@@ -96,10 +139,14 @@ module vd_pcie_ep #(
     localparam [32:0] MAX_LEN   = {1'b0, `VD_PCIE_DMA_MAX_LEN};
     localparam [31:0] E32_NONE = `VD_PCIE_ERR_NONE, E32_WINDOW = `VD_PCIE_ERR_WINDOW,
                       E32_LOCAL = `VD_PCIE_ERR_LOCAL, E32_MASTER = `VD_PCIE_ERR_MASTER,
-                      E32_TIMEOUT = `VD_PCIE_ERR_TIMEOUT, E32_COMPLETION = `VD_PCIE_ERR_COMPLETION;
+                      E32_TIMEOUT = `VD_PCIE_ERR_TIMEOUT, E32_COMPLETION = `VD_PCIE_ERR_COMPLETION,
+                      E32_APERTURE = `VD_PCIE_ERR_APERTURE, E32_VRAM = `VD_PCIE_ERR_VRAM;
     localparam [2:0]  E_NONE = E32_NONE[2:0], E_WINDOW = E32_WINDOW[2:0], E_LOCAL = E32_LOCAL[2:0],
                       E_MASTER = E32_MASTER[2:0], E_TIMEOUT = E32_TIMEOUT[2:0],
-                      E_COMPLETION = E32_COMPLETION[2:0];
+                      E_COMPLETION = E32_COMPLETION[2:0], E_APERTURE = E32_APERTURE[2:0],
+                      E_VRAM = E32_VRAM[2:0];
+    localparam integer GWS = `VD_PCIE_GPU_WIN_SLOTS;
+    localparam integer GSW = `VD_PCIE_GPU_WIN_CTRL_SLOT_WIDTH;
     localparam [31:0] BAR0_REGS = `VD_PCIE_BAR0_REGS;
     // TLP Fmt/Type (DW0[31:24])
     localparam [4:0] T_MEM = 5'b00000, T_CPL = 5'b01010, T_CPLLK = 5'b01011;
@@ -130,6 +177,15 @@ module vd_pcie_ep #(
     reg [31:0] win_base_q, win_size_q, dma_host_q, dma_local_q, dma_len_q, cpl_tmo_q, cycles_q;
     reg        busy_q;
     reg [2:0]  err_q;
+    // The GPU's side: who runs the transfer, a CPU START waiting for the GPU's, the last
+    // result of each master, the aperture windows (staging, then per slot {base, end}).
+    reg        gsrc_q, fill_q, cpu_pend_q, cpu_pend_th_q;
+    reg [31:0] pat_q;
+    reg [2:0]  cpu_err_q, g_err_q;
+    reg [15:0] g_cnt_q;
+    reg [31:0] gw_stg_base_q, gw_stg_size_q;
+    reg [GWS-1:0] gw_valid_q, gw_wr_q;
+    reg [GWS*33-1:0] gw_base_q, gw_end_q;  // slot k at [k*33 +: 33]; end exclusive
 
     function [31:0] zc(input [CNT_W-1:0] v);
         begin
@@ -188,7 +244,14 @@ module vd_pcie_ep #(
             `VD_PCIE_DMA_HOST:      rd_mux = dma_host_q;
             `VD_PCIE_DMA_LOCAL:     rd_mux = dma_local_q;
             `VD_PCIE_DMA_LEN:       rd_mux = dma_len_q;
-            `VD_PCIE_DMA_STATUS:    rd_mux[3:0] = {err_q, busy_q};
+            `VD_PCIE_DMA_STATUS:    rd_mux[3:0] = {cpu_err_q, (busy_q && !gsrc_q) || cpu_pend_q};
+            `VD_PCIE_GPU_WIN_BASE:  rd_mux = gw_stg_base_q;
+            `VD_PCIE_GPU_WIN_SIZE:  rd_mux = gw_stg_size_q;
+            `VD_PCIE_GPU_XFER_STATUS: begin
+                rd_mux[`VD_PCIE_GPU_XFER_STATUS_BUSY_LSB] = busy_q && gsrc_q;
+                rd_mux[`VD_PCIE_GPU_XFER_STATUS_ERR_LSB +: 3] = g_err_q;
+                rd_mux[`VD_PCIE_GPU_XFER_STATUS_COUNT_LSB +: 16] = g_cnt_q;
+            end
             `VD_PCIE_CPL_TIMEOUT:   rd_mux = cpl_tmo_q;
             `VD_PCIE_DMA_CYCLES:    rd_mux = cycles_q;
             default: ;
@@ -412,39 +475,86 @@ module vd_pcie_ep #(
     wire          w_last = wf_sec_q || wv != 2'b11;
     // Reader (to the host): one word a cycle while the FIFO has room for it; after an
     // error only the words the TLP on the wire still needs.
+    // A GPU transfer's VRAM side is the GPU's memory-controller port (g_loc); a FILL, or
+    // one whose VRAM access was blocked, has no memory behind it (l_sink): every access is
+    // taken at once, reads yield the pattern (FILL) or zeros, writes are dropped.
     reg           r_req;                  // in the busy block below
     wire          l_req  = to_host_q ? r_req : w_req;
-    wire          l_gnt  = l_req && (loc_buf_q || dma_gnt_i);
+    wire          g_loc  = busy_q && gsrc_q && !fill_q;
+    wire          l_sink = fill_q || (gsrc_q && err_q == E_VRAM);
+    wire          l_gnt  = l_req && (loc_buf_q || l_sink || (g_loc ? mc_gnt_i : dma_gnt_i));
     wire [LW-1:0] l_addr = to_host_q ? rd_addr_q : w_addr;
-    wire [31:0]   l_rdata = loc_buf_q ? buf_rdata_i : dma_rdata_i;
+    wire [31:0]   l_rdata = l_sink ? (fill_q ? pat_q : 32'b0) : loc_buf_q ? buf_rdata_i : dma_rdata_i;
 
     assign buf_en_o    = loc_buf_q && l_req;
     assign buf_we_o    = !to_host_q && w_req;
     assign buf_addr_o  = l_addr[BW-1:0];
     assign buf_wdata_o = w_data;
-    assign dma_req_o   = !loc_buf_q && l_req;
+    assign dma_req_o   = !loc_buf_q && !gsrc_q && l_req;
     assign dma_we_o    = {4{!to_host_q && w_req}};   // reads unless writing
     assign dma_addr_o  = l_addr[AW-1:0];
     assign dma_wdata_o = w_data;
 
+    wire          l_mc   = g_loc && err_q != E_VRAM;     // the GPU port carries our access
+    assign mc_req_o    = l_mc ? l_req : (!g_loc && gm_req_i);
+    assign mc_we_o     = l_mc ? !to_host_q : gm_we_i;
+    assign mc_fetch_o  = !g_loc && gm_fetch_i;
+    assign mc_addr_o   = l_mc ? {1'b0, l_addr[AW-1:0]} : gm_addr_i;
+    assign mc_wdata_o  = l_mc ? w_data : gm_wdata_i;
+    assign gm_gnt_o    = !g_loc && mc_gnt_i;
+    assign gm_rvalid_o = !g_loc && mc_rvalid_i;
+    assign gm_fault_o  = !g_loc && mc_fault_i;
+    wire          vram_blocked = l_mc && l_req && mc_fault_i;
+
     // ================================================================ DMA start checks
     wire        cw  = req_i && we_i;
-    wire        start = cw && addr_i == `VD_PCIE_DMA_CTRL && wdata_i[`VD_PCIE_DMA_CTRL_START_LSB]
-                      && !busy_q;
+    // A CPU START: at once when the engine is free, after the GPU's transfer when that one
+    // runs (cpu_pend_q), ignored while the CPU's own runs. A GPU request when nothing else
+    // starts.
+    wire        cpu_go    = cw && addr_i == `VD_PCIE_DMA_CTRL && wdata_i[`VD_PCIE_DMA_CTRL_START_LSB];
+    wire        start_cpu = !busy_q && (cpu_pend_q || cpu_go);
+    wire        start_gpu = !busy_q && !start_cpu && g_req_i;
+    wire        start     = start_cpu || start_gpu;
+    wire        s_to_host = start_gpu ? g_to_host_i
+                          : cpu_pend_q ? cpu_pend_th_q : wdata_i[`VD_PCIE_DMA_CTRL_TO_HOST_LSB];
     // The checks: computed in the START cycle only (zero, E_NONE, in any other); the bus
     // master bit outside, so that the block reads no input port (Verilator would evaluate
     // it in its input-combo region too, twice a cycle).
     // (33-bit sums: a window reaching past 4 GiB must not let a transfer wrap to 0)
-    reg  [32:0]   len33, win_lo, win_hi;                 // win_hi exclusive
-    reg           len_ok, in_buf, in_vram, win_ok;
+    // A GPU transfer: its host address is WIN_BASE + its aperture offset (s_host), checked
+    // against the aperture windows (ap_ok) and, like any transfer, the DMA window.
+    reg  [32:0]   len33, win_lo, win_hi, s_host, g_off, g_end;   // win_hi, g_end exclusive
+    reg           len_ok, in_buf, in_vram, win_ok, ap_ok;
     reg  [2:0]    st_chk;
     reg  [31:0]   loc_b32, loc_v32;
     reg  [LW-1:0] loc_w;
+    integer       gk;
     always @(*) begin
         len33 = 33'd0; win_lo = 33'd0; win_hi = 33'd0; len_ok = 1'b0; in_buf = 1'b0;
         in_vram = 1'b0; win_ok = 1'b0; st_chk = E_NONE; loc_b32 = 32'd0; loc_v32 = 32'd0;
-        loc_w = {LW{1'b0}};
-        if (start) begin
+        loc_w = {LW{1'b0}}; s_host = 33'd0; g_off = 33'd0; g_end = 33'd0; ap_ok = 1'b0;
+        if (start_gpu) begin
+            len33   = {1'b0, g_len_i};
+            win_lo  = {1'b0, win_base_q[31:12], 12'b0};
+            win_hi  = win_lo + {1'b0, win_size_q[31:12], 12'b0};
+            g_off   = {1'b0, g_host_i};
+            g_end   = g_off + len33;
+            s_host  = win_lo + g_off;
+            len_ok  = g_len_i[1:0] == 2'b0 && g_len_i != 32'b0 && len33 <= MAX_LEN
+                   && g_host_i[1:0] == 2'b0 && (g_fill_i || g_vram_i[1:0] == 2'b0);
+            for (gk = 0; gk < GWS; gk = gk + 1)
+                if (gw_valid_q[gk] && (gw_wr_q[gk] || !g_to_host_i)
+                    && g_off >= gw_base_q[gk*33 +: 33] && g_end <= gw_end_q[gk*33 +: 33])
+                    ap_ok = 1'b1;
+            in_vram = g_fill_i || {1'b0, g_vram_i} + len33 <= VRAM_LIM;
+            // window-relative (a 33-bit s_host + len33 could wrap), and below 4 GiB
+            win_ok  = win_size_q[31:12] != 20'b0 && g_end <= {1'b0, win_size_q[31:12], 12'b0}
+                   && {1'b0, g_end} + {1'b0, win_lo} <= 34'h1_0000_0000;
+            st_chk  = !(len_ok && ap_ok) ? E_APERTURE : !in_vram ? E_VRAM
+                    : !win_ok ? E_WINDOW : E_NONE;
+            loc_v32 = {{(32-AW){1'b0}}, g_vram_i[VB-1:2]};
+            loc_w   = loc_v32[LW-1:0];
+        end else if (start) begin
             len33   = {1'b0, dma_len_q};
             len_ok  = dma_len_q[1:0] == 2'b0 && dma_len_q != 32'b0 && len33 <= MAX_LEN
                    && dma_local_q[1:0] == 2'b0 && dma_host_q[1:0] == 2'b0;
@@ -454,6 +564,7 @@ module vd_pcie_ep #(
                    && {1'b0, {(32-VB){1'b0}}, dma_local_q[VB-1:0]} + len33 <= VRAM_LIM;
             win_lo  = {1'b0, win_base_q[31:12], 12'b0};
             win_hi  = win_lo + {1'b0, win_size_q[31:12], 12'b0};
+            s_host  = {1'b0, dma_host_q};
             win_ok  = win_size_q[31:12] != 20'b0 && {1'b0, dma_host_q} >= win_lo
                    && {1'b0, dma_host_q} + len33 <= win_hi
                    && {1'b0, dma_host_q} + len33 <= 33'h1_0000_0000;
@@ -515,8 +626,9 @@ module vd_pcie_ep #(
     end
 
     // ================================================================ sequential
-    wire       st_fail = start && st_err != E_NONE;   // ends at once: DMA done too
-    wire [3:0] irq_set = {done || st_fail,
+    // The CPU's DMA interrupt is for the CPU's transfers only (a START refused by the
+    // checks ends at once: DMA done too).
+    wire [3:0] irq_set = {(done && !gsrc_q) || (start_cpu && st_err != E_NONE),
                           h_wr && h_a == `VD_PCIE_CTRL,
                           h_wr && h_a == `VD_PCIE_CQ_HEAD,
                           h_wr && h_a == `VD_PCIE_SQ_TAIL};
@@ -528,7 +640,7 @@ module vd_pcie_ep #(
     // register (no rx beat, no register access, no transfer, tx idle with nothing pending,
     // no read in flight, write FIFO empty, timeout counter clear), so the update is skipped:
     // to the simulator an idle endpoint is this one test.
-    wire       seq_act = rx_valid_i || req_i || busy_q || ts_q != TS_IDLE || cpl_pend_q
+    wire       seq_act = rx_valid_i || req_i || busy_q || g_req_i || ts_q != TS_IDLE || cpl_pend_q
                       || cpl_rdq_q || msi_pend_q || tmo_q != 32'b0 || rd_infl_q
                       || wf_cnt_q != 2'd0;
 
@@ -548,6 +660,10 @@ module vd_pcie_ep #(
             win_base_q <= 32'b0; win_size_q <= 32'b0; dma_host_q <= 32'b0; dma_local_q <= 32'b0;
             dma_len_q <= 32'b0; cpl_tmo_q <= `VD_PCIE_CPL_TIMEOUT_RESET; cycles_q <= 32'b0;
             busy_q <= 1'b0; err_q <= E_NONE; to_host_q <= 1'b0; loc_buf_q <= 1'b0;
+            gsrc_q <= 1'b0; fill_q <= 1'b0; cpu_pend_q <= 1'b0; cpu_pend_th_q <= 1'b0;
+            pat_q <= 32'b0; cpu_err_q <= E_NONE; g_err_q <= E_NONE; g_cnt_q <= 16'b0;
+            gw_stg_base_q <= 32'b0; gw_stg_size_q <= 32'b0;
+            gw_valid_q <= {GWS{1'b0}}; gw_wr_q <= {GWS{1'b0}};
             h_left_q <= 21'b0; h_addr_q <= 32'b0; loc_next_q <= {LW{1'b0}}; gen_q <= 2'b0;
             out_q <= {TAGS{1'b0}}; tmo_q <= 32'b0;
             rb_q <= 2'd0; h0_q <= 32'b0; h1_q <= 32'b0; cpl_pend_q <= 1'b0; end_act_q <= EA_NONE;
@@ -573,8 +689,24 @@ module vd_pcie_ep #(
                     `VD_PCIE_DMA_LOCAL:   dma_local_q <= wdata_i;
                     `VD_PCIE_DMA_LEN:     dma_len_q <= wdata_i;
                     `VD_PCIE_CPL_TIMEOUT: cpl_tmo_q <= wdata_i;
+                    `VD_PCIE_GPU_WIN_BASE: gw_stg_base_q <= wdata_i;
+                    `VD_PCIE_GPU_WIN_SIZE: gw_stg_size_q <= wdata_i;
+                    `VD_PCIE_GPU_WIN_CTRL: begin
+                        gw_valid_q[wdata_i[`VD_PCIE_GPU_WIN_CTRL_SLOT_LSB +: GSW]]
+                            <= wdata_i[`VD_PCIE_GPU_WIN_CTRL_VALID_LSB];
+                        gw_wr_q[wdata_i[`VD_PCIE_GPU_WIN_CTRL_SLOT_LSB +: GSW]]
+                            <= wdata_i[`VD_PCIE_GPU_WIN_CTRL_WRITE_LSB];
+                        gw_base_q[wdata_i[`VD_PCIE_GPU_WIN_CTRL_SLOT_LSB +: GSW] * 33 +: 33]
+                            <= {1'b0, gw_stg_base_q};
+                        gw_end_q[wdata_i[`VD_PCIE_GPU_WIN_CTRL_SLOT_LSB +: GSW] * 33 +: 33]
+                            <= {1'b0, gw_stg_base_q} + {1'b0, gw_stg_size_q};
+                    end
                     default: ;
                 endcase
+                if (addr_i == `VD_PCIE_CMD && wdata_i[`VD_PCIE_CMD_GPU_WIN_CLEAR_LSB]) begin
+                    gw_valid_q <= {GWS{1'b0}};
+                    gw_wr_q    <= {GWS{1'b0}};
+                end
             end
             irq_st_q <= (irq_st_q & ~((cw && addr_i == `VD_PCIE_IRQ_STATUS) ? wdata_i[3:0] : 4'b0))
                       | irq_set;
@@ -757,28 +889,50 @@ module vd_pcie_ep #(
             else tmo_q <= tmo_q + 1'b1;
             if (busy_q && err_q == E_NONE) begin
                 if (!cfg_bus_master_i) err_q <= E_MASTER;
+                else if (vram_blocked) err_q <= E_VRAM;
                 else if (tmo_hit) err_q <= E_TIMEOUT;
                 else if (c_bad) err_q <= E_COMPLETION;
             end
             if (done) begin
                 busy_q    <= 1'b0;
+                gsrc_q    <= 1'b0;
+                fill_q    <= 1'b0;
+                if (gsrc_q) begin
+                    g_err_q <= err_q;
+                    if (err_q == E_NONE) g_cnt_q <= g_cnt_q + 1'b1;
+                end else begin
+                    cpu_err_q <= err_q;
+                end
                 rd_left_q <= 19'b0;               // after an error: the rest is not read
                 rf_cnt_q  <= 3'd0;
                 rf_rp_q   <= 2'd0;
                 rf_wp_q   <= 2'd0;
             end
+            // the CPU's START while the GPU's transfer runs: held until it ends
+            if (cpu_go && busy_q && gsrc_q && !cpu_pend_q) begin
+                cpu_pend_q    <= 1'b1;
+                cpu_pend_th_q <= wdata_i[`VD_PCIE_DMA_CTRL_TO_HOST_LSB];
+            end
+            if (start_cpu) begin
+                cpu_pend_q <= 1'b0;
+                cpu_err_q  <= st_err;
+            end
+            if (start_gpu && st_err != E_NONE) g_err_q <= st_err;
             if (start) begin
                 err_q    <= st_err;
                 cycles_q <= 32'b0;
                 if (st_err == E_NONE) begin
                     busy_q     <= 1'b1;
-                    to_host_q  <= wdata_i[`VD_PCIE_DMA_CTRL_TO_HOST_LSB];
+                    gsrc_q     <= start_gpu;
+                    fill_q     <= start_gpu && g_fill_i;
+                    pat_q      <= g_pattern_i;
+                    to_host_q  <= s_to_host;
                     loc_buf_q  <= in_buf;
-                    h_addr_q   <= dma_host_q;
-                    h_left_q   <= dma_len_q[20:0];
+                    h_addr_q   <= s_host[31:0];
+                    h_left_q   <= len33[20:0];
                     loc_next_q <= loc_w;
                     rd_addr_q  <= loc_w;
-                    rd_left_q  <= dma_len_q[20:2];
+                    rd_left_q  <= len33[20:2];
                     gen_q      <= gen_q + 1'b1;
                     out_q      <= {TAGS{1'b0}};
                 end
@@ -787,6 +941,12 @@ module vd_pcie_ep #(
     end
 
     assign irq_o = |(irq_st_q & irq_en_q);
+
+    // The GPU's transfer ends: done, or refused at its start (nothing issued).
+    assign g_done_o = (done && gsrc_q) || (start_gpu && st_err != E_NONE);
+    assign g_err_o  = (done && gsrc_q) ? err_q != E_NONE : st_err != E_NONE;
+    assign g_prog_o = busy_q && gsrc_q && (tx_go || rx_go || l_gnt);
+    assign g_busy_o = busy_q && gsrc_q;
 
     // ---------------------------------------------------------------- CPU read
     always @(posedge clk_i) begin
@@ -798,7 +958,7 @@ module vd_pcie_ep #(
     // controller's read-valid is the cycle after our own grant (rd_infl_q).
     // Unused bits: BAR0 and MSI address alignment, DW0 fields an endpoint need not check
     // (T9, T8, LN, TH, AT), the zero-padded halves of the address sums.
-    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
+    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, mc_rvalid_i, s_host[32], cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
                        h0_q[23], h0_q[19], h0_q[17:16], h0_q[11:10], c_off[1:0],
                        c_off32[31:LW], loc_b32[31:LW], loc_v32[31:LW], chunk_w32[31:LW]};
 
@@ -843,6 +1003,7 @@ module vd_pcie_ep #(
         if (rx_valid_i) `ASSUME (rx_first_i == !f_rx_in_q);
     end
     always @(*) if (dma_gnt_i) `ASSUME (dma_req_o);
+    always @(*) if (mc_gnt_i || mc_fault_i) `ASSUME (mc_req_o && !(mc_gnt_i && mc_fault_i));
 
     // ---------------------------------------------------------------- (1) completions
     // Non-posted requests by Fmt/Type byte (PCIe Base Specification, TLP type table).
@@ -943,7 +1104,7 @@ module vd_pcie_ep #(
         if (!rst_i && start && st_err == E_NONE) begin
             f_lo   <= {1'b0, win_base_q[31:12], 12'b0};
             f_hi   <= {1'b0, win_base_q[31:12], 12'b0} + {1'b0, win_size_q[31:12], 12'b0};
-            f_next <= {1'b0, dma_host_q};
+            f_next <= s_host;
         end else if (!rst_i && (sel_dwr || sel_drd)) begin
             f_next <= f_next + {20'b0, chunk};
         end
@@ -979,6 +1140,11 @@ module vd_pcie_ep #(
         cover (c_take);                                                // its completion taken
         cover (tx_go && ts_q == TS_H1 && tk_q == TK_MSI);              // MSI
         cover (done && err_q == E_NONE);                               // a transfer completed
+        cover (done && gsrc_q && err_q == E_NONE && !to_host_q);       // a GPU transfer from the host
+        cover (done && gsrc_q && fill_q);                              // a GPU FILL of system memory
+        cover (done && gsrc_q && err_q == E_VRAM);                     // ... stopped by the memory controller
+        cover (g_done_o && g_err_o && !busy_q);                        // ... refused at its start
+        cover (start_cpu && cpu_pend_q);                               // a CPU START held for the GPU's
         cover (f_owed_q == 2'd1 && f_rx_in_q);                         // a request waits, rx goes on
     end
 `undef ASSUME

@@ -303,9 +303,17 @@ module vd_soc #(
     wire [31:0] memctl_rdata, gpu_rdata;
     wire        memctl_ack, gpu_ack;
     wire        memctl_irq, gpu_irq;
+    // The memory controller's GPU port (gpu_*) and the GPU's own (gm_*): the same wires
+    // without the PCIe endpoint; with it the endpoint sits between them (the VRAM side of
+    // the GPU's system-memory transfers), and the GPU's x_* go to it.
     wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault;
     wire [VRAM_AW:0] gpu_addr;
     wire [31:0] gpu_wdata;
+    wire        gm_req, gm_we, gm_fetch, gm_gnt, gm_rvalid, gm_fault;
+    wire [VRAM_AW:0] gm_addr;
+    wire [31:0] gm_wdata;
+    wire        gx_req, gx_to_host, gx_fill, gx_done, gx_err, gx_prog, gx_busy;
+    wire [31:0] gx_pattern, gx_host, gx_vram, gx_len;
     // Host DMA: the PCIe endpoint's DMA engine (tied off without it). Scanout: not used yet;
     // its grant, read-valid and counters stay 0 and the synthesis tools remove that logic.
     wire        dma_gnt, dma_rvalid, scan_gnt, scan_rvalid;
@@ -358,7 +366,7 @@ module vd_soc #(
 
     generate
         if (HAS_GPU != 0) begin : g_gpu
-            vd_gpu #(.VRAM_BYTES(VRAM_BYTES)) u_gpu (
+            vd_gpu #(.VRAM_BYTES(VRAM_BYTES), .APERTURE(HAS_PCIE != 0 ? 1 : 0)) u_gpu (
                 .clk_i     (clk_i),
                 .rst_i     (sys_rst),
                 .req_i     (req && sel_gpu),
@@ -368,29 +376,48 @@ module vd_soc #(
                 .ack_o     (gpu_ack),
                 .rdata_o   (gpu_rdata),
                 .irq_o     (gpu_irq),
-                .m_req_o   (gpu_req),
-                .m_we_o    (gpu_we),
-                .m_fetch_o (gpu_fetch),
-                .m_addr_o  (gpu_addr),
-                .m_wdata_o (gpu_wdata),
-                .m_gnt_i   (gpu_gnt),
-                .m_rvalid_i(gpu_rvalid),
+                .m_req_o   (gm_req),
+                .m_we_o    (gm_we),
+                .m_fetch_o (gm_fetch),
+                .m_addr_o  (gm_addr),
+                .m_wdata_o (gm_wdata),
+                .m_gnt_i   (gm_gnt),
+                .m_rvalid_i(gm_rvalid),
                 .m_rdata_i (vram_rdata),
-                .m_fault_i (gpu_fault)
+                .m_fault_i (gm_fault),
+                .x_req_o     (gx_req),
+                .x_to_host_o (gx_to_host),
+                .x_fill_o    (gx_fill),
+                .x_pattern_o (gx_pattern),
+                .x_host_o    (gx_host),
+                .x_vram_o    (gx_vram),
+                .x_len_o     (gx_len),
+                .x_done_i    (gx_done),
+                .x_err_i     (gx_err),
+                .x_prog_i    (gx_prog),
+                .x_busy_i    (gx_busy)
             );
         end else begin : g_no_gpu
             // No GPU command block: its memory controller port is tied off (grant, read-valid
             // and fault stay 0, its counters at 0), its line is 0 and its registers unmapped
             // (sel_none covers them: the decoder answers there with 0 and BUSERR).
-            assign gpu_req   = 1'b0;
-            assign gpu_we    = 1'b0;
-            assign gpu_fetch = 1'b0;
-            assign gpu_addr  = {(VRAM_AW+1){1'b0}};
-            assign gpu_wdata = 32'b0;
+            assign gm_req    = 1'b0;
+            assign gm_we     = 1'b0;
+            assign gm_fetch  = 1'b0;
+            assign gm_addr   = {(VRAM_AW+1){1'b0}};
+            assign gm_wdata  = 32'b0;
+            assign gx_req    = 1'b0;
+            assign gx_to_host = 1'b0;
+            assign gx_fill   = 1'b0;
+            assign gx_pattern = 32'b0;
+            assign gx_host   = 32'b0;
+            assign gx_vram   = 32'b0;
+            assign gx_len    = 32'b0;
             assign gpu_ack   = 1'b0;
             assign gpu_rdata = 32'b0;
             assign gpu_irq   = 1'b0;
-            wire unused_gpu_port = &{1'b0, gpu_gnt, gpu_rvalid, gpu_fault};
+            wire unused_gpu_port = &{1'b0, gm_gnt, gm_rvalid, gm_fault, gx_done, gx_err,
+                                     gx_prog, gx_busy};
         end
     endgenerate
 
@@ -459,7 +486,34 @@ module vd_soc #(
                 .dma_wdata_o     (dma_wdata),
                 .dma_gnt_i       (dma_gnt),
                 .dma_rvalid_i    (dma_rvalid),
-                .dma_rdata_i     (vram_rdata)
+                .dma_rdata_i     (vram_rdata),
+                .g_req_i         (gx_req),
+                .g_to_host_i     (gx_to_host),
+                .g_fill_i        (gx_fill),
+                .g_pattern_i     (gx_pattern),
+                .g_host_i        (gx_host),
+                .g_vram_i        (gx_vram),
+                .g_len_i         (gx_len),
+                .g_done_o        (gx_done),
+                .g_err_o         (gx_err),
+                .g_prog_o        (gx_prog),
+                .g_busy_o        (gx_busy),
+                .gm_req_i        (gm_req),
+                .gm_we_i         (gm_we),
+                .gm_fetch_i      (gm_fetch),
+                .gm_addr_i       (gm_addr),
+                .gm_wdata_i      (gm_wdata),
+                .gm_gnt_o        (gm_gnt),
+                .gm_rvalid_o     (gm_rvalid),
+                .gm_fault_o      (gm_fault),
+                .mc_req_o        (gpu_req),
+                .mc_we_o         (gpu_we),
+                .mc_fetch_o      (gpu_fetch),
+                .mc_addr_o       (gpu_addr),
+                .mc_wdata_o      (gpu_wdata),
+                .mc_gnt_i        (gpu_gnt),
+                .mc_rvalid_i     (gpu_rvalid),
+                .mc_fault_i      (gpu_fault)
             );
         end else begin : g_no_pcie
             // No endpoint: rx never ready, tx idle, the DMA port tied off, no line, the
@@ -474,6 +528,19 @@ module vd_soc #(
             assign dma_we    = 4'b0;
             assign dma_addr  = {VRAM_AW{1'b0}};
             assign dma_wdata = 32'b0;
+            // the GPU's port goes straight to the memory controller; no system memory
+            assign gpu_req   = gm_req;
+            assign gpu_we    = gm_we;
+            assign gpu_fetch = gm_fetch;
+            assign gpu_addr  = gm_addr;
+            assign gpu_wdata = gm_wdata;
+            assign gm_gnt    = gpu_gnt;
+            assign gm_rvalid = gpu_rvalid;
+            assign gm_fault  = gpu_fault;
+            assign gx_done   = 1'b0;
+            assign gx_err    = 1'b0;
+            assign gx_prog   = 1'b0;
+            assign gx_busy   = 1'b0;
             assign buf_rdata = 32'b0;
             assign pcie_rdata = 32'b0;
             assign pcie_ack  = 1'b0;
@@ -482,7 +549,8 @@ module vd_soc #(
                                  pcie_rx_dat_i, pcie_rx_be_i, pcie_tx_ready_i, pcie_cfg_bar0_i,
                                  pcie_cfg_bus_master_i, pcie_cfg_mps_i, pcie_cfg_mrrs_i,
                                  pcie_cfg_req_id_i, pcie_cfg_msi_en_i, pcie_cfg_msi_addr_i,
-                                 pcie_cfg_msi_data_i, dma_gnt, dma_rvalid};
+                                 pcie_cfg_msi_data_i, dma_gnt, dma_rvalid, gx_req, gx_to_host,
+                                 gx_fill, gx_pattern, gx_host, gx_vram, gx_len};
         end
     endgenerate
 

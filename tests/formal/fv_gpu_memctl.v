@@ -40,7 +40,9 @@ module fv_gpu_memctl (
         .ack_o(), .rdata_o(), .irq_o(),
         .m_req_o(gpu_req), .m_we_o(gpu_we), .m_fetch_o(gpu_fetch), .m_addr_o(gpu_addr),
         .m_wdata_o(gpu_wdata), .m_gnt_i(gpu_gnt), .m_rvalid_i(gpu_rvalid),
-        .m_rdata_i(port_rdata), .m_fault_i(gpu_fault)
+        .m_rdata_i(port_rdata), .m_fault_i(gpu_fault),
+        .x_req_o(), .x_to_host_o(), .x_fill_o(), .x_pattern_o(), .x_host_o(), .x_vram_o(),
+        .x_len_o(), .x_done_i(1'b0), .x_err_i(1'b0), .x_prog_i(1'b0), .x_busy_i(1'b0)
     );
 
     vd_memctl #(.VRAM_BYTES(256), .SLOTS(4), .CNT_W(2)) u_dut (

@@ -1,6 +1,8 @@
 # Unit tests of host-lib (tests/unit/test_host_*.c; tests/unit/unit.mk builds them like
 # every other unit test):
 #   test_host_uri      device URIs (uri.c)
+#   test_host_sysmem   vidalloc_alloc_system_memory's blocks: first fit in the window's share,
+#                      ordinary memory elsewhere, bus addresses only for the window's
 #   test_host_alloc    the allocation callbacks' validation, the ALLOCATE encoding, lock page
 #                      math (alloc.c), no link
 #   test_host_render   pfnRenderCb's validation, splitting, the RENDER encoding (render.c)
@@ -21,7 +23,9 @@ HL_UT_LIB    := $(sort $(wildcard host-lib/src/*.c)) $(PROTO_SRCS)
 
 UT_SRCS_test_host_uri        := $(HL_UT_LIB)
 UT_SRCS_test_host_alloc      := host-lib/src/alloc.c host-lib/src/handles.c \
-                                host-lib/src/client.c host-lib/src/util.c $(PROTO_SRCS)
+                                host-lib/src/client.c host-lib/src/util.c host-lib/src/sysmem.c \
+                                $(PROTO_SRCS)
+UT_SRCS_test_host_sysmem     := host-lib/src/sysmem.c host-lib/src/util.c
 UT_SRCS_test_host_render     := host-lib/src/render.c host-lib/src/util.c
 UT_SRCS_test_host_submit     := $(HL_UT_LIB) tests/unit/host_standin.c
 UT_SRCS_test_host_handles    := $(HL_UT_LIB) tests/unit/host_standin.c

@@ -106,7 +106,7 @@ static void test_allocate_encoding(void **state)
     g_info[1].Flags.Primary = 1;
     size_t len;
     assert_int_equal(vd_check_allocate(&g_cb, LIMIT, &len), S_OK);
-    assert_int_equal(vd_encode_allocate(buf, 0xC0000001u, &g_cb), len);
+    assert_int_equal(vd_encode_allocate(buf, 0xC0000001u, &g_cb, NULL), len);
     assert_int_equal(len, 24 + 8 + 2 * (24 + 32));
     vd_wire_allocate_req r;
     memcpy(&r, buf, sizeof r);

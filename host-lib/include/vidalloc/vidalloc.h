@@ -245,6 +245,20 @@ HRESULT vidalloc_query_fw_stats(HANDLE hDevice, vd_wire_fw_stats *stats);
 /* The memory controller's per-master access and stall counters (VD_QUERY_MEMCTL_STATS). */
 HRESULT vidalloc_query_memctl_stats(HANDLE hDevice, vd_wire_memctl_stats *stats);
 
+/* ---- system memory for pSystemMem ----
+ * size bytes (rounded up to whole 4 KiB pages), zeroed, page-aligned, for
+ * D3DDDI_ALLOCATIONINFO.pSystemMem; it must hold the allocation made on it, as the runtime's
+ * memory must. Over a link with device DMA (PCIe) it lies in the device's DMA window, so the
+ * GPU reaches an allocation made on it (FILL/COPY through the aperture, docs/gpu.md) and
+ * *pGpuVisible is 1; elsewhere (the UART) it is ordinary memory, an allocation on it lives on
+ * the host only (a pfnRenderCb listing it: E_INVALIDARG) and *pGpuVisible is 0 (pGpuVisible
+ * may be NULL). Any other pSystemMem is host-only too. E_OUTOFMEMORY when the window's share
+ * (half of what the bounce area leaves: 3.9 MiB of the simulator's 8 MiB) or the 64 blocks
+ * a device keeps are used up. Blocks live until freed or vidalloc_close. */
+HRESULT vidalloc_alloc_system_memory(HANDLE hDevice, UINT size, void **ppMem, UINT *pGpuVisible);
+/* Give a block back (E_INVALIDARG for anything else). Free its allocations first. */
+HRESULT vidalloc_free_system_memory(HANDLE hDevice, void *pMem);
+
 /* ---- helpers ---- */
 
 /* "E_INVALIDARG", ..., or "HRESULT" for an unknown value. */

@@ -172,7 +172,12 @@ typedef struct vd_wire_allocinfo {
     uint32_t VidPnSourceId;
     uint32_t Flags;                 /* D3DDDI_ALLOCATIONINFO.Flags.Value */
     uint32_t PrivateDriverDataSize; /* per-allocation private data bytes (vd_surface_desc) */
-    uint32_t reserved;
+    /* The bus address at which the device reaches pSystemMem (the PCIe link: the host placed
+     * it inside the DMA window), a multiple of 4; 0 = the device cannot reach it (the UART,
+     * or memory outside the window): the allocation then lives on the host only and the
+     * GPU cannot use it (RENDER listing it: E_INVALIDARG). Nonzero without pSystemMem is
+     * malformed. It was `reserved` (always 0) before: older hosts send 0. */
+    uint32_t SystemMemBus;
 } vd_wire_allocinfo;
 
 /* Followed by NumAllocations uint32 hAllocation values (only when hr is S_OK). */
@@ -384,10 +389,17 @@ typedef struct vd_wire_gpu_state {
     uint32_t adapter_removed;       /* 1: more than VD_TDR_LIMIT timeouts in the window */
     uint32_t faults;                /* submissions stopped by the memory controller */
     uint32_t last_fault_addr;       /* MEMCTL FAULT_ADDR of the last fault */
-    uint32_t last_fault_info;       /* MEMCTL FAULT_INFO of the last fault */
+    uint32_t last_fault_info;       /* MEMCTL FAULT_INFO of the last fault, or
+                                     * VD_WIRE_FAULT_XFER | a PCIE ERR_* value */
     uint32_t errors;                /* submissions stopped by a bad command */
     uint32_t ring_free;             /* command bytes one RENDER can carry now (ring space) */
 } vd_wire_gpu_state;
+
+/* last_fault_info of a fault that was a GPU system-memory transfer's (the aperture, PCIe):
+ * the low bits are PCIE.GPU_XFER_STATUS.ERR (ERR_APERTURE: outside the submission's
+ * system-memory entries or writing a read-only one; ERR_TIMEOUT, ERR_COMPLETION: the host's
+ * side failed). A blocked VRAM word is a memory-controller fault as any other. */
+#define VD_WIRE_FAULT_XFER 0x80000000u
 
 /* TDR defaults (Windows' TdrDelay, TdrLimitCount, TdrLimitTime; VD_ESCAPE_SET_TDR with 0
  * selects them). */

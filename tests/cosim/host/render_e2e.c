@@ -237,6 +237,106 @@ static void check_removed(D3DKMT_HANDLE h, UINT fence)
     CHECK_HR(vidalloc_query_segment_stats(dev, &s), S_OK, "QUERY still works");
 }
 
+/* An allocation on pSystemMem (a vd_surface_desc buffer of bytes). */
+static HRESULT alloc_sysmem(void *mem, uint32_t bytes, D3DKMT_HANDLE *h)
+{
+    vd_surface_desc desc;
+    vidalloc_buffer_desc(&desc, bytes, CPU_RW);
+    D3DDDI_ALLOCATIONINFO info;
+    memset(&info, 0, sizeof info);
+    info.pSystemMem = mem;
+    info.pPrivateDriverData = &desc;
+    info.PrivateDriverDataSize = sizeof desc;
+    D3DDDICB_ALLOCATE c;
+    memset(&c, 0, sizeof c);
+    c.NumAllocations = 1;
+    c.pAllocationInfo = &info;
+    HRESULT hr = cb.pfnAllocateCb(dev, &c);
+    *h = info.hAllocation;
+    return hr;
+}
+
+/* ------------------------------------------------------------------ system memory */
+
+/* The GPU and system memory: over PCIe, FILL and COPY between VRAM and an allocation on
+ * vidalloc_alloc_system_memory's memory (every byte checked where the host sees it), the
+ * aperture windows (read-only entry, neighbours untouched, too many entries); over the
+ * UART, and for any other pSystemMem, E_INVALIDARG. */
+static void group_sysmem(void)
+{
+    CHECK_HR(open_context(), S_OK, "pfnCreateContextCb");
+    void *m1 = NULL, *m2 = NULL, *other = NULL;
+    UINT vis = 9;
+    CHECK_HR(vidalloc_alloc_system_memory(dev, 8192, &m1, &vis), S_OK, "system memory, 8 KiB");
+    UINT vis2 = 9;
+    CHECK_HR(vidalloc_alloc_system_memory(dev, 4096, &m2, &vis2), S_OK, "system memory, 4 KiB");
+    int pcie = strstr(uri, "link=pcie") != NULL;
+    CHECK(vis == (UINT)pcie && vis2 == vis, "GPU-visible exactly over PCIe (%u)", vis);
+    CHECK(m1 && ((uintptr_t)m1 & 4095) == 0 && all_bytes(m1, 8192, 0), "page-aligned, zeroed");
+    CHECK_HR(vidalloc_free_system_memory(dev, (uint8_t *)m1 + 4), E_INVALIDARG,
+             "freeing a pointer inside a block");
+
+    D3DKMT_HANDLE s1, s2, v, o;
+    CHECK_HR(alloc_sysmem(m1, 8192, &s1), S_OK, "allocate on it (8 KiB)");
+    CHECK_HR(alloc_sysmem(m2, 4096, &s2), S_OK, "allocate on the second (4 KiB, read by the GPU)");
+    CHECK_HR(alloc_buffer(8192, CPU_RW, &v), S_OK, "a VRAM buffer (8 KiB)");
+    other = malloc(4096);
+    CHECK_HR(alloc_sysmem(other, 4096, &o), S_OK, "allocate on ordinary memory (host only)");
+    memset(other, 0x77, 4096);
+    UINT f = 0;
+    CHECK_HR(gpu_fill(o, 0, 64, 1, 0, &f), E_INVALIDARG, "RENDER listing ordinary memory: E_INVALIDARG");
+    CHECK(all_bytes(other, 4096, 0x77), "untouched");
+    if (!pcie) {
+        CHECK_HR(gpu_fill(s1, 0, 64, 1, 0, &f), E_INVALIDARG, "no device DMA: E_INVALIDARG");
+        CHECK(all_bytes(m1, 8192, 0), "untouched");
+    } else {
+        /* FILL system memory: the middle 4 KiB; neighbours untouched */
+        CHECK_HR(gpu_fill(s1, 2048, 4096, 0xC0DE5EED, 0, &f), S_OK, "FILL 4 KiB of system memory");
+        CHECK_HR(wait(f), S_OK, "its fence");
+        vd_wire_gpu_state g1 = gpu();
+        CHECK(g1.faults == 0, "no fault (last: addr 0x%X info 0x%X)", g1.last_fault_addr, g1.last_fault_info);
+        CHECK(all_bytes(m1, 2048, 0) && all_words((uint8_t *)m1 + 2048, 4096, 0xC0DE5EED) &&
+              all_bytes((uint8_t *)m1 + 6144, 2048, 0), "the pattern where the host sees it, nothing around");
+        /* COPY VRAM -> system memory */
+        CHECK_HR(cpu_fill(v, 0xA5, 8192), S_OK, "VRAM = A5 (CPU)");
+        CHECK_HR(gpu_copy(s1, 0, v, 4096, 4096, &f), S_OK, "COPY VRAM -> system memory");
+        CHECK_HR(wait(f), S_OK, "its fence");
+        CHECK(all_bytes(m1, 4096, 0xA5) && all_words((uint8_t *)m1 + 4096, 2048, 0xC0DE5EED),
+              "landed in the host's memory");
+        /* COPY system memory (a read-only entry) -> VRAM */
+        for (uint32_t i = 0; i < 4096; i++)
+            ((uint8_t *)m2)[i] = (uint8_t)(i * 7u + 3u);
+        CHECK_HR(gpu_copy(v, 1024, s2, 0, 4096, &f), S_OK, "COPY system memory -> VRAM");
+        CHECK_HR(wait(f), S_OK, "its fence");
+        uint8_t back[8192];
+        CHECK_HR(read_back(v, back, 8192), S_OK, "lock VRAM");
+        int ok = all_bytes(back, 1024, 0xA5) && all_bytes(back + 5120, 3072, 0xA5);
+        for (uint32_t i = 0; i < 4096; i++)
+            ok = ok && back[1024 + i] == (uint8_t)(i * 7u + 3u);
+        CHECK(ok, "every byte in VRAM, nothing around it");
+        /* the GPU writing a read-only entry: a fault, the device removed, memory untouched */
+        vidalloc_cmd_fill(cmdbuf(), 0, 0xBAD0BAD0, 64);
+        list_entry(0, 0, 0);
+        list_entry(1, s2, 0);
+        patch_entry(0, 1, 0, VIDALLOC_CMD_DST_OFFSET);
+        CHECK_HR(render(1, 2, 1, 0, &f), S_OK, "FILL into a read-only system-memory entry");
+        HRESULT hw = wait(f);
+        CHECK(hw == D3DDDIERR_DEVICEREMOVED || hw == S_OK, "its fence: %s", vidalloc_hresult_name(hw));
+        CHECK(((uint8_t *)m2)[0] == 3 && ((uint8_t *)m2)[63] == (uint8_t)(63 * 7 + 3), "not written");
+        vd_wire_gpu_state g = gpu();
+        CHECK(g.faults >= 1, "counted as a fault (%u)", g.faults);
+        CHECK_HR(gpu_fill(s1, 0, 16, 1, 0, &f), D3DDDIERR_DEVICEREMOVED, "the device is removed");
+    }
+    /* the allocations and blocks go back (a removed device's frees answer as they may) */
+    free1(s1);
+    free1(s2);
+    free1(v);
+    free1(o);
+    CHECK_HR(vidalloc_free_system_memory(dev, m1), S_OK, "free the first block");
+    CHECK_HR(vidalloc_free_system_memory(dev, m1), E_INVALIDARG, "twice: E_INVALIDARG");
+    free(other);
+}
+
 /* ------------------------------------------------------------------ render */
 
 static void group_render(void)
@@ -906,7 +1006,7 @@ int main(int argc, char **argv)
         {"render", group_render},   {"split", group_split},   {"validate", group_validate},
         {"firmware", group_firmware}, {"fault", group_fault}, {"tdr", group_tdr},
         {"tdr-default", group_tdr_default}, {"window", group_window}, {"removal", group_removal},
-        {"nogpu", group_nogpu},
+        {"nogpu", group_nogpu},     {"sysmem", group_sysmem},
     };
     return e2e_main("render_e2e", argc, argv, groups, sizeof groups / sizeof groups[0]);
 }

@@ -14,7 +14,7 @@ import pytest
 from hostlib_bins import DEVICES, host_bin
 
 GROUPS = ["render", "split", "validate", "firmware", "fault", "tdr", "tdr-default", "window",
-          "removal"]
+          "removal", "sysmem"]
 
 
 @pytest.mark.parametrize("dev", DEVICES)

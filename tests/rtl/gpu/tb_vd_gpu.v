@@ -72,7 +72,10 @@ module tb_vd_gpu;
         .rdata_o(rrdata_g), .irq_o(irq_g),
         .m_req_o(g_req), .m_we_o(g_we), .m_fetch_o(g_fetch), .m_addr_o(g_addr),
         .m_wdata_o(g_wdata), .m_gnt_i(g_gnt), .m_rvalid_i(g_rvalid), .m_rdata_i(prdata),
-        .m_fault_i(g_fault)
+        .m_fault_i(g_fault),
+        // no system memory here (APERTURE 0): tests/rtl/pcie covers the transfers
+        .x_req_o(), .x_to_host_o(), .x_fill_o(), .x_pattern_o(), .x_host_o(), .x_vram_o(),
+        .x_len_o(), .x_done_i(1'b0), .x_err_i(1'b0), .x_prog_i(1'b0), .x_busy_i(1'b0)
     );
 
     vd_spram32 #(.WORDS(WORDS)) u_ram (

@@ -74,6 +74,18 @@ module tb_vd_pcie_ep;
     reg  [AW-1:0] c_addr = 0;
     wire        c_gnt, c_rv, g_gnt, g_rv, g_fault, s_gnt, s_rv, m_ack, m_irq;
     wire [31:0] m_rdata;
+    // The GPU's side: its transfer requests (driven by gpu_xfer below) and its memory port,
+    // which passes through the endpoint to the memory controller (idle here: the engine
+    // issues nothing while it waits in STATE_XFER).
+    reg         gx_req = 1'b0, gx_to_host = 1'b0, gx_fill = 1'b0;
+    reg  [31:0] gx_pattern = 0, gx_host = 0, gx_vram = 0, gx_len = 0;
+    wire        gx_done, gx_err, gx_prog, gx_busy, gm_gnt, gm_rv, gm_fault;
+    wire        mc_req, mc_we, mc_fetch;
+    wire [AW:0] mc_addr;
+    wire [31:0] mc_wdata;
+    reg         mreq = 1'b0;                          // memory controller registers (windows)
+    reg  [11:0] maddr = 0;
+    reg  [31:0] mwdata = 0;
 
     vd_pcie_ep #(.VRAM_BYTES(VRAM_BYTES), .FEATURES(32'h3F)) u_ep (
         .clk_i(clk), .rst_i(rst),
@@ -89,7 +101,14 @@ module tb_vd_pcie_ep;
         .buf_en_o(pb_en), .buf_we_o(pb_we), .buf_addr_o(pb_addr), .buf_wdata_o(pb_wdata),
         .buf_rdata_i(pb_rdata),
         .dma_req_o(d_req), .dma_we_o(d_we), .dma_addr_o(d_addr), .dma_wdata_o(d_wdata),
-        .dma_gnt_i(d_gnt), .dma_rvalid_i(d_rv), .dma_rdata_i(prdata)
+        .dma_gnt_i(d_gnt), .dma_rvalid_i(d_rv), .dma_rdata_i(prdata),
+        .g_req_i(gx_req), .g_to_host_i(gx_to_host), .g_fill_i(gx_fill), .g_pattern_i(gx_pattern),
+        .g_host_i(gx_host), .g_vram_i(gx_vram), .g_len_i(gx_len),
+        .g_done_o(gx_done), .g_err_o(gx_err), .g_prog_o(gx_prog), .g_busy_o(gx_busy),
+        .gm_req_i(1'b0), .gm_we_i(1'b0), .gm_fetch_i(1'b0), .gm_addr_i({(AW+1){1'b0}}),
+        .gm_wdata_i(32'b0), .gm_gnt_o(gm_gnt), .gm_rvalid_o(gm_rv), .gm_fault_o(gm_fault),
+        .mc_req_o(mc_req), .mc_we_o(mc_we), .mc_fetch_o(mc_fetch), .mc_addr_o(mc_addr),
+        .mc_wdata_o(mc_wdata), .mc_gnt_i(g_gnt), .mc_rvalid_i(g_rv), .mc_fault_i(g_fault)
     );
 
     vd_pcie_buf #(.WORDS(2048)) u_buf (
@@ -100,12 +119,12 @@ module tb_vd_pcie_ep;
 
     vd_memctl #(.VRAM_BYTES(VRAM_BYTES)) u_memctl (
         .clk_i(clk), .rst_i(rst),
-        .req_i(1'b0), .we_i(1'b0), .addr_i(12'b0), .wdata_i(32'b0), .ack_o(m_ack),
+        .req_i(mreq), .we_i(1'b1), .addr_i(maddr), .wdata_i(mwdata), .ack_o(m_ack),
         .rdata_o(m_rdata), .irq_o(m_irq),
         .cpu_req_i(c_req), .cpu_we_i(4'b0), .cpu_addr_i(c_addr), .cpu_wdata_i(32'b0),
         .cpu_gnt_o(c_gnt), .cpu_rvalid_o(c_rv),
-        .gpu_req_i(1'b0), .gpu_we_i(1'b0), .gpu_fetch_i(1'b0), .gpu_addr_i({(AW+1){1'b0}}),
-        .gpu_wdata_i(32'b0), .gpu_gnt_o(g_gnt), .gpu_rvalid_o(g_rv), .gpu_fault_o(g_fault),
+        .gpu_req_i(mc_req), .gpu_we_i(mc_we), .gpu_fetch_i(mc_fetch), .gpu_addr_i(mc_addr),
+        .gpu_wdata_i(mc_wdata), .gpu_gnt_o(g_gnt), .gpu_rvalid_o(g_rv), .gpu_fault_o(g_fault),
         .dma_req_i(d_req), .dma_we_i(d_we), .dma_addr_i(d_addr), .dma_wdata_i(d_wdata),
         .dma_gnt_o(d_gnt), .dma_rvalid_o(d_rv),
         .scan_req_i(1'b0), .scan_addr_i({AW{1'b0}}), .scan_gnt_o(s_gnt), .scan_rvalid_o(s_rv),
@@ -509,6 +528,52 @@ module tb_vd_pcie_ep;
         end
     endtask
 
+    // ------------------------------------------------------------ the GPU's transfers
+    task automatic mc_wr(input [11:0] a, input [31:0] d);
+        begin
+            @(posedge clk); #1 mreq = 1'b1; maddr = a; mwdata = d;
+            @(posedge clk); #1 mreq = 1'b0;
+        end
+    endtask
+    // a memory-controller window over VRAM bytes [base, base + size) (slot 0, writable)
+    task automatic mc_window(input [31:0] base, input [31:0] size);
+        begin
+            mc_wr(`VD_MEMCTL_WIN_BASE, base);
+            mc_wr(`VD_MEMCTL_WIN_SIZE, size);
+            mc_wr(`VD_MEMCTL_WIN_CTRL, `VD_MEMCTL_WIN_CTRL_VALID_MASK | `VD_MEMCTL_WIN_CTRL_WRITE_MASK);
+        end
+    endtask
+    task automatic gpu_win(input integer slot, input [31:0] base, input [31:0] size, input wr);
+        begin
+            reg_wr(`VD_PCIE_GPU_WIN_BASE, base);
+            reg_wr(`VD_PCIE_GPU_WIN_SIZE, size);
+            reg_wr(`VD_PCIE_GPU_WIN_CTRL, slot | `VD_PCIE_GPU_WIN_CTRL_VALID_MASK
+                                          | (wr ? `VD_PCIE_GPU_WIN_CTRL_WRITE_MASK : 0));
+        end
+    endtask
+    // as vd_gpu does: hold the request until done, drop it the cycle after
+    integer gcyc;
+    task automatic gpu_xfer(input to_host, input fill, input [31:0] pattern, input [31:0] host_off,
+                            input [31:0] vram_off, input [31:0] len, output [2:0] err);
+        integer t;
+        reg e;
+        begin
+            @(posedge clk); #1
+            gx_req = 1'b1; gx_to_host = to_host; gx_fill = fill; gx_pattern = pattern;
+            gx_host = host_off; gx_vram = vram_off; gx_len = len;
+            t = 0; e = 1'b0;
+            @(posedge clk);
+            while (!gx_done && t < 400000) begin @(posedge clk); t = t + 1; end
+            e = gx_err;
+            gcyc = t + 1;
+            #1 gx_req = 1'b0;
+            reg_rd(`VD_PCIE_GPU_XFER_STATUS, v);
+            err = v[3:1];
+            if (t >= 400000) err = 3'd7;
+            check_eq(e, err != 3'd0, "g_err_o agrees with GPU_XFER_STATUS");
+        end
+    endtask
+
     task automatic perf(input integer len, input to_host, input real min_bpc);
         begin
             xfer(HBASE + 32'h1_0000, VRAM, len, to_host, 32'h7000_0000 + len, "throughput transfer");
@@ -903,6 +968,133 @@ module tb_vd_pcie_ep;
         end
         check_eq(mism, 0, "CMD.MSI around a transfer's end: one MSI each, after its writes");
         tx_bp_pct = 0;
+        group_end;
+
+        // ---------------------------------------------------------- the GPU's transfers
+        group_begin("GPU transfers: system memory through the aperture windows, VRAM through the memory controller's windows");
+        guard = 1;
+        win_lo_b = 32'h1_0000; win_sz_b = 32'h1_0000;           // DMA window: HBASE + 64 KiB, 64 KiB
+        reg_wr(`VD_PCIE_WIN_BASE, HBASE + 32'h1_0000);
+        reg_wr(`VD_PCIE_WIN_SIZE, 32'h1_0000);
+        gpu_win(0, 32'h1000, 32'h2000, 1);                      // aperture [0x1000, 0x3000) rw
+        gpu_win(1, 32'h4000, 32'h1000, 0);                      // [0x4000, 0x5000) read-only
+        mc_window(32'h0, 32'h800);                              // VRAM [0, 0x800)
+        // VRAM -> system memory
+        loc_set(VRAM + 32'h100, 256, 32'h6A6A_0000);
+        host_set(HBASE + 32'h1_1000 - 64, 256 + 32, 32'h0BAD_0000);
+        gpu_xfer(1, 0, 0, 32'h1000, 32'h100, 1024, derr);
+        check_eq(derr, 0, "COPY VRAM -> system memory");
+        mism = 0;
+        for (i = 0; i < 256; i = i + 1)
+            if (hmem[(32'h1_1000 / 4) + i] !== loc_get(VRAM + 32'h100, i)) mism = mism + 1;
+        if (hmem[(32'h1_1000 / 4) - 1] !== (32'h0BAD_0000 ^ (15 * 32'h85EB_CA6B))
+            || hmem[(32'h1_1000 / 4) + 256] !== (32'h0BAD_0000 ^ (272 * 32'h85EB_CA6B)))
+            mism = mism + 1;
+        check_eq(mism, 0, "every byte, nothing around it");
+        // system memory (a read-only window) -> VRAM
+        host_set(HBASE + 32'h1_4000, 128, 32'h5C5C_0000);
+        loc_set(VRAM + 32'h400 - 64, 128 + 32, 32'h0BAD_0000);
+        gpu_xfer(0, 0, 0, 32'h4000, 32'h400, 512, derr);
+        check_eq(derr, 0, "COPY system memory -> VRAM (read-only window)");
+        mism = 0;
+        for (i = 0; i < 128; i = i + 1)
+            if (loc_get(VRAM + 32'h400, i) !== hmem[(32'h1_4000 / 4) + i]) mism = mism + 1;
+        if (loc_get(VRAM + 32'h400, -1) !== (32'h0BAD_0000 ^ (15 * 32'h9E37_79B9))
+            || loc_get(VRAM + 32'h400, 128) !== (32'h0BAD_0000 ^ (144 * 32'h9E37_79B9)))
+            mism = mism + 1;
+        check_eq(mism, 0, "every byte, nothing around it");
+        // FILL of system memory: no VRAM read
+        n0 = n_dwr;
+        gpu_xfer(1, 1, 32'hF111_0A0B, 32'h2000, 32'hFFFF_FFFF, 4096, derr);   // FILL: no VRAM side
+        check_eq(derr, 0, "FILL system memory");
+        mism = 0;
+        for (i = 0; i < 1024; i = i + 1) if (hmem[(32'h1_2000 / 4) + i] !== 32'hF111_0A0B) mism = mism + 1;
+        check_eq(mism, 0, "4 KiB of the pattern");
+        check(n_dwr - n0 >= 16, "as MPS-sized writes");
+        reg_rd(`VD_PCIE_GPU_XFER_STATUS, v); check_eq(v[31:16], 3, "GPU_XFER_STATUS.COUNT");
+        // refused before anything is issued
+        n0 = n_dwr; n1 = n_mrd;
+        gpu_xfer(1, 0, 0, 32'h3000, 32'h0, 256, derr);
+        check_eq(derr, `VD_PCIE_ERR_APERTURE, "outside every aperture window: ERR_APERTURE");
+        gpu_xfer(1, 0, 0, 32'h2F00, 32'h0, 512, derr);
+        check_eq(derr, `VD_PCIE_ERR_APERTURE, "crossing a window's end: ERR_APERTURE");
+        gpu_xfer(1, 1, 32'h1, 32'h4000, 32'h0, 64, derr);
+        check_eq(derr, `VD_PCIE_ERR_APERTURE, "writing a read-only window: ERR_APERTURE");
+        gpu_xfer(0, 0, 0, 32'h4000, 32'hFFC0, 128, derr);
+        check_eq(derr, `VD_PCIE_ERR_VRAM, "VRAM side past VRAM's end: ERR_VRAM");
+        gpu_xfer(0, 0, 0, 32'h4002, 32'h0, 64, derr);
+        check_eq(derr, `VD_PCIE_ERR_APERTURE, "misaligned: ERR_APERTURE");
+        check_eq(n_dwr - n0 + n_mrd - n1, 0, "nothing issued");
+        reg_rd(`VD_PCIE_DMA_STATUS, v); check_eq(v, 0, "the CPU's DMA_STATUS untouched");
+        // the memory controller's windows: the VRAM side outside them stops the transfer
+        loc_set(VRAM + 32'h700, 128, 32'h0BAD_0000);
+        host_set(HBASE + 32'h1_4000, 256, 32'h7E7E_0000);
+        gpu_xfer(0, 0, 0, 32'h4000, 32'h700, 1024, derr);
+        check_eq(derr, `VD_PCIE_ERR_VRAM, "VRAM write outside the memory controller's windows: ERR_VRAM");
+        mism = 0;
+        for (i = 64; i < 128; i = i + 1)
+            if (loc_get(VRAM + 32'h700, i) !== (32'h0BAD_0000 ^ (i * 32'h9E37_79B9))) mism = mism + 1;
+        check_eq(mism, 0, "nothing written past the window");
+        // inside it: each word arrived or is untouched (completions come in any order; those
+        // after the blocked word are dropped)
+        for (i = 0; i < 64; i = i + 1)
+            if (loc_get(VRAM + 32'h700, i) !== hmem[(32'h1_4000 / 4) + i]
+                && loc_get(VRAM + 32'h700, i) !== (32'h0BAD_0000 ^ (i * 32'h9E37_79B9))) mism = mism + 1;
+        check_eq(mism, 0, "inside it: the host's words or the old ones");
+        host_set(HBASE + 32'h1_1000, 512, 32'h0BAD_0000);
+        gpu_xfer(1, 0, 0, 32'h1000, 32'h700, 2048, derr);
+        check_eq(derr, `VD_PCIE_ERR_VRAM, "VRAM read outside the windows: ERR_VRAM");
+        mism = 0;
+        for (i = 0; i < 64; i = i + 1)
+            if (hmem[(32'h1_1000 / 4) + i] !== loc_get(VRAM + 32'h700, i)) mism = mism + 1;
+        for (i = 64; i < 512; i = i + 1)
+            if (hmem[(32'h1_1000 / 4) + i] !== 32'h0 && hmem[(32'h1_1000 / 4) + i] !== (32'h0BAD_0000 ^ (i * 32'h85EB_CA6B)))
+                mism = mism + 1;
+        check_eq(mism, 0, "the words before the fault, then zeros or nothing");
+        // a CPU START while the GPU's transfer runs waits for it, then runs
+        mc_window(32'h0, 32'h1_0000);
+        loc_set(VRAM + 32'h2000, 1024, 32'h1919_0000);
+        loc_set(VRAM + 32'h3000, 1024, 32'h2828_0000);
+        fork
+            gpu_xfer(1, 0, 0, 32'h1000, 32'h2000, 4096, derr);
+            begin
+                repeat (30) @(posedge clk);
+                reg_rd(`VD_PCIE_GPU_XFER_STATUS, v); check(v[0], "the GPU's transfer runs");
+                reg_wr(`VD_PCIE_DMA_HOST, HBASE + 32'h1_2000);
+                reg_wr(`VD_PCIE_DMA_LOCAL, VRAM + 32'h3000);
+                reg_wr(`VD_PCIE_DMA_LEN, 4096);
+                reg_wr(`VD_PCIE_DMA_CTRL, 32'h3);
+                reg_rd(`VD_PCIE_DMA_STATUS, v); check(v[0], "the CPU's: BUSY while it waits");
+            end
+        join
+        check_eq(derr, 0, "the GPU's transfer");
+        t0 = 0; reg_rd(`VD_PCIE_DMA_STATUS, v);
+        while (v[0] && t0 < 10000) begin reg_rd(`VD_PCIE_DMA_STATUS, v); t0 = t0 + 1; end
+        check_eq(v, 0, "then the CPU's, without error");
+        mism = 0;
+        for (i = 0; i < 1024; i = i + 1) begin
+            if (hmem[(32'h1_1000 / 4) + i] !== loc_get(VRAM + 32'h2000, i)) mism = mism + 1;
+            if (hmem[(32'h1_2000 / 4) + i] !== loc_get(VRAM + 32'h3000, i)) mism = mism + 1;
+        end
+        check_eq(mism, 0, "both landed");
+        check_eq(n_win_viol, 0, "nothing outside the DMA window");
+        // figures: a GPU COPY of 4 KiB each way (request to done)
+        gpu_xfer(1, 0, 0, 32'h1000, 32'h2000, 4096, derr);
+        check_eq(derr, 0, "4 KiB to system memory");
+        $display("     GPU COPY VRAM -> system memory 4096 bytes: %0d cycles, %0.3f bytes/cycle", gcyc, 4096.0 / gcyc);
+        check(4096.0 / gcyc >= 3.5, "at least 3.5 bytes/cycle");
+        gpu_xfer(0, 0, 0, 32'h1000, 32'h3000, 4096, derr);
+        check_eq(derr, 0, "4 KiB from system memory");
+        $display("     GPU COPY system memory -> VRAM 4096 bytes: %0d cycles, %0.3f bytes/cycle", gcyc, 4096.0 / gcyc);
+        check(4096.0 / gcyc >= 3.5, "at least 3.5 bytes/cycle");
+        gpu_xfer(1, 1, 32'h5, 32'h1000, 32'h0, 4096, derr);
+        $display("     GPU FILL system memory 4096 bytes: %0d cycles, %0.3f bytes/cycle", gcyc, 4096.0 / gcyc);
+        reg_wr(`VD_PCIE_CMD, `VD_PCIE_CMD_GPU_WIN_CLEAR_MASK);
+        gpu_xfer(0, 0, 0, 32'h1000, 32'h3000, 64, derr);
+        check_eq(derr, `VD_PCIE_ERR_APERTURE, "after GPU_WIN_CLEAR: ERR_APERTURE");
+        reg_wr(`VD_PCIE_WIN_BASE, HBASE);
+        reg_wr(`VD_PCIE_WIN_SIZE, HWORDS * 4);
+        win_lo_b = 0; win_sz_b = HWORDS * 4;
         group_end;
 
         // ---------------------------------------------------------- figures
