@@ -15,7 +15,8 @@
 // memory controller's host-DMA port. With HAS_PCIE = 0 none of it exists: the tx stream is
 // idle, rx is never ready, the DMA port is tied off, PCIE and PCIE_BUF are unmapped.
 //
-// Build targets (spec/targets/, docs/targets.md) set the parameters: the sizes, HAS_GPU, HAS_PCIE.
+// Build targets (spec/targets/, docs/targets.md) set the parameters: the clock, the sizes,
+// HAS_GPU, HAS_PCIE.
 // Without the GPU command block (HAS_GPU = 0) it is not instantiated, the memory
 // controller's GPU port is tied off like the DMA and scanout ports, IRQ_GPU is 0, and the
 // GPU register block's addresses are unmapped (acknowledged with 0, BUSERR). SYSCTL.FEATURES
@@ -24,6 +25,7 @@
 `include "vd_regs.vh"
 
 module vd_soc #(
+    parameter CLK_HZ       = `VD_CLK_HZ,    // the target's clock: SYSCTL.CLK_HZ, UART boot divider
     parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,             // GPU command block (0: left out)
@@ -257,6 +259,7 @@ module vd_soc #(
     wire        uart_irq, timer_irq;
 
     vd_sysctl #(
+        .CLK_HZ      (CLK_HZ),
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .FEATURES    (FEATURES)
@@ -273,7 +276,9 @@ module vd_soc #(
         .rdata_o  (sysctl_rdata)
     );
 
-    vd_uart u_uart (
+    // The boot line rate is fixed (spec/soc.toml uart_boot_baud); the divider follows the
+    // clock (tools/target.py checks it divides evenly and is at least DIV_MIN).
+    vd_uart #(.DIV_RESET(CLK_HZ / `VD_UART_BOOT_BAUD)) u_uart (
         .clk_i  (clk_i),
         .rst_i  (sys_rst),
         .req_i  (req && sel_uart),
@@ -303,7 +308,7 @@ module vd_soc #(
     wire [31:0] memctl_rdata, gpu_rdata;
     wire        memctl_ack, gpu_ack;
     wire        memctl_irq, gpu_irq;
-    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault;
+    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault, gpu_pend;
     wire [VRAM_AW:0] gpu_addr;
     wire [31:0] gpu_wdata;
     // Host DMA: the PCIe endpoint's DMA engine (tied off without it). Scanout: not used yet;
@@ -338,6 +343,7 @@ module vd_soc #(
         .gpu_gnt_o   (gpu_gnt),
         .gpu_rvalid_o(gpu_rvalid),
         .gpu_fault_o (gpu_fault),
+        .gpu_pend_o  (gpu_pend),
         .dma_req_i   (dma_req),
         .dma_we_i    (dma_we),
         .dma_addr_i  (dma_addr),
@@ -376,7 +382,8 @@ module vd_soc #(
                 .m_gnt_i   (gpu_gnt),
                 .m_rvalid_i(gpu_rvalid),
                 .m_rdata_i (vram_rdata),
-                .m_fault_i (gpu_fault)
+                .m_fault_i (gpu_fault),
+                .m_pend_i  (gpu_pend)
             );
         end else begin : g_no_gpu
             // No GPU command block: its memory controller port is tied off (grant, read-valid
@@ -390,7 +397,7 @@ module vd_soc #(
             assign gpu_ack   = 1'b0;
             assign gpu_rdata = 32'b0;
             assign gpu_irq   = 1'b0;
-            wire unused_gpu_port = &{1'b0, gpu_gnt, gpu_rvalid, gpu_fault};
+            wire unused_gpu_port = &{1'b0, gpu_gnt, gpu_rvalid, gpu_fault, gpu_pend};
         end
     endgenerate
 

@@ -89,6 +89,8 @@ FORMAL_fifo_DUT    := vd_fifo
 FORMAL_gpu_memctl_SRCS := rtl/gpu/vd_gpu.v rtl/memctl/vd_memctl.v rtl/memctl/vd_memctl_arb.v \
                           tests/formal/fv_gpu_memctl.v
 FORMAL_gpu_memctl_TOP  := fv_gpu_memctl
+# COPY through the GPU stage (3 cycles a word) completes after about 32 cycles
+FORMAL_gpu_memctl_COVER_DEPTH := 36
 FORMAL_gpu_memctl_DUT  := vd_memctl
 # The largest model, and BMC time grows fast with depth (20 cycles: about 8 s of the
 # solver's time, 12: about 3 s); induction succeeds from k = 1, so 12 + 12 is a whole proof.
@@ -123,20 +125,23 @@ define formal_step
 	  echo "          $(1) $(2): PASS in $$t s"
 endef
 
+# a proof's cover depth: FORMAL_<name>_COVER_DEPTH, else FORMAL_COVER_DEPTH
+formal_cover_depth = $(or $(FORMAL_$(1)_COVER_DEPTH),$(FORMAL_COVER_DEPTH))
+
 # Cover mode. smtbmc exits non-zero when a cover stays unreached ("Unreached cover statement
 # at ..." for each) or an assertion fails on a cover trace; the counts come from its log.
 # $(1): proof name
 define formal_cover
 	@echo "  FORMAL  $(1) cover"
 	$(Q)s=$$(date +%s%N); log=$(FORMAL_DIR)/$(1)_cover.log; rm -f $(FORMAL_DIR)/$(1)_cover*.vcd; \
-	  PATH="$(FORMAL_PATH):$$PATH" $(SMTBMC) -s $(FORMAL_SOLVER) -c -t $(FORMAL_COVER_DEPTH) \
+	  PATH="$(FORMAL_PATH):$$PATH" $(SMTBMC) -s $(FORMAL_SOLVER) -c -t $(call formal_cover_depth,$(1)) \
 	    --dump-vcd $(FORMAL_DIR)/$(1)_cover%.vcd $(FORMAL_DIR)/$(1).smt2 > $$log 2>&1; rc=$$?; \
 	  $(formal_secs); \
 	  n=$$(grep -c 'Reached cover statement' $$log); u=$$(grep -c 'Unreached cover statement' $$log); \
 	  if [ $$rc -ne 0 ] || [ $$u -ne 0 ] || [ $$n -eq 0 ]; then \
 	    grep -E -i 'unreached|assert failed|error|not found' $$log | tail -n 20; \
 	    [ $$n -eq 0 ] && [ $$u -eq 0 ] && echo "          $(1): no cover statement"; \
-	    echo "  FAIL    $(1) cover: $$n/$$((n + u)) reached in $$t s (depth $(FORMAL_COVER_DEPTH); log: $$log)"; exit 1; \
+	    echo "  FAIL    $(1) cover: $$n/$$((n + u)) reached in $$t s (depth $(call formal_cover_depth,$(1)); log: $$log)"; exit 1; \
 	  fi; \
 	  echo "          $(1) cover: $$n/$$n reached in $$t s"
 endef

@@ -13,7 +13,8 @@ module fv_gpu (
     input wire        m_gnt_i,
     input wire        m_rvalid_i,
     input wire [31:0] m_rdata_i,
-    input wire        m_fault_i
+    input wire        m_fault_i,
+    input wire        m_pend_i
 );
     /* verilator lint_off PINCONNECTEMPTY */
     vd_gpu #(.VRAM_BYTES(256)) u_dut (
@@ -21,7 +22,8 @@ module fv_gpu (
         .req_i(req_i), .we_i(we_i), .addr_i(addr_i), .wdata_i(wdata_i),
         .ack_o(), .rdata_o(), .irq_o(),
         .m_req_o(), .m_we_o(), .m_fetch_o(), .m_addr_o(), .m_wdata_o(),
-        .m_gnt_i(m_gnt_i), .m_rvalid_i(m_rvalid_i), .m_rdata_i(m_rdata_i), .m_fault_i(m_fault_i)
+        .m_gnt_i(m_gnt_i), .m_rvalid_i(m_rvalid_i), .m_rdata_i(m_rdata_i), .m_fault_i(m_fault_i),
+        .m_pend_i(m_pend_i)
     );
 endmodule
 `default_nettype wire

@@ -36,7 +36,7 @@ module fv_memctl (
         .cpu_wdata_i(cpu_wdata_i), .cpu_gnt_o(), .cpu_rvalid_o(),
         .gpu_req_i(gpu_req_i), .gpu_we_i(gpu_we_i), .gpu_fetch_i(gpu_fetch_i),
         .gpu_addr_i(gpu_addr_i), .gpu_wdata_i(gpu_wdata_i), .gpu_gnt_o(), .gpu_rvalid_o(),
-        .gpu_fault_o(),
+        .gpu_fault_o(), .gpu_pend_o(),
         .dma_req_i(dma_req_i), .dma_we_i(dma_we_i), .dma_addr_i(dma_addr_i),
         .dma_wdata_i(dma_wdata_i), .dma_gnt_o(), .dma_rvalid_o(),
         .scan_req_i(scan_req_i), .scan_addr_i(scan_addr_i), .scan_gnt_o(), .scan_rvalid_o(),
