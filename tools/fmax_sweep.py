@@ -12,6 +12,7 @@ figures come from the logs through tools/fpga_report.py's parser, the same numbe
 """
 import argparse
 import concurrent.futures
+import os
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,10 @@ def main():
                     help="a nextpnr-ice40 to compare (repeat)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    # YoWASP's tools run in a WebAssembly sandbox that sees only the current directory's
+    # tree: give every tool paths relative to it
+    for k in ("json", "pcf", "out"):
+        setattr(args, k, Path(os.path.relpath(getattr(args, k))))
     tools = [t.split("=", 1) for t in args.tool]
     res = {}
     for name, exe in tools:
