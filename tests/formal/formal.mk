@@ -20,13 +20,16 @@
 #              withdrawn.
 #   memctl     vd_memctl (+ arbiter), 256-byte VRAM, 4 slots, 2-bit counters, all inputs
 #              free: one RAM user; a GPU write only inside VRAM and a valid writable window;
-#              a blocked access never granted and always reported; the arbiter's properties
-#              (its reset asserted). 8 covers + the arbiter's 5: GPU write, read through a
-#              read-only window, fetch granted; faults outside VRAM and on a read-only
-#              window, captured, interrupt; a waiting GPU request then blocked; a stall ends.
+#              a blocked access (in the GPU stage) never reaches the RAM and is always
+#              reported; the arbiter's properties (its reset asserted). 9 covers + the
+#              arbiter's 5: GPU write, read through a read-only window, fetch reaching the
+#              RAM; faults outside VRAM and on a read-only window, captured, interrupt; a
+#              request taken in a fault's cycle; the stage refilled as it is granted; a
+#              stall ends.
 #   gpu        vd_gpu, 256-byte VRAM: requests only in FETCH/FILL/COPY, none after
 #              CTRL.RESET or while stopped/hung/faulted/in error; fetches are reads; a
-#              request is held with its attributes until granted unless blocked or reset.
+#              request is held with its attributes until granted unless blocked or reset;
+#              reads in flight and COPY's read-ahead and buffered word accounted for.
 #              11 covers: FILL, COPY (also from the buffered word), FENCE, NOP complete;
 #              bad command; fault; watchdog timeout; HEAD wrap; a command completing after
 #              a RESET of a hung engine (18 cycles, the deepest cover).
@@ -37,8 +40,8 @@
 #              between, an entry in flight to the head, the entry that filled it popped.
 #   gpu_memctl vd_gpu driving vd_memctl's GPU port, vd_memctl under proof: vd_gpu's
 #              port ASSUMEs become assertions vd_memctl must meet; all of the above hold
-#              together. All 24 covers of the three modules. 12-cycle BMC + 12-step
-#              induction (see below).
+#              together. All 25 covers of the three modules (36 cycles deep: COPY through
+#              the stage). 12-cycle BMC + 12-step induction (see below).
 #   pcie_ep    vd_pcie_ep, 64-byte VRAM and PCIE_BUF, 2-bit counters; inputs free but for
 #              well-framed rx beats held until taken and grants only to a request: every
 #              non-posted request taken gets exactly one completion, in order, with its
