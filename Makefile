@@ -53,6 +53,7 @@ help:
 	@echo "  bench-qlink the PCIe queue link's and dispatcher's cycles per ALLOCATE beyond the kernel's"
 	@echo "  bench-pcie bench-qlink, then demo --bench over inproc?link=pcie: the PCIe figures against the targets"
 	@echo "  bitstream  BOARD=icebreaker [TARGET=...]: synthesize, place and route, pack; report size and Fmax"
+	@echo "  fmax-sweep BOARD=icebreaker: Debian's vs PyPI's nextpnr-ice40, seeds 1-8 each: Fmax, LC (slow)"
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
 	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl, PCIe endpoint"
 	@echo "  pcie-size  the PCIe endpoint alone on the UP5K: logic cells (a reference figure)"

@@ -38,7 +38,7 @@ lint: $(RTL_DEPS) $(TARGET_SRC)
 	$(Q)p=$$($(PYTHON) tools/target.py params $(FPGA_TARGET) --board $(BOARD) --format verilator) || exit 1; \
 	echo "  LINT    verilator -Wall $(BOARD_TOP) [$(FPGA_TARGET): $$p] (board glue; its SPRAM mapping is checked by yosys)"; \
 	$(VERILATOR) --lint-only -Wall $(VFLAGS_COMMON) --top-module $(BOARD_TOP) $$p $(RTL_WAIVERS) \
-	  $(RTL_SIM_SRCS) $(BOARD_TOP_SRC)
+	  $(RTL_SIM_SRCS) $(BOARD_TOP_SRC) $(BOARD_LINT_SRCS)
 	@echo "  LINT    clean"
 
 # The board's flow (rtl/boards/$(BOARD)/board.mk) is included by the top Makefile after

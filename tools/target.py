@@ -2,16 +2,18 @@
 """Build targets: spec/targets/<name>.toml turned into what each build needs.
 
 A target says what it is for, its board ("none" for a simulator), its CPU, the blocks it
-has (SYSCTL.FEATURES field names, lower case), its FW_RAM and VRAM sizes and whether the
-VRAM size may be overridden at build time. From it this tool derives vd_soc's parameters
-(HAS_<BLOCK> for each optional block, VRAM_BYTES, FW_RAM_BYTES) for Verilator (-G), yosys
-(chparam) and Icarus (-P), and the SYSCTL.FEATURES word. The feature bits come from
+has (SYSCTL.FEATURES field names, lower case), its FW_RAM and VRAM sizes, whether the
+VRAM size may be overridden at build time, and optionally its clock (clk_hz; without it
+spec/soc.toml's clk_hz, the simulator's). From it this tool derives vd_soc's parameters
+(HAS_<BLOCK> for each optional block, CLK_HZ, VRAM_BYTES, FW_RAM_BYTES) for Verilator (-G),
+yosys (chparam) and Icarus (-P), and the SYSCTL.FEATURES word. The feature bits come from
 spec/regs/sysctl.toml and the optional blocks from spec/soc.toml [targets], both read
 through tools/regmap.py: nothing here restates them.
 
   target.py table                          the `make targets` table (validates every target)
   target.py params NAME --format verilator [--vram BYTES] [--board B] [--top MODULE]
   target.py features NAME                  the FEATURES word, hex
+  target.py clock NAME                     the target's clock in MHz (board.mk's timing goal)
   target.py md FILE [--check]              refresh (or check) the table in docs/targets.md
 """
 import argparse
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import regmap  # noqa: E402  (same directory)
 
 KEYS = {"desc", "board", "cpu", "blocks", "fw_ram", "vram", "vram_override"}
+OPTIONAL_KEYS = {"clk_hz"}   # default: spec/soc.toml [soc] clk_hz
 # The Verilog parameters a target sets, in this order; HAS_<BLOCK> precede them.
 SIZE_PARAMS = (("VRAM_BYTES", "vram"), ("FW_RAM_BYTES", "fw_ram"))
 # A floor against typos, not a hardware limit: the firmware keeps the GPU ring (1 KiB) at
@@ -80,6 +83,9 @@ class Spec:
             if n not in self.features:
                 raise TargetError(f"soc.toml [targets] optional: {n} is not a FEATURES field")
         self.regions = {r["name"]: r for r in self.soc["region"]}
+        self.clk_hz = self.soc["soc"]["clk_hz"]
+        uart = next(b for b in blocks if b["name"] == "UART")
+        self.uart_div_min = uart["const"]["DIV_MIN"]
 
     def names(self):
         return sorted(p.stem for p in (self.spec_dir / "targets").glob("*.toml"))
@@ -104,10 +110,10 @@ class Spec:
         except tomllib.TOMLDecodeError as e:
             raise TargetError(f"{path}: {e}") from e
         where = f"{path}"
-        unknown = set(t) - KEYS
+        unknown = set(t) - KEYS - OPTIONAL_KEYS
         if unknown:
             raise TargetError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
-                              f"(known: {', '.join(sorted(KEYS))})")
+                              f"(known: {', '.join(sorted(KEYS | OPTIONAL_KEYS))})")
         missing = KEYS - set(t)
         if missing:
             raise TargetError(f"{where}: missing key(s) {', '.join(sorted(missing))}")
@@ -140,6 +146,7 @@ class Spec:
                 raise TargetError(f"{name}: its VRAM size is fixed at {fmt_size(t['vram'])} "
                                   "(vram_override = false); VRAM_BYTES applies to targets that allow it")
             t["vram"] = parse_size(vram)
+        self.check_clock(where, t)
         self.check_size(where, "fw_ram", t["fw_ram"], "FW_RAM", self.regions["FW_RAM"]["size"])
         self.check_size(f"{name} (VRAM_BYTES={vram})" if vram is not None else where,
                         "vram", t["vram"], "VRAM", VRAM_MIN)
@@ -148,6 +155,23 @@ class Spec:
         # Blocks in the FEATURES bit order, for display.
         t["blocks"] = [b for b in self.features if b in blocks]
         return t
+
+    def check_clock(self, where, t):
+        """clk_hz: whole MHz (boards' PLLs and the Fmax goal), and the boot line rate must
+        come out at a whole number of clocks per bit, at least the UART's DIV_MIN."""
+        clk = t.setdefault("clk_hz", self.clk_hz)
+        if not isinstance(clk, int) or isinstance(clk, bool) or clk <= 0 or clk % 1000000:
+            raise TargetError(f"{where}: clk_hz must be a whole number of MHz, in Hz")
+        if t["board"] == "none" and clk != self.clk_hz:
+            # the simulator's harness (sim/: UART bit time, PCIe model, cycles -> ms) runs
+            # at soc.clk_hz, so a simulated target keeps it
+            raise TargetError(f"{where}: clk_hz {clk}: a simulated target (board \"none\") "
+                              f"runs at spec/soc.toml clk_hz ({self.clk_hz})")
+        baud = self.soc["soc"]["uart_boot_baud"]
+        div_min = self.uart_div_min
+        if clk % baud or clk // baud < div_min:
+            raise TargetError(f"{where}: clk_hz {clk} gives {clk / baud:g} clocks per bit at the "
+                              f"boot rate {baud} (a whole number >= {div_min} needed)")
 
     def check_size(self, where, key, n, region, least):
         if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
@@ -166,6 +190,7 @@ class Spec:
     def params(self, t):
         """vd_soc's parameters for the target, as (name, value)."""
         out = [(f"HAS_{b.upper()}", int(b in t["blocks"])) for b in self.optional]
+        out.append(("CLK_HZ", t["clk_hz"]))
         out += [(p, t[k]) for p, k in SIZE_PARAMS]
         return out
 
@@ -175,8 +200,8 @@ class Spec:
             t = self.load(n)
             vram = fmt_size(t["vram"]) + (" (override: VRAM_BYTES)" if t["vram_override"] else "")
             rows.append((n, " ".join(t["blocks"]), f"0x{t['features']:08X}", vram,
-                         fmt_size(t["fw_ram"]), t["board"], t["cpu"]))
-        head = ("target", "blocks", "FEATURES", "VRAM", "FW_RAM", "board", "cpu")
+                         fmt_size(t["fw_ram"]), t["board"], t["cpu"], f"{t['clk_hz'] // 1000000} MHz"))
+        head = ("target", "blocks", "FEATURES", "VRAM", "FW_RAM", "board", "cpu", "clock")
         if markdown:
             lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
             lines += ["| " + " | ".join(f"`{c}`" if i in (0, 2) else c for i, c in enumerate(r)) + " |"
@@ -227,6 +252,8 @@ def main():
                    help="also pass the FEATURES word, as parameter EXPECT_FEATURES (benches)")
     p = sub.add_parser("features", help="the SYSCTL.FEATURES word of a target")
     p.add_argument("name")
+    p = sub.add_parser("clock", help="a target's clock in MHz")
+    p.add_argument("name")
     p = sub.add_parser("md", help="refresh the table between the markers in a Markdown file")
     p.add_argument("file", type=Path)
     p.add_argument("--check", action="store_true", help="exit 1 if it is stale instead")
@@ -237,6 +264,8 @@ def main():
             print(spec.table())
         elif args.cmd == "features":
             print(f"0x{spec.load(args.name)['features']:08X}")
+        elif args.cmd == "clock":
+            print(spec.load(args.name)["clk_hz"] // 1000000)
         elif args.cmd == "md":
             md_update(spec, args.file, args.check)
         else:

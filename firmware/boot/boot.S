@@ -9,7 +9,6 @@
  */
 #include "vd_regs.h"
 
-#define WAKE_CYCLES ((VD_CLK_HZ / 1000000) * 3 + 4) /* tRES1 = 3 us after 0xAB, plus margin */
 
     .section .text.boot, "ax", @progbits
     .globl  _boot
@@ -24,10 +23,16 @@ _boot:
     li      a0, VD_SPIFLASH_CMD_WAKE
     jal     spi_xfer
     sw      zero, VD_SPIFLASH_CTRL(s0)
+    /* tRES1 = 3 us at the target's clock (SYSCTL.CLK_HZ; one boot ROM for every target):
+     * CLK_HZ >> 18 cycles is 3.8 us at any clock (no divide on RV32I), plus margin. */
+    li      t3, VD_SYSCTL_BASE
+    lw      t3, VD_SYSCTL_CLK_HZ(t3)
+    srli    t3, t3, 18
+    addi    t3, t3, 4
     lw      t1, VD_TIMER_MTIME(s2)
 1:  lw      t2, VD_TIMER_MTIME(s2)
     sub     t2, t2, t1
-    sltiu   t2, t2, WAKE_CYCLES
+    sltu    t2, t2, t3
     bnez    t2, 1b
 
     /* READ (0x03) + 24-bit address, MSB first; then stream bytes. */

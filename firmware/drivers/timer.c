@@ -13,5 +13,5 @@ void vd_timer_delay_cycles(uint32_t cycles)
 
 void vd_timer_delay_us(uint32_t us)
 {
-    vd_timer_delay_cycles(us * (VD_CLK_HZ / 1000000u));
+    vd_timer_delay_cycles(us * (vd_timer_clk_hz() / 1000000u));
 }

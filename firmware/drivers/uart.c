@@ -30,7 +30,8 @@ uint32_t vd_uart_div_for_baud(uint32_t baud)
 {
     if (baud == 0)
         return 0;
-    uint32_t div = (VD_CLK_HZ + baud / 2u) / baud;
+    uint32_t clk = vd_timer_clk_hz();
+    uint32_t div = (clk + baud / 2u) / baud;
     if (div < VD_UART_DIV_MIN || div > (VD_UART_DIV_CLKS_MASK >> VD_UART_DIV_CLKS_LSB))
         return 0;
     return div;

@@ -1,5 +1,7 @@
-/* vd_timer: the TIMER block. MTIME counts clock cycles (VD_CLK_HZ) and wraps at 32 bits;
- * it is the firmware's cycle counter (the CPU's own counters are left out). */
+/* vd_timer: the TIMER block. MTIME counts clock cycles and wraps at 32 bits; it is the
+ * firmware's cycle counter (the CPU's own counters are left out). The clock is the build
+ * target's (spec/targets clk_hz): one firmware image serves every target, so time is
+ * converted with the rate SYSCTL.CLK_HZ reports at run time, never a compile-time one. */
 #ifndef VD_TIMER_H
 #define VD_TIMER_H
 
@@ -24,9 +26,17 @@ static inline uint32_t vd_timer_now(void)
 #endif
 }
 
+/* The system clock in Hz: SYSCTL.CLK_HZ (an SoC whose register reads 0, from before it
+ * was reported, runs at the default VD_CLK_HZ). */
+static inline uint32_t vd_timer_clk_hz(void)
+{
+    uint32_t hz = vd_mmio_read32(VD_SYSCTL_BASE + VD_SYSCTL_CLK_HZ);
+    return hz ? hz : VD_CLK_HZ;
+}
+
 /* Busy-wait; wrap-safe for waits below 2^31 cycles. */
 void vd_timer_delay_cycles(uint32_t cycles);
-void vd_timer_delay_us(uint32_t us);
+void vd_timer_delay_us(uint32_t us); /* at vd_timer_clk_hz() */
 
 #ifdef __cplusplus
 }

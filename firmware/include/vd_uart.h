@@ -26,7 +26,8 @@ extern "C" {
 #define VD_UART_RX_THRESH 128u
 #define VD_UART_RX_TIMEOUT 0u
 
-/* DIV for a baud rate: VD_CLK_HZ / baud rounded to nearest; 0 if out of DIV's range. */
+/* DIV for a baud rate: the clock (vd_timer_clk_hz(), SYSCTL.CLK_HZ) / baud rounded to
+ * nearest; 0 if out of DIV's range. */
 uint32_t vd_uart_div_for_baud(uint32_t baud);
 
 /* Program the divider and the RX interrupt trigger (VD_UART_RX_THRESH, VD_UART_RX_TIMEOUT),

@@ -5,24 +5,29 @@
 //
 // The engine executes 16-byte commands from a ring in VRAM while HEAD != TAIL, one at a
 // time: fetch the 4 words (pipelined reads, m_fetch_o set), decode, execute, then advance
-// HEAD. FILL writes one word per granted cycle; COPY alternates a read and a write (the
-// write takes the read data straight from the RAM in the cycle it arrives; if the write is
-// not granted then, the word waits in buf_q), i.e. 2 cycles per word. All accesses go
-// through the memory controller's GPU port, which may block one (m_fault_i): the engine
-// then stops in STATE_FAULT. CTRL.RESET aborts at once; no request is raised afterwards
-// until the engine is enabled and given work again.
+// HEAD. FILL writes one word per granted cycle; COPY reads up to two words ahead and writes
+// each when it arrives (straight from the RAM, or from buf_q when its write waits), i.e. 2
+// cycles per word (a read's data comes 2 cycles after its grant). A FILL or COPY
+// completes once its last write is in VRAM (m_pend_i low), so HEAD and FENCE never run
+// ahead of the data. All accesses go through the memory controller's GPU port, which may
+// block one (m_fault_i, after its grant): the engine then stops in STATE_FAULT.
+// CTRL.RESET aborts at once; no request is raised afterwards until the engine is enabled
+// and given work again, and the engine leaves IDLE only once every read it had issued has
+// returned (so no stale word is taken for a new command's).
 //
-// The master port follows vd_memctl: m_req_o and its attributes are held until m_gnt_i and
-// never depend on m_gnt_i in the same cycle; read data comes with m_rvalid_i a cycle later.
+// The master port follows vd_memctl's GPU port: m_req_o and its attributes are held until
+// m_gnt_i and never depend on m_gnt_i in the same cycle; m_gnt_i means "taken"; read data
+// comes with m_rvalid_i 2 or more cycles later, in order; a fault comes after the grant of
+// the access it blocks (1..4 cycles), and no read issued before that one is in flight then.
 //
 // System memory (APERTURE = 1, targets with PCIe): a FILL or COPY with one side at or above
 // APERTURE_BASE is one transfer of the PCIe endpoint's DMA engine (STATE_XFER): the engine
 // holds x_req_o with the transfer's description until x_done_i, then completes the command
 // or, on x_err_i, stops in STATE_FAULT. The endpoint checks the system-memory side against
-// its GPU aperture windows and reaches VRAM through this block's memory-controller port
-// (vd_pcie_ep sits on it), so the memory controller's windows check every VRAM word as for
-// the engine's own accesses. Both sides in the aperture: a bad command (STATE_ERROR).
-// Without APERTURE such addresses are outside VRAM, as before: a fault.
+// its GPU aperture windows and reaches VRAM through the memory controller's host-DMA port
+// with the controller's windows checking every word, as for the engine's own accesses
+// (vd_memctl DMA_CHECK). Both sides in the aperture: a bad command (STATE_ERROR). Without
+// APERTURE such addresses are outside VRAM, as before: a fault.
 
 `include "vd_regs.vh"
 
@@ -52,6 +57,7 @@ module vd_gpu #(
     input  wire          m_rvalid_i,
     input  wire [31:0]   m_rdata_i,
     input  wire          m_fault_i,
+    input  wire          m_pend_i,      // an access taken (gnt) is not yet in VRAM
     // system-memory transfers (APERTURE): to vd_pcie_ep's GPU port
     output wire          x_req_o,       // held until x_done_i; the fields below with it
     output wire          x_to_host_o,   // VRAM (or the pattern) -> system memory
@@ -122,13 +128,15 @@ module vd_gpu #(
     reg [AW:0]   dst_q;                     // word address, bit AW = beyond VRAM
     reg [31:0]   arg_q;                     // pattern / fence value / source byte offset
     reg          src_hi_q;                  // source beyond VRAM (arg_q bits above AW+1)
-    reg [AW:0]   cnt_q;                     // words left (saturated)
+    reg [AW:0]   cnt_q;                     // FILL: words left to write, COPY: to read (saturated)
     reg          unaligned_q;               // dst or length not a multiple of 4
     reg [1:0]    iss_q, ret_q;              // fetch words issued / returned
     reg          iss_done_q;
     reg          have_q;                    // COPY: buf_q holds a word to write
     reg [31:0]   buf_q;
     reg [31:0]   dst_b_q, len_q;            // DST and BYTES as written (system-memory transfers)
+    reg          rd_hold_q;                 // COPY: a read was refused last cycle: offer it again
+    reg [2:0]    rd_out_q;                  // reads granted, data not yet returned (0..4)
 
     wire [AW:0]  src = {src_hi_q, arg_q[AW+1:2]};
 
@@ -139,7 +147,13 @@ module vd_gpu #(
 
     // ------------------------------------------------------------ memory requests
     wire [CU:0]  ring_pos  = {1'b0, base_q} + {1'b0, head_q};   // bit CU: beyond VRAM
-    wire         copy_wr   = have_q || m_rvalid_i;              // COPY: a word to write
+    // COPY: write a word when one is here (buffered or arriving), else read ahead while at
+    // most 2 words are in flight or buffered; a refused read is offered again first (a
+    // request is held until granted). One buffered word is enough: the port returns no data
+    // in the cycle after it refused a request (vd_memctl: its stage was not granted then).
+    wire         wr_avail  = have_q || m_rvalid_i;
+    wire [2:0]   c_room    = rd_out_q + {2'b0, have_q};          // words in flight or buffered
+    wire         copy_rd   = cnt_q != {(AW+1){1'b0}} && (rd_hold_q || (!wr_avail && c_room < 3'd2));
 
     always @(*) begin
         m_req_o   = 1'b0;
@@ -154,13 +168,13 @@ module vd_gpu #(
                 m_addr_o  = {ring_pos, iss_q};
             end
             S_FILL: begin
-                m_req_o = 1'b1;
+                m_req_o = cnt_q != {(AW+1){1'b0}};
                 m_we_o  = 1'b1;
             end
             S_COPY: begin
-                m_req_o   = 1'b1;
-                m_we_o    = copy_wr;
-                m_addr_o  = copy_wr ? dst_q : src;
+                m_req_o   = copy_rd || wr_avail;
+                m_we_o    = !copy_rd;
+                m_addr_o  = copy_rd ? src : dst_q;
                 m_wdata_o = have_q ? buf_q : m_rdata_i;
             end
             default: ;
@@ -177,9 +191,14 @@ module vd_gpu #(
     assign x_len_o     = len_q;
 
     // ------------------------------------------------------------ engine
+    wire         c_wr_gnt  = !copy_rd && wr_avail && m_gnt_i;   // COPY: a write taken
+    // buf_q: an arriving word not written straight away (a word never arrives while one
+    // waits there: proven below)
+    wire         c_keep    = m_rvalid_i && !c_wr_gnt;
     wire [CU:0]  head_inc  = {1'b0, head_q} + 1'b1;
     wire [CU-1:0] head_nx  = (head_inc >= size_q) ? {CU{1'b0}} : head_inc[CU-1:0];
-    wire         last_word = cnt_q == {{AW{1'b0}}, 1'b1};
+    // the last write in VRAM: nothing left to issue, in flight, buffered or staged
+    wire         drained   = cnt_q == {(AW+1){1'b0}} && c_room == 3'd0 && !m_pend_i;
     wire         bad_op    = op_q > OP_HANG;
     wire         src_unal  = op_q == OP_COPY && arg_q[1:0] != 2'b00;
     // System memory: bit 31 of a GPU address (APERTURE_BASE) when the SoC has the path.
@@ -200,8 +219,7 @@ module vd_gpu #(
                 complete = !to_error && (op_q == OP_NOP || op_q == OP_FENCE
                          || ((op_q == OP_FILL || op_q == OP_COPY) && cnt_q == {(AW+1){1'b0}}));
             end
-            S_FILL:  complete = m_gnt_i && last_word;
-            S_COPY:  complete = m_gnt_i && copy_wr && last_word;
+            S_FILL, S_COPY: complete = drained;
             S_XFER:  complete = x_done_i && !x_err_i;
             default: ;
         endcase
@@ -217,12 +235,13 @@ module vd_gpu #(
             ret_q      <= 2'd0;
             iss_done_q <= 1'b0;
             have_q     <= 1'b0;
+            rd_hold_q  <= 1'b0;
         end else if (m_fault_i) begin
             state_q <= S_FAULT;
         end else begin
             case (state_q)
                 S_IDLE:
-                    if (enable_q && head_q != tail_q && !x_busy_i) begin
+                    if (enable_q && head_q != tail_q && rd_out_q == 3'd0 && !x_busy_i) begin
                         state_q    <= S_FETCH;
                         iss_q      <= 2'd0;
                         ret_q      <= 2'd0;
@@ -255,37 +274,50 @@ module vd_gpu #(
                         endcase
                     end
                 end
-                S_DECODE:
+                S_DECODE: begin
+                    have_q    <= 1'b0;
+                    rd_hold_q <= 1'b0;
                     if (to_error) state_q <= S_ERROR;
                     else if (complete) state_q <= S_IDLE;
                     else if (op_q == OP_HANG) state_q <= S_HANG;
                     else if (ap_any) state_q <= S_XFER;
                     else if (op_q == OP_FILL) state_q <= S_FILL;
                     else state_q <= S_COPY;
-                S_FILL:
-                    if (m_gnt_i) begin
+                end
+                S_FILL: begin
+                    if (m_req_o && m_gnt_i) begin
                         dst_q <= dst_q + 1'b1;
                         cnt_q <= cnt_q - 1'b1;
-                        if (last_word) state_q <= S_IDLE;
                     end
-                S_COPY:
-                    if (copy_wr) begin
-                        if (m_gnt_i) begin
-                            dst_q <= dst_q + 1'b1;
-                            {src_hi_q, arg_q[AW+1:2]} <= src + 1'b1;
-                            cnt_q  <= cnt_q - 1'b1;
-                            have_q <= 1'b0;
-                            if (last_word) state_q <= S_IDLE;
-                        end else if (m_rvalid_i) begin
-                            buf_q  <= m_rdata_i;
-                            have_q <= 1'b1;
-                        end
+                    if (complete) state_q <= S_IDLE;
+                end
+                S_COPY: begin
+                    rd_hold_q <= copy_rd && !m_gnt_i;
+                    if (copy_rd && m_gnt_i) begin
+                        {src_hi_q, arg_q[AW+1:2]} <= src + 1'b1;
+                        cnt_q <= cnt_q - 1'b1;
                     end
+                    if (c_wr_gnt) dst_q <= dst_q + 1'b1;
+                    if (c_keep) begin
+                        buf_q  <= m_rdata_i;
+                        have_q <= 1'b1;
+                    end else if (c_wr_gnt) begin
+                        have_q <= 1'b0;
+                    end
+                    if (complete) state_q <= S_IDLE;
+                end
                 S_XFER:
                     if (x_done_i) state_q <= x_err_i ? S_FAULT : S_IDLE;
                 default: ;   // HANG, FAULT, ERROR: until CTRL.RESET
             endcase
         end
+    end
+
+    // Reads in flight: not cleared by CTRL.RESET (their data still comes, and is dropped in
+    // IDLE); a fault leaves none (the blocked read never returns, nor one taken with it).
+    always @(posedge clk_i) begin
+        if (rst_i || m_fault_i) rd_out_q <= 3'd0;
+        else rd_out_q <= rd_out_q + {2'b0, m_req_o && m_gnt_i && !m_we_o} - {2'b0, m_rvalid_i};
     end
 
     // ------------------------------------------------------------ control registers
@@ -366,8 +398,9 @@ module vd_gpu #(
     // macro: assumptions when this module is the proof's top (formal.mk defines
     // VD_FORMAL_TOP_vd_gpu), assertions inside a larger proof (where vd_memctl must keep
     // them). They are a reset in the first cycle and causal answers, as vd_memctl's GPU
-    // port gives: a grant or a fault only for a request, never both, and read data exactly
-    // in the cycle after a granted read.
+    // port gives: a grant only for a request; read data only for a read in flight (rd_out_q
+    // counts them; a fault, at any time, leaves none), at least 2 cycles after its grant,
+    // and never in the cycle after a refused request.
 `ifdef VD_FORMAL_TOP_vd_gpu
 `define ASSUME assume
 `else
@@ -377,13 +410,18 @@ module vd_gpu #(
     always @(posedge clk_i) f_past_valid <= 1'b1;
     always @(*) if (!f_past_valid) `ASSUME (rst_i);
 
-    reg f_rd_gnt_q = 1'b0;
-    always @(posedge clk_i) f_rd_gnt_q <= m_req_o && m_gnt_i && !m_we_o && !rst_i;
+    reg f_rd_gnt_q = 1'b0, f_refused_q = 1'b0;
+    always @(posedge clk_i) begin
+        f_rd_gnt_q  <= m_req_o && m_gnt_i && !m_we_o && !rst_i;
+        f_refused_q <= m_req_o && !m_gnt_i && !rst_i;
+    end
     always @(*) begin
         if (f_past_valid) begin
-            `ASSUME (!(m_gnt_i && m_fault_i));
-            if (!m_req_o) `ASSUME (!m_gnt_i && !m_fault_i);
-            `ASSUME (m_rvalid_i == f_rd_gnt_q);
+            if (!m_req_o) `ASSUME (!m_gnt_i);
+            // data only for a read in flight, never the one granted just before
+            if (m_rvalid_i) `ASSUME (rd_out_q > {2'b0, f_rd_gnt_q});
+            // and none in the cycle after a refused request
+            if (f_refused_q) `ASSUME (!m_rvalid_i);
         end
     end
 
@@ -418,15 +456,26 @@ module vd_gpu #(
                 assert (!m_req_o);
             // a command fetch is always a read
             if (m_fetch_o) assert (!m_we_o);
-            assert (state_q != S_COPY || !have_q || m_we_o);
-            // induction helpers: a fetch has one read in flight at most, and every word
-            // issued is returned or in flight; COPY never buffers a word while a read is
-            // in flight
+            // COPY: a buffered word is written before any read, unless a refused read is
+            // offered again
+            assert (state_q != S_COPY || !have_q || m_we_o || rd_hold_q);
+            // induction helpers: every fetch word issued is returned or in flight; COPY
+            // never buffers a word while a read is in flight, and has one in flight at most
             if (state_q == S_FETCH) begin
-                assert (f_issued == {1'b0, ret_q} + {2'b00, f_rd_gnt_q});
+                assert ({1'b0, f_issued} == {2'b0, ret_q} + {1'b0, rd_out_q});
                 if (iss_done_q) assert (iss_q == 2'd0);
             end
-            if (state_q == S_COPY) assert (!(have_q && f_rd_gnt_q));
+            // COPY: words in flight and buffered fit the buffer, and every word still to
+            // write is still to read, in flight or buffered
+            assert (rd_out_q <= 3'd4);
+            if (state_q == S_COPY) begin
+                assert (c_room <= 3'd2);
+                if (rd_hold_q) assert (cnt_q != {(AW+1){1'b0}} && c_room <= 3'd1);
+                // the buffer never overflows: a word arriving finds it empty
+                assert (!(m_rvalid_i && have_q));
+            end
+            if (state_q == S_FILL) assert (rd_out_q == 3'd0 && !have_q);
+            if (state_q == S_DECODE) assert (rd_out_q == 3'd0);
             // held until granted
             if (f_wait_q) begin
                 assert (m_req_o && m_we_o == f_we_q && m_fetch_o == f_fetch_q);
@@ -447,7 +496,7 @@ module vd_gpu #(
         if (f_past_valid && !rst_i && !abort) begin
             cover (state_q == S_FILL && complete);
             cover (state_q == S_COPY && complete);
-            cover (state_q == S_COPY && have_q && m_gnt_i);
+            cover (state_q == S_COPY && have_q && m_gnt_i && m_we_o);
             cover (int_set[I_FENCE]);
             cover (state_q == S_DECODE && complete && op_q == OP_NOP);
             cover (int_set[I_ERROR]);

@@ -4,20 +4,37 @@
 //
 // Four master ports share one single-port 32-bit RAM with a registered read (vd_spram32):
 //   CPU (PORT_CPU), GPU command block (PORT_GPU), host DMA (PORT_DMA), scanout (PORT_SCAN,
-//   read-only). A port raises req and holds it (with we/addr/wdata stable) until gnt; the
-//   access happens in the grant cycle, read data comes in the next cycle with rvalid. A
-//   port may issue again in the cycle after a grant, so one port alone gets one access per
-//   cycle (4 bytes/cycle, the RAM's peak). Arbitration: vd_memctl_arb (round-robin; a held
-//   request is granted within PORTS-1 other grants).
+//   read-only). A port raises req and holds it (with we/addr/wdata stable) until gnt; a port
+//   may issue again in the cycle after a grant, so one port alone gets one access per cycle
+//   (4 bytes/cycle, the RAM's peak). Arbitration: vd_memctl_arb (round-robin; a held request
+//   is granted within PORTS-1 other grants).
+//   CPU, DMA, scanout: the access happens in the grant cycle; read data comes in the next
+//   cycle with rvalid.
+//   GPU: gnt means "taken into the GPU stage", a one-entry register in front of the arbiter
+//   in which the window check runs from flip-flops. The stage competes for the RAM from the
+//   next cycle on, so the access happens 1..PORTS cycles after gnt and read data comes one
+//   cycle after the access (at least 2 after gnt). The stage takes the next request in the
+//   cycle it is granted, so the GPU too gets one access per cycle. Why: the window compare
+//   (a carry chain per slot) and the GPU's address adders in front of the same-cycle grant
+//   were the UP5K's critical path (docs/boards.md); now neither reaches the grant.
 //
-// GPU protection: a GPU access reaches the arbiter only if it lies inside VRAM and
+// GPU protection: a GPU access reaches the RAM only if it lies inside VRAM and
 //   - it is a command fetch (fetch_i: the engine reads its ring, whose place firmware set in
 //     the GPU registers) and a read, or
 //   - a valid window (slot) holds it, and for a write that window is writable.
-// Anything else is blocked in the same cycle: gpu_fault_o (the engine stops on it), the
-// first fault's address and kind are captured, STATUS.FAULT is set (MEMCTL interrupt).
+// Anything else is blocked in its first cycle in the stage (the cycle after its gnt):
+//   gpu_fault_o (the engine stops on it), the stage is emptied (a request taken in that
+//   same cycle is dropped too: the engine stops), the first fault's address and kind are
+//   captured, STATUS.FAULT is set (MEMCTL interrupt).
 // Windows are programmed atomically: WIN_BASE and WIN_SIZE are staged, a WIN_CTRL write
 // loads them with the flags into one slot. Base and size are kept in WIN_GRAN units.
+//
+// Checked host DMA (DMA_CHECK = 1, targets with PCIe and the GPU): while dma_chk_i is set
+// (the PCIe endpoint runs a GPU system-memory transfer, docs/pcie.md) a host-DMA access must
+// lie in a valid window (a writable one to write) like a GPU access; one that does not is
+// never granted: dma_fault_o in that cycle, captured in FAULT_ADDR/FAULT_INFO and STATUS.FAULT
+// like a GPU fault. The DMA port keeps its same-cycle grant (its check is on the grant path
+// only in the simulated target, which has no clock to meet).
 
 `include "vd_regs.vh"
 
@@ -25,6 +42,7 @@ module vd_memctl #(
     parameter integer VRAM_BYTES = `VD_VRAM_SIZE,        // power of two
     parameter integer SLOTS      = `VD_MEMCTL_WIN_SLOTS, // 1..8
     parameter integer CNT_W      = `VD_MEMCTL_CNT_BITS,  // counter width, 1..32
+    parameter integer DMA_CHECK  = 0,                    // 1: dma_chk_i checks DMA accesses
     // derived, not to be overridden
     parameter integer AW         = $clog2(VRAM_BYTES / 4)  // VRAM word address bits
 ) (
@@ -51,16 +69,19 @@ module vd_memctl #(
     input  wire          gpu_fetch_i,     // command fetch (read of the ring)
     input  wire [AW:0]   gpu_addr_i,      // word address; bit AW set = beyond VRAM
     input  wire [31:0]   gpu_wdata_i,
-    output wire          gpu_gnt_o,
+    output wire          gpu_gnt_o,       // taken into the GPU stage
     output wire          gpu_rvalid_o,
-    output wire          gpu_fault_o,     // this cycle's request was blocked
+    output wire          gpu_fault_o,     // the staged request is blocked
+    output wire          gpu_pend_o,      // a request is staged (taken, not yet in VRAM)
     // host DMA port
     input  wire          dma_req_i,
+    input  wire          dma_chk_i,       // check this access against the windows (DMA_CHECK)
     input  wire [3:0]    dma_we_i,
     input  wire [AW-1:0] dma_addr_i,
     input  wire [31:0]   dma_wdata_i,
     output wire          dma_gnt_o,
     output wire          dma_rvalid_o,
+    output wire          dma_fault_o,     // this cycle's checked request was blocked
     // scanout port (read-only)
     input  wire          scan_req_i,
     input  wire [AW-1:0] scan_addr_i,
@@ -109,9 +130,14 @@ module vd_memctl #(
     wire [UW:0]   stg_end  = {1'b0, stg_base_q} + stg_size_q;   // exclusive, < 2**(UW+1)
 
     reg  [SLOTS-1:0] valid_q, wrok_q;
-    wire [SLOTS-1:0] hit;                 // the GPU address lies in the slot's window
-    wire [UW-1:0]    g_unit = gpu_addr_i[AW-1:GS];
-    wire             g_out  = gpu_addr_i[AW];
+    wire [SLOTS-1:0] hit;                 // the staged GPU address lies in the slot's window
+
+    // ------------------------------------------------------------ GPU stage
+    reg          gs_v_q, gs_we_q, gs_fetch_q;
+    reg [AW:0]   gs_addr_q;
+    reg [31:0]   gs_wdata_q;
+    wire [UW-1:0] g_unit = gs_addr_q[AW-1:GS];
+    wire          g_out  = gs_addr_q[AW];
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -133,6 +159,8 @@ module vd_memctl #(
         end
     end
 
+    wire [SLOTS-1:0] dhit;                // the DMA address lies in the slot's window
+    wire [UW-1:0]    d_unit = dma_addr_i[AW-1:GS];
     genvar gs;
     generate
         for (gs = 0; gs < SLOTS; gs = gs + 1) begin : g_slot
@@ -146,16 +174,18 @@ module vd_memctl #(
                     end_q  <= stg_end;
                 end
             assign hit[gs] = valid_q[gs] && g_unit >= base_q && {1'b0, g_unit} < end_q;
+            assign dhit[gs] = DMA_CHECK != 0 && valid_q[gs] && d_unit >= base_q
+                           && {1'b0, d_unit} < end_q;
         end
     endgenerate
 
     wire g_hit_rw = |(hit & wrok_q);
-    wire g_ok     = !g_out && (gpu_fetch_i ? !gpu_we_i : (gpu_we_i ? g_hit_rw : |hit));
-    wire g_block  = gpu_req_i && !g_ok;
+    wire g_ok     = !g_out && (gs_fetch_q ? !gs_we_q : (gs_we_q ? g_hit_rw : |hit));
+    wire g_block  = gs_v_q && !g_ok;
     assign gpu_fault_o = g_block;
 
     // A blocked write that a (read-only) window held, and which slot, for FAULT_INFO.
-    wire g_ro_hit = !g_out && !gpu_fetch_i && (|hit);
+    wire g_ro_hit = !g_out && !gs_fetch_q && (|hit);
     reg [SLOT_W-1:0] ro_slot;
     integer s;
     always @(*) begin
@@ -165,10 +195,24 @@ module vd_memctl #(
     end
 
     // ------------------------------------------------------------ arbitration, RAM
+    // The stage asks for the RAM whether or not its check passes (the check stays off the
+    // grant path); a blocked access is kept off the RAM below, and the stage is emptied.
     wire [NP-1:0] preq;
     assign preq[P_CPU]  = cpu_req_i;
-    assign preq[P_GPU]  = gpu_req_i && g_ok;
-    assign preq[P_DMA]  = dma_req_i;
+    assign preq[P_GPU]  = gs_v_q;
+    // checked DMA: granted only inside a window (writable to write)
+    wire d_ok    = DMA_CHECK == 0 || !dma_chk_i
+                || (dma_we_i != 4'b0 ? |(dhit & wrok_q) : |dhit);
+    wire d_block = dma_req_i && !d_ok;
+    assign dma_fault_o = d_block;
+    reg [SLOT_W-1:0] d_slot;
+    integer ds;
+    always @(*) begin
+        d_slot = {SLOT_W{1'b0}};
+        for (ds = SLOTS - 1; ds >= 0; ds = ds - 1)
+            if (dhit[ds]) d_slot = ds[SLOT_W-1:0];
+    end
+    assign preq[P_DMA]  = dma_req_i && d_ok;
     assign preq[P_SCAN] = scan_req_i;
 
     wire [NP-1:0] gnt;
@@ -176,28 +220,48 @@ module vd_memctl #(
         .clk_i(clk_i), .rst_i(rst_i), .req_i(preq), .gnt_o(gnt)
     );
 
+    // What reaches the RAM: every grant but a blocked GPU access's. acc/stl feed the counters.
+    localparam [NP-1:0] M_GPU = 1 << P_GPU;
+    wire [NP-1:0] acc = gnt & ~({NP{g_block}} & M_GPU);
+    wire [NP-1:0] stl = preq & ~gnt & ~({NP{g_block}} & M_GPU);
+    wire          g_acc = acc[P_GPU];
+
+    // The stage takes a request when empty or emptied by its grant in this cycle.
+    assign gpu_gnt_o  = gpu_req_i && (!gs_v_q || gnt[P_GPU]);
+    always @(posedge clk_i) begin
+        if (rst_i) gs_v_q <= 1'b0;
+        else if (gpu_gnt_o) gs_v_q <= !g_block;   // a fault stops the engine: drop what follows
+        else if (gnt[P_GPU] || g_block) gs_v_q <= 1'b0;
+        if (gpu_gnt_o) begin
+            gs_we_q    <= gpu_we_i;
+            gs_fetch_q <= gpu_fetch_i;
+            gs_addr_q  <= gpu_addr_i;
+            gs_wdata_q <= gpu_wdata_i;
+        end
+    end
+
+    assign gpu_pend_o = gs_v_q;
     assign cpu_gnt_o  = gnt[P_CPU];
-    assign gpu_gnt_o  = gnt[P_GPU];
     assign dma_gnt_o  = gnt[P_DMA];
     assign scan_gnt_o = gnt[P_SCAN];
 
     // One-hot AND-OR multiplexer onto the RAM port.
-    assign ram_en_o    = |gnt;
-    assign ram_we_o    = ({4{gnt[P_CPU]}} & cpu_we_i) | ({4{gnt[P_GPU] & gpu_we_i}})
+    assign ram_en_o    = |acc;
+    assign ram_we_o    = ({4{gnt[P_CPU]}} & cpu_we_i) | ({4{g_acc & gs_we_q}})
                        | ({4{gnt[P_DMA]}} & dma_we_i);
-    assign ram_addr_o  = ({AW{gnt[P_CPU]}} & cpu_addr_i) | ({AW{gnt[P_GPU]}} & gpu_addr_i[AW-1:0])
+    assign ram_addr_o  = ({AW{gnt[P_CPU]}} & cpu_addr_i) | ({AW{gnt[P_GPU]}} & gs_addr_q[AW-1:0])
                        | ({AW{gnt[P_DMA]}} & dma_addr_i) | ({AW{gnt[P_SCAN]}} & scan_addr_i);
-    assign ram_wdata_o = ({32{gnt[P_CPU]}} & cpu_wdata_i) | ({32{gnt[P_GPU]}} & gpu_wdata_i)
+    assign ram_wdata_o = ({32{gnt[P_CPU]}} & cpu_wdata_i) | ({32{gnt[P_GPU]}} & gs_wdata_q)
                        | ({32{gnt[P_DMA]}} & dma_wdata_i);
     assign port_rdata_o = ram_rdata_i;
 
-    // Read data returns in the cycle after the grant.
+    // Read data returns in the cycle after the RAM access.
     reg [NP-1:0] rv_q;
     always @(posedge clk_i) begin
         if (rst_i) rv_q <= {NP{1'b0}};
         else begin
             rv_q[P_CPU]  <= gnt[P_CPU] && cpu_we_i == 4'b0;
-            rv_q[P_GPU]  <= gnt[P_GPU] && !gpu_we_i;
+            rv_q[P_GPU]  <= g_acc && !gs_we_q;
             rv_q[P_DMA]  <= gnt[P_DMA] && dma_we_i == 4'b0;
             rv_q[P_SCAN] <= gnt[P_SCAN];
         end
@@ -217,8 +281,8 @@ module vd_memctl #(
             stall_q <= {(NP*CNT_W){1'b0}};
         end else begin
             for (p = 0; p < NP; p = p + 1) begin
-                if (gnt[p]) acc_q[p*CNT_W +: CNT_W] <= acc_q[p*CNT_W +: CNT_W] + 1'b1;
-                if (preq[p] && !gnt[p]) stall_q[p*CNT_W +: CNT_W] <= stall_q[p*CNT_W +: CNT_W] + 1'b1;
+                if (acc[p]) acc_q[p*CNT_W +: CNT_W] <= acc_q[p*CNT_W +: CNT_W] + 1'b1;
+                if (stl[p]) stall_q[p*CNT_W +: CNT_W] <= stall_q[p*CNT_W +: CNT_W] + 1'b1;
             end
         end
     end
@@ -242,11 +306,18 @@ module vd_memctl #(
             if (wr && a_ctrl) irq_en_q <= wdata_i[`VD_MEMCTL_CTRL_IRQ_EN_LSB];
             if (g_block && !fault_q) begin
                 fault_q      <= 1'b1;
-                fault_addr_q <= gpu_addr_i;
-                fi_write_q   <= gpu_we_i;
-                fi_fetch_q   <= gpu_fetch_i;
+                fault_addr_q <= gs_addr_q;
+                fi_write_q   <= gs_we_q;
+                fi_fetch_q   <= gs_fetch_q;
                 fi_hit_q     <= g_ro_hit;
                 fi_slot_q    <= g_ro_hit ? ro_slot : {SLOT_W{1'b0}};
+            end else if (d_block && !fault_q) begin
+                fault_q      <= 1'b1;
+                fault_addr_q <= {1'b0, dma_addr_i};
+                fi_write_q   <= dma_we_i != 4'b0;
+                fi_fetch_q   <= 1'b0;
+                fi_hit_q     <= |dhit;
+                fi_slot_q    <= (|dhit) ? d_slot : {SLOT_W{1'b0}};
             end else if (wr && a_status && wdata_i[`VD_MEMCTL_STATUS_FAULT_LSB]) begin
                 fault_q <= 1'b0;
             end
@@ -345,38 +416,58 @@ module vd_memctl #(
             assert ((gnt & (gnt - 1'b1)) == {NP{1'b0}});
             assert ((gnt & ~preq) == {NP{1'b0}});
             // a GPU write reaches VRAM only inside VRAM and a valid writable window
-            if (gnt[P_GPU] && gpu_we_i) begin
-                assert (!gpu_addr_i[AW]);
-                assert (ram_en_o && ram_we_o == 4'hF && ram_addr_o == gpu_addr_i[AW-1:0]);
+            if (g_acc && gs_we_q) begin
+                assert (!gs_addr_q[AW]);
+                assert (ram_en_o && ram_we_o == 4'hF && ram_addr_o == gs_addr_q[AW-1:0]);
                 assert (|f_in_rw);
             end
-            // a blocked GPU access never reaches VRAM, and is reported
-            if (gpu_req_i && !g_ok) assert (!gnt[P_GPU] && gpu_fault_o);
-            // a granted GPU access is inside VRAM, and a fetch or inside some window
-            if (gnt[P_GPU]) assert (!gpu_addr_i[AW] && (gpu_fetch_i || (|hit)));
+            // a blocked GPU access never reaches VRAM (nor its read data the GPU), and is
+            // reported
+            if (gs_v_q && !g_ok) begin
+                assert (!g_acc && gpu_fault_o);
+                if (gnt[P_GPU]) assert (!ram_en_o);
+            end
+            // a checked DMA write reaches VRAM only inside a valid writable window; a blocked
+            // checked access is never granted, and is reported
+            if (gnt[P_DMA] && dma_chk_i && DMA_CHECK != 0) begin
+                if (dma_we_i != 4'b0) assert (|(dhit & wrok_q));
+                else assert (|dhit);
+            end
+            if (d_block) assert (!gnt[P_DMA] && dma_fault_o);
+            // a GPU access that reaches VRAM is inside it, and a fetch or inside some window
+            if (g_acc) assert (!gs_addr_q[AW] && (gs_fetch_q || (|hit)));
+            // only the staged request: the stage is the GPU's one way to the RAM
+            if (gnt[P_GPU]) assert (gs_v_q);
             // staging size never exceeds the whole VRAM
             assert (stg_size_q <= {1'b1, {UW{1'b0}}});
         end
     end
 
-    // Not vacuous: GPU writes, window reads and fetches granted; both kinds of fault,
-    // captured and raising the interrupt; a GPU request that waited for the RAM and is
-    // then blocked (the arbiter sees a request drop ungranted); a counted stall that ends
-    // in a grant.
-    reg f_gpu_wait_q = 1'b0;
-    always @(posedge clk_i) f_gpu_wait_q <= preq[P_GPU] && !gnt[P_GPU] && !rst_i;
+    // Not vacuous: GPU writes, window reads and fetches reaching VRAM; both kinds of fault,
+    // captured and raising the interrupt; a request taken in a fault's cycle and dropped;
+    // the stage taking a request in the cycle its own is granted (one access per cycle);
+    // a counted stall that ends in a grant.
     always @(*) begin
         if (f_past_valid && !rst_i) begin
-            cover (gnt[P_GPU] && gpu_we_i);
-            cover (gnt[P_GPU] && !gpu_we_i && !gpu_fetch_i && !g_hit_rw);
-            cover (gnt[P_GPU] && gpu_fetch_i);
+            cover (g_acc && gs_we_q);
+            cover (g_acc && !gs_we_q && !gs_fetch_q && !g_hit_rw);
+            cover (g_acc && gs_fetch_q);
             cover (g_block && g_out);
-            cover (g_block && g_ro_hit && gpu_we_i);
+            cover (g_block && g_ro_hit && gs_we_q);
             cover (irq_o && fi_hit_q);
-            cover (f_gpu_wait_q && g_block);
+            cover (g_block && gpu_gnt_o);
+            cover (g_acc && gpu_gnt_o);
             cover (gnt[P_SCAN] && stall_q[P_SCAN*CNT_W +: CNT_W] != {CNT_W{1'b0}});
         end
     end
+    // Checked DMA (DMA_CHECK): a checked write granted inside a window, a checked access blocked.
+    generate if (DMA_CHECK != 0) begin : f_dchk
+        always @(*)
+            if (f_past_valid && !rst_i) begin
+                cover (gnt[P_DMA] && dma_chk_i && dma_we_i != 4'b0);
+                cover (d_block && dma_we_i != 4'b0 && (|dhit));
+            end
+    end endgenerate
 `undef ASSUME
 `endif
 endmodule

@@ -34,12 +34,11 @@
 // showing BUSY, and begins right after). Before anything is issued the system-memory range
 // (an offset from WIN_BASE) must lie inside one valid GPU aperture window (GPU_WIN_*, a
 // writable one for a transfer to the host) and the DMA window, the VRAM range inside VRAM.
-// Its VRAM side goes through the GPU's own memory-controller port, which passes through
-// this block (gm_* from vd_gpu, mc_* to vd_memctl): the memory controller's windows check
-// every word as for the engine's own accesses. A blocked word ends the transfer with
-// ERR_VRAM; the TLP already on the wire is finished with zeros, later data is dropped. A
-// FILL reads no VRAM: the reader yields the pattern. g_done_o (with g_err_o) ends it;
-// GPU_XFER_STATUS keeps the last result.
+// Its VRAM side goes through the host-DMA port with dma_chk_o set: the memory controller
+// checks every word against its windows (vd_memctl DMA_CHECK) as for the GPU's own
+// accesses. A blocked word ends the transfer with ERR_VRAM; the TLP already on the wire is
+// finished with zeros, later data is dropped. A FILL reads no VRAM: the reader yields the
+// pattern. g_done_o (with g_err_o) ends it; GPU_XFER_STATUS keeps the last result.
 
 `include "vd_regs.vh"
 
@@ -98,7 +97,9 @@ module vd_pcie_ep #(
     output wire [31:0]   dma_wdata_o,
     input  wire          dma_gnt_i,
     input  wire          dma_rvalid_i,
-    input  wire [31:0]   dma_rdata_i,      // the memory controller's read data (every port's)
+    input  wire [31:0]   dma_rdata_i,
+    output wire          dma_chk_o,        // the access is the GPU's: checked by the windows
+    input  wire          dma_fault_i,      // ... and blocked (this cycle's request)
     // the GPU's system-memory transfers (vd_gpu x_*; tie g_req_i low without a GPU)
     input  wire          g_req_i,
     input  wire          g_to_host_i,
@@ -110,25 +111,7 @@ module vd_pcie_ep #(
     output wire          g_done_o,
     output wire          g_err_o,
     output wire          g_prog_o,
-    output wire          g_busy_o,
-    // the GPU's memory-controller port, passed through (taken over while a GPU transfer
-    // moves VRAM words)
-    input  wire          gm_req_i,
-    input  wire          gm_we_i,
-    input  wire          gm_fetch_i,
-    input  wire [AW:0]   gm_addr_i,
-    input  wire [31:0]   gm_wdata_i,
-    output wire          gm_gnt_o,
-    output wire          gm_rvalid_o,
-    output wire          gm_fault_o,
-    output wire          mc_req_o,
-    output wire          mc_we_o,
-    output wire          mc_fetch_o,
-    output wire [AW:0]   mc_addr_o,
-    output wire [31:0]   mc_wdata_o,
-    input  wire          mc_gnt_i,
-    input  wire          mc_rvalid_i,
-    input  wire          mc_fault_i
+    output wire          g_busy_o
 );
     localparam integer LW   = AW > BW ? AW : BW;        // local word address bits
     localparam integer TAGS = `VD_PCIE_TAGS;
@@ -475,14 +458,13 @@ module vd_pcie_ep #(
     wire          w_last = wf_sec_q || wv != 2'b11;
     // Reader (to the host): one word a cycle while the FIFO has room for it; after an
     // error only the words the TLP on the wire still needs.
-    // A GPU transfer's VRAM side is the GPU's memory-controller port (g_loc); a FILL, or
-    // one whose VRAM access was blocked, has no memory behind it (l_sink): every access is
-    // taken at once, reads yield the pattern (FILL) or zeros, writes are dropped.
+    // A GPU transfer's VRAM side is the host-DMA port, checked (dma_chk_o); a FILL, or one
+    // whose VRAM access was blocked, has no memory behind it (l_sink): every access is taken
+    // at once, reads yield the pattern (FILL) or zeros, writes are dropped.
     reg           r_req;                  // in the busy block below
     wire          l_req  = to_host_q ? r_req : w_req;
-    wire          g_loc  = busy_q && gsrc_q && !fill_q;
     wire          l_sink = fill_q || (gsrc_q && err_q == E_VRAM);
-    wire          l_gnt  = l_req && (loc_buf_q || l_sink || (g_loc ? mc_gnt_i : dma_gnt_i));
+    wire          l_gnt  = l_req && (loc_buf_q || l_sink || dma_gnt_i);
     wire [LW-1:0] l_addr = to_host_q ? rd_addr_q : w_addr;
     wire [31:0]   l_rdata = l_sink ? (fill_q ? pat_q : 32'b0) : loc_buf_q ? buf_rdata_i : dma_rdata_i;
 
@@ -490,21 +472,13 @@ module vd_pcie_ep #(
     assign buf_we_o    = !to_host_q && w_req;
     assign buf_addr_o  = l_addr[BW-1:0];
     assign buf_wdata_o = w_data;
-    assign dma_req_o   = !loc_buf_q && !gsrc_q && l_req;
+    assign dma_req_o   = !loc_buf_q && !l_sink && l_req;
+    assign dma_chk_o   = gsrc_q;
     assign dma_we_o    = {4{!to_host_q && w_req}};   // reads unless writing
     assign dma_addr_o  = l_addr[AW-1:0];
     assign dma_wdata_o = w_data;
 
-    wire          l_mc   = g_loc && err_q != E_VRAM;     // the GPU port carries our access
-    assign mc_req_o    = l_mc ? l_req : (!g_loc && gm_req_i);
-    assign mc_we_o     = l_mc ? !to_host_q : gm_we_i;
-    assign mc_fetch_o  = !g_loc && gm_fetch_i;
-    assign mc_addr_o   = l_mc ? {1'b0, l_addr[AW-1:0]} : gm_addr_i;
-    assign mc_wdata_o  = l_mc ? w_data : gm_wdata_i;
-    assign gm_gnt_o    = !g_loc && mc_gnt_i;
-    assign gm_rvalid_o = !g_loc && mc_rvalid_i;
-    assign gm_fault_o  = !g_loc && mc_fault_i;
-    wire          vram_blocked = l_mc && l_req && mc_fault_i;
+    wire          vram_blocked = gsrc_q && dma_req_o && dma_fault_i;
 
     // ================================================================ DMA start checks
     wire        cw  = req_i && we_i;
@@ -958,7 +932,7 @@ module vd_pcie_ep #(
     // controller's read-valid is the cycle after our own grant (rd_infl_q).
     // Unused bits: BAR0 and MSI address alignment, DW0 fields an endpoint need not check
     // (T9, T8, LN, TH, AT), the zero-padded halves of the address sums.
-    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, mc_rvalid_i, s_host[32], cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
+    wire unused_ok = &{1'b0, rx_be_i, dma_rvalid_i, s_host[32], cfg_bar0_i[11:0], cfg_msi_addr_i[1:0],
                        h0_q[23], h0_q[19], h0_q[17:16], h0_q[11:10], c_off[1:0],
                        c_off32[31:LW], loc_b32[31:LW], loc_v32[31:LW], chunk_w32[31:LW]};
 
@@ -1003,7 +977,7 @@ module vd_pcie_ep #(
         if (rx_valid_i) `ASSUME (rx_first_i == !f_rx_in_q);
     end
     always @(*) if (dma_gnt_i) `ASSUME (dma_req_o);
-    always @(*) if (mc_gnt_i || mc_fault_i) `ASSUME (mc_req_o && !(mc_gnt_i && mc_fault_i));
+    always @(*) if (dma_fault_i) `ASSUME (dma_req_o && dma_chk_o && !dma_gnt_i);
 
     // ---------------------------------------------------------------- (1) completions
     // Non-posted requests by Fmt/Type byte (PCIe Base Specification, TLP type table).

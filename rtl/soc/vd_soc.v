@@ -15,7 +15,8 @@
 // memory controller's host-DMA port. With HAS_PCIE = 0 none of it exists: the tx stream is
 // idle, rx is never ready, the DMA port is tied off, PCIE and PCIE_BUF are unmapped.
 //
-// Build targets (spec/targets/, docs/targets.md) set the parameters: the sizes, HAS_GPU, HAS_PCIE.
+// Build targets (spec/targets/, docs/targets.md) set the parameters: the clock, the sizes,
+// HAS_GPU, HAS_PCIE.
 // Without the GPU command block (HAS_GPU = 0) it is not instantiated, the memory
 // controller's GPU port is tied off like the DMA and scanout ports, IRQ_GPU is 0, and the
 // GPU register block's addresses are unmapped (acknowledged with 0, BUSERR). SYSCTL.FEATURES
@@ -24,6 +25,7 @@
 `include "vd_regs.vh"
 
 module vd_soc #(
+    parameter CLK_HZ       = `VD_CLK_HZ,    // the target's clock: SYSCTL.CLK_HZ, UART boot divider
     parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,             // GPU command block (0: left out)
@@ -257,6 +259,7 @@ module vd_soc #(
     wire        uart_irq, timer_irq;
 
     vd_sysctl #(
+        .CLK_HZ      (CLK_HZ),
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .FEATURES    (FEATURES)
@@ -273,7 +276,9 @@ module vd_soc #(
         .rdata_o  (sysctl_rdata)
     );
 
-    vd_uart u_uart (
+    // The boot line rate is fixed (spec/soc.toml uart_boot_baud); the divider follows the
+    // clock (tools/target.py checks it divides evenly and is at least DIV_MIN).
+    vd_uart #(.DIV_RESET(CLK_HZ / `VD_UART_BOOT_BAUD)) u_uart (
         .clk_i  (clk_i),
         .rst_i  (sys_rst),
         .req_i  (req && sel_uart),
@@ -303,26 +308,23 @@ module vd_soc #(
     wire [31:0] memctl_rdata, gpu_rdata;
     wire        memctl_ack, gpu_ack;
     wire        memctl_irq, gpu_irq;
-    // The memory controller's GPU port (gpu_*) and the GPU's own (gm_*): the same wires
-    // without the PCIe endpoint; with it the endpoint sits between them (the VRAM side of
-    // the GPU's system-memory transfers), and the GPU's x_* go to it.
-    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault;
+    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault, gpu_pend;
     wire [VRAM_AW:0] gpu_addr;
     wire [31:0] gpu_wdata;
-    wire        gm_req, gm_we, gm_fetch, gm_gnt, gm_rvalid, gm_fault;
-    wire [VRAM_AW:0] gm_addr;
-    wire [31:0] gm_wdata;
+    // The GPU's system-memory transfers (x_*) go to the PCIe endpoint, whose DMA engine runs
+    // them; their VRAM side uses the host-DMA port with the memory controller's windows
+    // checking it (dma_chk). Without the endpoint they are tied off.
     wire        gx_req, gx_to_host, gx_fill, gx_done, gx_err, gx_prog, gx_busy;
     wire [31:0] gx_pattern, gx_host, gx_vram, gx_len;
     // Host DMA: the PCIe endpoint's DMA engine (tied off without it). Scanout: not used yet;
     // its grant, read-valid and counters stay 0 and the synthesis tools remove that logic.
-    wire        dma_gnt, dma_rvalid, scan_gnt, scan_rvalid;
-    wire        dma_req;
+    wire        dma_gnt, dma_rvalid, dma_fault, scan_gnt, scan_rvalid;
+    wire        dma_req, dma_chk;
     wire [3:0]  dma_we;
     wire [VRAM_AW-1:0] dma_addr;
     wire [31:0] dma_wdata;
 
-    vd_memctl #(.VRAM_BYTES(VRAM_BYTES)) u_memctl (
+    vd_memctl #(.VRAM_BYTES(VRAM_BYTES), .DMA_CHECK(HAS_PCIE != 0 && HAS_GPU != 0 ? 1 : 0)) u_memctl (
         .clk_i       (clk_i),
         .rst_i       (sys_rst),
         .req_i       (req && sel_memctl),
@@ -346,12 +348,15 @@ module vd_soc #(
         .gpu_gnt_o   (gpu_gnt),
         .gpu_rvalid_o(gpu_rvalid),
         .gpu_fault_o (gpu_fault),
+        .gpu_pend_o  (gpu_pend),
         .dma_req_i   (dma_req),
+        .dma_chk_i   (dma_chk),
         .dma_we_i    (dma_we),
         .dma_addr_i  (dma_addr),
         .dma_wdata_i (dma_wdata),
         .dma_gnt_o   (dma_gnt),
         .dma_rvalid_o(dma_rvalid),
+        .dma_fault_o (dma_fault),
         .scan_req_i  (1'b0),             // tied off: no scanout engine yet
         .scan_addr_i ({VRAM_AW{1'b0}}),
         .scan_gnt_o  (scan_gnt),
@@ -376,15 +381,16 @@ module vd_soc #(
                 .ack_o     (gpu_ack),
                 .rdata_o   (gpu_rdata),
                 .irq_o     (gpu_irq),
-                .m_req_o   (gm_req),
-                .m_we_o    (gm_we),
-                .m_fetch_o (gm_fetch),
-                .m_addr_o  (gm_addr),
-                .m_wdata_o (gm_wdata),
-                .m_gnt_i   (gm_gnt),
-                .m_rvalid_i(gm_rvalid),
+                .m_req_o   (gpu_req),
+                .m_we_o    (gpu_we),
+                .m_fetch_o (gpu_fetch),
+                .m_addr_o  (gpu_addr),
+                .m_wdata_o (gpu_wdata),
+                .m_gnt_i   (gpu_gnt),
+                .m_rvalid_i(gpu_rvalid),
                 .m_rdata_i (vram_rdata),
-                .m_fault_i (gm_fault),
+                .m_fault_i (gpu_fault),
+                .m_pend_i  (gpu_pend),
                 .x_req_o     (gx_req),
                 .x_to_host_o (gx_to_host),
                 .x_fill_o    (gx_fill),
@@ -401,11 +407,11 @@ module vd_soc #(
             // No GPU command block: its memory controller port is tied off (grant, read-valid
             // and fault stay 0, its counters at 0), its line is 0 and its registers unmapped
             // (sel_none covers them: the decoder answers there with 0 and BUSERR).
-            assign gm_req    = 1'b0;
-            assign gm_we     = 1'b0;
-            assign gm_fetch  = 1'b0;
-            assign gm_addr   = {(VRAM_AW+1){1'b0}};
-            assign gm_wdata  = 32'b0;
+            assign gpu_req   = 1'b0;
+            assign gpu_we    = 1'b0;
+            assign gpu_fetch = 1'b0;
+            assign gpu_addr  = {(VRAM_AW+1){1'b0}};
+            assign gpu_wdata = 32'b0;
             assign gx_req    = 1'b0;
             assign gx_to_host = 1'b0;
             assign gx_fill   = 1'b0;
@@ -416,8 +422,8 @@ module vd_soc #(
             assign gpu_ack   = 1'b0;
             assign gpu_rdata = 32'b0;
             assign gpu_irq   = 1'b0;
-            wire unused_gpu_port = &{1'b0, gm_gnt, gm_rvalid, gm_fault, gx_done, gx_err,
-                                     gx_prog, gx_busy};
+            wire unused_gpu_port = &{1'b0, gpu_gnt, gpu_rvalid, gpu_fault, gpu_pend, gx_done,
+                                     gx_err, gx_prog, gx_busy};
         end
     endgenerate
 
@@ -487,6 +493,8 @@ module vd_soc #(
                 .dma_gnt_i       (dma_gnt),
                 .dma_rvalid_i    (dma_rvalid),
                 .dma_rdata_i     (vram_rdata),
+                .dma_chk_o       (dma_chk),
+                .dma_fault_i     (dma_fault),
                 .g_req_i         (gx_req),
                 .g_to_host_i     (gx_to_host),
                 .g_fill_i        (gx_fill),
@@ -497,23 +505,7 @@ module vd_soc #(
                 .g_done_o        (gx_done),
                 .g_err_o         (gx_err),
                 .g_prog_o        (gx_prog),
-                .g_busy_o        (gx_busy),
-                .gm_req_i        (gm_req),
-                .gm_we_i         (gm_we),
-                .gm_fetch_i      (gm_fetch),
-                .gm_addr_i       (gm_addr),
-                .gm_wdata_i      (gm_wdata),
-                .gm_gnt_o        (gm_gnt),
-                .gm_rvalid_o     (gm_rvalid),
-                .gm_fault_o      (gm_fault),
-                .mc_req_o        (gpu_req),
-                .mc_we_o         (gpu_we),
-                .mc_fetch_o      (gpu_fetch),
-                .mc_addr_o       (gpu_addr),
-                .mc_wdata_o      (gpu_wdata),
-                .mc_gnt_i        (gpu_gnt),
-                .mc_rvalid_i     (gpu_rvalid),
-                .mc_fault_i      (gpu_fault)
+                .g_busy_o        (gx_busy)
             );
         end else begin : g_no_pcie
             // No endpoint: rx never ready, tx idle, the DMA port tied off, no line, the
@@ -528,15 +520,8 @@ module vd_soc #(
             assign dma_we    = 4'b0;
             assign dma_addr  = {VRAM_AW{1'b0}};
             assign dma_wdata = 32'b0;
-            // the GPU's port goes straight to the memory controller; no system memory
-            assign gpu_req   = gm_req;
-            assign gpu_we    = gm_we;
-            assign gpu_fetch = gm_fetch;
-            assign gpu_addr  = gm_addr;
-            assign gpu_wdata = gm_wdata;
-            assign gm_gnt    = gpu_gnt;
-            assign gm_rvalid = gpu_rvalid;
-            assign gm_fault  = gpu_fault;
+            assign dma_chk   = 1'b0;
+            // no system memory for the GPU
             assign gx_done   = 1'b0;
             assign gx_err    = 1'b0;
             assign gx_prog   = 1'b0;
@@ -549,7 +534,7 @@ module vd_soc #(
                                  pcie_rx_dat_i, pcie_rx_be_i, pcie_tx_ready_i, pcie_cfg_bar0_i,
                                  pcie_cfg_bus_master_i, pcie_cfg_mps_i, pcie_cfg_mrrs_i,
                                  pcie_cfg_req_id_i, pcie_cfg_msi_en_i, pcie_cfg_msi_addr_i,
-                                 pcie_cfg_msi_data_i, dma_gnt, dma_rvalid, gx_req, gx_to_host,
+                                 pcie_cfg_msi_data_i, dma_gnt, dma_rvalid, dma_fault, gx_req, gx_to_host,
                                  gx_fill, gx_pattern, gx_host, gx_vram, gx_len};
         end
     endgenerate

@@ -6,6 +6,7 @@
 `include "vd_regs.vh"
 
 module vd_sysctl #(
+    parameter [31:0] CLK_HZ       = `VD_CLK_HZ,     // SYSCTL.CLK_HZ: the target's clock
     parameter [31:0] FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter [31:0] VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter [31:0] FEATURES     = 32'b0           // SYSCTL.FEATURES: vd_soc computes it
@@ -62,7 +63,7 @@ module vd_sysctl #(
                 `VD_SYSCTL_VERSION:     rdata_o <= `VD_SOC_VERSION;
                 `VD_SYSCTL_SCRATCH:     rdata_o <= scratch_q;
                 `VD_SYSCTL_RESET_CAUSE: rdata_o <= {29'b0, cause_q};
-                `VD_SYSCTL_CLK_HZ:      rdata_o <= `VD_CLK_HZ;
+                `VD_SYSCTL_CLK_HZ:      rdata_o <= CLK_HZ;
                 `VD_SYSCTL_FW_RAM_SIZE: rdata_o <= FW_RAM_BYTES;
                 `VD_SYSCTL_VRAM_SIZE:   rdata_o <= VRAM_BYTES;
                 `VD_SYSCTL_FEATURES:    rdata_o <= FEATURES;

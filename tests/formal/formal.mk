@@ -20,13 +20,16 @@
 #              withdrawn.
 #   memctl     vd_memctl (+ arbiter), 256-byte VRAM, 4 slots, 2-bit counters, all inputs
 #              free: one RAM user; a GPU write only inside VRAM and a valid writable window;
-#              a blocked access never granted and always reported; the arbiter's properties
-#              (its reset asserted). 8 covers + the arbiter's 5: GPU write, read through a
-#              read-only window, fetch granted; faults outside VRAM and on a read-only
-#              window, captured, interrupt; a waiting GPU request then blocked; a stall ends.
+#              a blocked access (in the GPU stage) never reaches the RAM and is always
+#              reported; the arbiter's properties (its reset asserted). 9 covers + the
+#              arbiter's 5: GPU write, read through a read-only window, fetch reaching the
+#              RAM; faults outside VRAM and on a read-only window, captured, interrupt; a
+#              request taken in a fault's cycle; the stage refilled as it is granted; a
+#              stall ends.
 #   gpu        vd_gpu, 256-byte VRAM: requests only in FETCH/FILL/COPY, none after
 #              CTRL.RESET or while stopped/hung/faulted/in error; fetches are reads; a
-#              request is held with its attributes until granted unless blocked or reset.
+#              request is held with its attributes until granted unless blocked or reset;
+#              reads in flight and COPY's read-ahead and buffered word accounted for.
 #              11 covers: FILL, COPY (also from the buffered word), FENCE, NOP complete;
 #              bad command; fault; watchdog timeout; HEAD wrap; a command completing after
 #              a RESET of a hung engine (18 cycles, the deepest cover).
@@ -37,8 +40,8 @@
 #              between, an entry in flight to the head, the entry that filled it popped.
 #   gpu_memctl vd_gpu driving vd_memctl's GPU port, vd_memctl under proof: vd_gpu's
 #              port ASSUMEs become assertions vd_memctl must meet; all of the above hold
-#              together. All 24 covers of the three modules. 12-cycle BMC + 12-step
-#              induction (see below).
+#              together. All 25 covers of the three modules (36 cycles deep: COPY through
+#              the stage). 12-cycle BMC + 12-step induction (see below).
 #   pcie_ep    vd_pcie_ep, 64-byte VRAM and PCIE_BUF, 2-bit counters; inputs free but for
 #              well-framed rx beats held until taken and grants only to a request: every
 #              non-posted request taken gets exactly one completion, in order, with its
@@ -89,6 +92,8 @@ FORMAL_fifo_DUT    := vd_fifo
 FORMAL_gpu_memctl_SRCS := rtl/gpu/vd_gpu.v rtl/memctl/vd_memctl.v rtl/memctl/vd_memctl_arb.v \
                           tests/formal/fv_gpu_memctl.v
 FORMAL_gpu_memctl_TOP  := fv_gpu_memctl
+# COPY through the GPU stage (3 cycles a word) completes after about 32 cycles
+FORMAL_gpu_memctl_COVER_DEPTH := 36
 FORMAL_gpu_memctl_DUT  := vd_memctl
 # The largest model, and BMC time grows fast with depth (20 cycles: about 8 s of the
 # solver's time, 12: about 3 s); induction succeeds from k = 1, so 12 + 12 is a whole proof.
@@ -123,20 +128,23 @@ define formal_step
 	  echo "          $(1) $(2): PASS in $$t s"
 endef
 
+# a proof's cover depth: FORMAL_<name>_COVER_DEPTH, else FORMAL_COVER_DEPTH
+formal_cover_depth = $(or $(FORMAL_$(1)_COVER_DEPTH),$(FORMAL_COVER_DEPTH))
+
 # Cover mode. smtbmc exits non-zero when a cover stays unreached ("Unreached cover statement
 # at ..." for each) or an assertion fails on a cover trace; the counts come from its log.
 # $(1): proof name
 define formal_cover
 	@echo "  FORMAL  $(1) cover"
 	$(Q)s=$$(date +%s%N); log=$(FORMAL_DIR)/$(1)_cover.log; rm -f $(FORMAL_DIR)/$(1)_cover*.vcd; \
-	  PATH="$(FORMAL_PATH):$$PATH" $(SMTBMC) -s $(FORMAL_SOLVER) -c -t $(FORMAL_COVER_DEPTH) \
+	  PATH="$(FORMAL_PATH):$$PATH" $(SMTBMC) -s $(FORMAL_SOLVER) -c -t $(call formal_cover_depth,$(1)) \
 	    --dump-vcd $(FORMAL_DIR)/$(1)_cover%.vcd $(FORMAL_DIR)/$(1).smt2 > $$log 2>&1; rc=$$?; \
 	  $(formal_secs); \
 	  n=$$(grep -c 'Reached cover statement' $$log); u=$$(grep -c 'Unreached cover statement' $$log); \
 	  if [ $$rc -ne 0 ] || [ $$u -ne 0 ] || [ $$n -eq 0 ]; then \
 	    grep -E -i 'unreached|assert failed|error|not found' $$log | tail -n 20; \
 	    [ $$n -eq 0 ] && [ $$u -eq 0 ] && echo "          $(1): no cover statement"; \
-	    echo "  FAIL    $(1) cover: $$n/$$((n + u)) reached in $$t s (depth $(FORMAL_COVER_DEPTH); log: $$log)"; exit 1; \
+	    echo "  FAIL    $(1) cover: $$n/$$((n + u)) reached in $$t s (depth $(call formal_cover_depth,$(1)); log: $$log)"; exit 1; \
 	  fi; \
 	  echo "          $(1) cover: $$n/$$n reached in $$t s"
 endef

@@ -15,6 +15,7 @@ module fv_gpu (
     input wire        m_rvalid_i,
     input wire [31:0] m_rdata_i,
     input wire        m_fault_i,
+    input wire        m_pend_i,
     input wire        x_done_i,
     input wire        x_err_i,
     input wire        x_prog_i,
@@ -27,6 +28,7 @@ module fv_gpu (
         .ack_o(), .rdata_o(), .irq_o(),
         .m_req_o(), .m_we_o(), .m_fetch_o(), .m_addr_o(), .m_wdata_o(),
         .m_gnt_i(m_gnt_i), .m_rvalid_i(m_rvalid_i), .m_rdata_i(m_rdata_i), .m_fault_i(m_fault_i),
+        .m_pend_i(m_pend_i),
         .x_req_o(), .x_to_host_o(), .x_fill_o(), .x_pattern_o(), .x_host_o(), .x_vram_o(),
         .x_len_o(), .x_done_i(x_done_i), .x_err_i(x_err_i), .x_prog_i(x_prog_i),
         .x_busy_i(x_busy_i)

@@ -29,7 +29,7 @@ module fv_gpu_memctl (
     input wire [5:0]  scan_addr_i,
     input wire [31:0] ram_rdata_i
 );
-    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault;
+    wire        gpu_req, gpu_we, gpu_fetch, gpu_gnt, gpu_rvalid, gpu_fault, gpu_pend;
     wire [6:0]  gpu_addr;
     wire [31:0] gpu_wdata, port_rdata;
 
@@ -40,7 +40,7 @@ module fv_gpu_memctl (
         .ack_o(), .rdata_o(), .irq_o(),
         .m_req_o(gpu_req), .m_we_o(gpu_we), .m_fetch_o(gpu_fetch), .m_addr_o(gpu_addr),
         .m_wdata_o(gpu_wdata), .m_gnt_i(gpu_gnt), .m_rvalid_i(gpu_rvalid),
-        .m_rdata_i(port_rdata), .m_fault_i(gpu_fault),
+        .m_rdata_i(port_rdata), .m_fault_i(gpu_fault), .m_pend_i(gpu_pend),
         .x_req_o(), .x_to_host_o(), .x_fill_o(), .x_pattern_o(), .x_host_o(), .x_vram_o(),
         .x_len_o(), .x_done_i(1'b0), .x_err_i(1'b0), .x_prog_i(1'b0), .x_busy_i(1'b0)
     );
@@ -53,9 +53,9 @@ module fv_gpu_memctl (
         .cpu_wdata_i(cpu_wdata_i), .cpu_gnt_o(), .cpu_rvalid_o(),
         .gpu_req_i(gpu_req), .gpu_we_i(gpu_we), .gpu_fetch_i(gpu_fetch),
         .gpu_addr_i(gpu_addr), .gpu_wdata_i(gpu_wdata), .gpu_gnt_o(gpu_gnt),
-        .gpu_rvalid_o(gpu_rvalid), .gpu_fault_o(gpu_fault),
-        .dma_req_i(dma_req_i), .dma_we_i(dma_we_i), .dma_addr_i(dma_addr_i),
-        .dma_wdata_i(dma_wdata_i), .dma_gnt_o(), .dma_rvalid_o(),
+        .gpu_rvalid_o(gpu_rvalid), .gpu_fault_o(gpu_fault), .gpu_pend_o(gpu_pend),
+        .dma_req_i(dma_req_i), .dma_chk_i(1'b0), .dma_we_i(dma_we_i), .dma_addr_i(dma_addr_i),
+        .dma_wdata_i(dma_wdata_i), .dma_gnt_o(), .dma_rvalid_o(), .dma_fault_o(),
         .scan_req_i(scan_req_i), .scan_addr_i(scan_addr_i), .scan_gnt_o(), .scan_rvalid_o(),
         .port_rdata_o(port_rdata),
         .ram_en_o(), .ram_we_o(), .ram_addr_o(), .ram_wdata_o(), .ram_rdata_i(ram_rdata_i)

@@ -20,6 +20,7 @@ module fv_memctl (
     input wire [6:0]  gpu_addr_i,
     input wire [31:0] gpu_wdata_i,
     input wire        dma_req_i,
+    input wire        dma_chk_i,
     input wire [3:0]  dma_we_i,
     input wire [5:0]  dma_addr_i,
     input wire [31:0] dma_wdata_i,
@@ -28,7 +29,7 @@ module fv_memctl (
     input wire [31:0] ram_rdata_i
 );
     /* verilator lint_off PINCONNECTEMPTY */
-    vd_memctl #(.VRAM_BYTES(256), .SLOTS(4), .CNT_W(2)) u_dut (
+    vd_memctl #(.VRAM_BYTES(256), .SLOTS(4), .CNT_W(2), .DMA_CHECK(1)) u_dut (
         .clk_i(clk_i), .rst_i(rst_i),
         .req_i(req_i), .we_i(we_i), .addr_i(addr_i), .wdata_i(wdata_i),
         .ack_o(), .rdata_o(), .irq_o(),
@@ -36,9 +37,9 @@ module fv_memctl (
         .cpu_wdata_i(cpu_wdata_i), .cpu_gnt_o(), .cpu_rvalid_o(),
         .gpu_req_i(gpu_req_i), .gpu_we_i(gpu_we_i), .gpu_fetch_i(gpu_fetch_i),
         .gpu_addr_i(gpu_addr_i), .gpu_wdata_i(gpu_wdata_i), .gpu_gnt_o(), .gpu_rvalid_o(),
-        .gpu_fault_o(),
-        .dma_req_i(dma_req_i), .dma_we_i(dma_we_i), .dma_addr_i(dma_addr_i),
-        .dma_wdata_i(dma_wdata_i), .dma_gnt_o(), .dma_rvalid_o(),
+        .gpu_fault_o(), .gpu_pend_o(),
+        .dma_req_i(dma_req_i), .dma_chk_i(dma_chk_i), .dma_we_i(dma_we_i), .dma_addr_i(dma_addr_i),
+        .dma_wdata_i(dma_wdata_i), .dma_gnt_o(), .dma_rvalid_o(), .dma_fault_o(),
         .scan_req_i(scan_req_i), .scan_addr_i(scan_addr_i), .scan_gnt_o(), .scan_rvalid_o(),
         .port_rdata_o(),
         .ram_en_o(), .ram_we_o(), .ram_addr_o(), .ram_wdata_o(), .ram_rdata_i(ram_rdata_i)

@@ -1,5 +1,5 @@
 // Proof top for vd_pcie_ep: small memories (64-byte VRAM and PCIE_BUF), 2-bit counters; all
-// inputs free (the GPU's transfer requests and its memory-controller port too). The properties and input constraints are in rtl/pcie/vd_pcie_ep.v.
+// inputs free (the GPU's transfer requests and the DMA port's window faults too). The properties and input constraints are in rtl/pcie/vd_pcie_ep.v.
 `default_nettype none
 
 module fv_pcie_ep (
@@ -34,14 +34,7 @@ module fv_pcie_ep (
     input  wire [31:0] g_host_i,
     input  wire [31:0] g_vram_i,
     input  wire [31:0] g_len_i,
-    input  wire        gm_req_i,
-    input  wire        gm_we_i,
-    input  wire        gm_fetch_i,
-    input  wire [4:0]  gm_addr_i,
-    input  wire [31:0] gm_wdata_i,
-    input  wire        mc_gnt_i,
-    input  wire        mc_rvalid_i,
-    input  wire        mc_fault_i
+    input  wire        dma_fault_i
 );
     wire        ack, irq, rx_ready, tx_valid, tx_first, tx_last, buf_en, buf_we, dma_req;
     wire [31:0] rdata, buf_wdata, dma_wdata;
@@ -67,10 +60,7 @@ module fv_pcie_ep (
         .g_req_i(g_req_i), .g_to_host_i(g_to_host_i), .g_fill_i(g_fill_i),
         .g_pattern_i(g_pattern_i), .g_host_i(g_host_i), .g_vram_i(g_vram_i), .g_len_i(g_len_i),
         .g_done_o(), .g_err_o(), .g_prog_o(), .g_busy_o(),
-        .gm_req_i(gm_req_i), .gm_we_i(gm_we_i), .gm_fetch_i(gm_fetch_i), .gm_addr_i(gm_addr_i),
-        .gm_wdata_i(gm_wdata_i), .gm_gnt_o(), .gm_rvalid_o(), .gm_fault_o(),
-        .mc_req_o(), .mc_we_o(), .mc_fetch_o(), .mc_addr_o(), .mc_wdata_o(),
-        .mc_gnt_i(mc_gnt_i), .mc_rvalid_i(mc_rvalid_i), .mc_fault_i(mc_fault_i)
+        .dma_chk_o(), .dma_fault_i(dma_fault_i)
     );
 endmodule
 

@@ -60,9 +60,20 @@ static void test_timer_delay_wraps(void **state)
     (void)state;
     mtime = 0xFFFFFFF0u; /* crosses 2^32 during the wait */
     mock_mmio_on_read(VD_TIMER_BASE + VD_TIMER_MTIME, tick, NULL);
-    vd_timer_delay_us(2); /* 24 cycles */
+    vd_timer_delay_us(2); /* 24 cycles: SYSCTL.CLK_HZ reads 0 here, the default 12 MHz */
     uint32_t waited = mtime - 0xFFFFFFF5u;
     assert_true(waited >= 24 && waited < 24 + 10);
+}
+
+static void test_timer_delay_follows_clock(void **state)
+{
+    (void)state;
+    mtime = 0;
+    mock_mmio_set(VD_SYSCTL_BASE + VD_SYSCTL_CLK_HZ, 24000000u); /* the iCEBreaker's PLL */
+    mock_mmio_on_read(VD_TIMER_BASE + VD_TIMER_MTIME, tick, NULL);
+    vd_timer_delay_us(2); /* 48 cycles */
+    uint32_t waited = mtime - 5u;
+    assert_true(waited >= 48 && waited < 48 + 10);
 }
 
 int main(void)
@@ -71,6 +82,7 @@ int main(void)
         cmocka_unit_test_setup(test_reset_cause_read_and_clear, setup),
         cmocka_unit_test_setup(test_identification, setup),
         cmocka_unit_test_setup(test_timer_delay_wraps, setup),
+        cmocka_unit_test_setup(test_timer_delay_follows_clock, setup),
     };
     return cmocka_run_group_tests_name("sysctl", tests, NULL, NULL);
 }

@@ -72,6 +72,11 @@ static void test_div_for_baud(void **state)
     assert_int_equal(vd_uart_div_for_baud(4000000), 0); /* below DIV_MIN */
     assert_int_equal(vd_uart_div_for_baud(150), 0);     /* above 16 bits */
     assert_int_equal(vd_uart_div_for_baud(0), 0);
+    /* a target at another clock (the iCEBreaker's 24 MHz): SYSCTL.CLK_HZ is what counts */
+    mock_mmio_set(VD_SYSCTL_BASE + VD_SYSCTL_CLK_HZ, 24000000u);
+    assert_int_equal(vd_uart_div_for_baud(3000000), 8);
+    assert_int_equal(vd_uart_div_for_baud(115200), 208); /* 208.33 */
+    assert_int_equal(vd_uart_div_for_baud(6000000), 4);
 }
 
 static void test_init_programs_divider(void **state)

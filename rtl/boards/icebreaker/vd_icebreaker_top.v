@@ -1,10 +1,14 @@
-// iCEBreaker board top: 12 MHz oscillator, power-on reset, FTDI UART, SPI flash, LEDs.
+// iCEBreaker board top: 12 MHz oscillator, PLL, power-on reset, FTDI UART, SPI flash, LEDs.
 // The SoC's parameters come from the build target (spec/targets/icebreaker.toml, set by
 // board.mk through tools/target.py); this board's SPRAM mapping takes 64 KiB per memory.
+// The system clock is the target's clk_hz (CLK_HZ): the oscillator itself at 12 MHz, else
+// the PLL (SB_PLL40_PAD on the oscillator's pin 35) with the dividers `icepll -i 12 -o N`
+// computes, for each clock listed below; any other CLK_HZ stops the build.
 `default_nettype none
 `include "vd_regs.vh"
 
 module vd_icebreaker_top #(
+    parameter CLK_HZ       = `VD_CLK_HZ,
     parameter FW_RAM_BYTES = `VD_FW_RAM_SIZE,
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,
@@ -22,11 +26,39 @@ module vd_icebreaker_top #(
     output wire FLASH_IO0,   // MOSI
     input  wire FLASH_IO1    // MISO
 );
-    // Power-on reset: hold for 2^6 cycles after configuration, and while the button is low.
+    // ------------------------------------------------------------ clock
+    localparam integer OSC_HZ = 12000000;
+    wire clk, pll_lock;
+    generate
+        if (CLK_HZ == OSC_HZ) begin : g_osc
+            assign clk      = CLK;
+            assign pll_lock = 1'b1;
+        end else if (CLK_HZ == 24000000) begin : g_pll
+            // icepll -i 12 -o 24: F_PFD 12 MHz, F_VCO 768 MHz, 24.000 MHz achieved
+            SB_PLL40_PAD #(
+                .FEEDBACK_PATH("SIMPLE"),
+                .DIVR(4'b0000),
+                .DIVF(7'b0111111),
+                .DIVQ(3'b101),
+                .FILTER_RANGE(3'b001)
+            ) u_pll (
+                .PACKAGEPIN  (CLK),
+                .PLLOUTGLOBAL(clk),
+                .LOCK        (pll_lock),
+                .RESETB      (1'b1),
+                .BYPASS      (1'b0)
+            );
+        end else begin : g_bad_clk
+            initial $fatal(1, "vd_icebreaker_top: no PLL setting for CLK_HZ %0d (icepll -i 12 -o MHz, then add it here)", CLK_HZ);
+        end
+    endgenerate
+
+    // Power-on reset: hold for 2^6 cycles after configuration and PLL lock, and while the
+    // button is low.
     reg [5:0] por_cnt_q = 6'd0;
     wire      por = !por_cnt_q[5] || !BTN_N;
-    always @(posedge CLK) begin
-        if (!BTN_N) por_cnt_q <= 6'd0;
+    always @(posedge clk) begin
+        if (!BTN_N || !pll_lock) por_cnt_q <= 6'd0;
         else if (!por_cnt_q[5]) por_cnt_q <= por_cnt_q + 1'b1;
     end
 
@@ -39,13 +71,14 @@ module vd_icebreaker_top #(
                          pcie_tx_dat, pcie_tx_be};
 
     vd_soc #(
+        .CLK_HZ      (CLK_HZ),
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
         .HAS_PCIE    (HAS_PCIE),
         .BOOTROM_INIT(BOOTROM_INIT)
     ) u_soc (
-        .clk_i       (CLK),
+        .clk_i       (clk),
         .por_i       (por),
         .uart_tx_o   (TX),
         .uart_rx_i   (RX),

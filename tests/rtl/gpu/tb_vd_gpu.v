@@ -38,7 +38,7 @@ module tb_vd_gpu;
     wire        rack_m, rack_g, irq_m, irq_g;
     wire [31:0] rrdata_m, rrdata_g;
 
-    wire        g_req, g_we, g_fetch, g_gnt, g_rvalid, g_fault;
+    wire        g_req, g_we, g_fetch, g_gnt, g_rvalid, g_fault, g_pend;
     wire [AW:0] g_addr;
     wire [31:0] g_wdata, prdata;
     reg         c_req = 0;
@@ -58,8 +58,9 @@ module tb_vd_gpu;
         .cpu_gnt_o(c_gnt), .cpu_rvalid_o(c_rvalid),
         .gpu_req_i(g_req), .gpu_we_i(g_we), .gpu_fetch_i(g_fetch), .gpu_addr_i(g_addr),
         .gpu_wdata_i(g_wdata), .gpu_gnt_o(g_gnt), .gpu_rvalid_o(g_rvalid), .gpu_fault_o(g_fault),
-        .dma_req_i(1'b0), .dma_we_i(4'b0), .dma_addr_i({AW{1'b0}}), .dma_wdata_i(32'b0),
-        .dma_gnt_o(d_gnt), .dma_rvalid_o(d_rv),
+        .gpu_pend_o(g_pend),
+        .dma_req_i(1'b0), .dma_chk_i(1'b0), .dma_we_i(4'b0), .dma_addr_i({AW{1'b0}}), .dma_wdata_i(32'b0),
+        .dma_gnt_o(d_gnt), .dma_rvalid_o(d_rv), .dma_fault_o(),
         .scan_req_i(1'b0), .scan_addr_i({AW{1'b0}}), .scan_gnt_o(s_gnt), .scan_rvalid_o(s_rv),
         .port_rdata_o(prdata),
         .ram_en_o(ram_en), .ram_we_o(ram_we), .ram_addr_o(ram_addr), .ram_wdata_o(ram_wdata),
@@ -72,7 +73,7 @@ module tb_vd_gpu;
         .rdata_o(rrdata_g), .irq_o(irq_g),
         .m_req_o(g_req), .m_we_o(g_we), .m_fetch_o(g_fetch), .m_addr_o(g_addr),
         .m_wdata_o(g_wdata), .m_gnt_i(g_gnt), .m_rvalid_i(g_rvalid), .m_rdata_i(prdata),
-        .m_fault_i(g_fault),
+        .m_fault_i(g_fault), .m_pend_i(g_pend),
         // no system memory here (APERTURE 0): tests/rtl/pcie covers the transfers
         .x_req_o(), .x_to_host_o(), .x_fill_o(), .x_pattern_o(), .x_host_o(), .x_vram_o(),
         .x_len_o(), .x_done_i(1'b0), .x_err_i(1'b0), .x_prog_i(1'b0), .x_busy_i(1'b0)

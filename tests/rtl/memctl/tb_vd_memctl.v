@@ -5,14 +5,18 @@
 //
 //  - Random traffic: each of the four ports raises requests at random (held until granted,
 //    attributes stable), random reads and writes; a reference copy of VRAM checks every
-//    read's data and cycle (rvalid the cycle after the grant). A monitor checks one grant
-//    per cycle, grants only to requesters, work-conserving (someone asks: someone gets it)
-//    and the round-robin bound (a held request waits at most PORTS-1 cycles).
+//    read's data and cycle (rvalid the cycle after the RAM access). The GPU port goes
+//    through the GPU stage: the bench keeps its own copy of the stage (taken on gpu_gnt_o
+//    when empty or granted; the access is the stage's, when the arbiter grants it) and
+//    checks gpu_gnt_o and gpu_pend_o against it. A monitor checks one grant per cycle,
+//    grants only to requesters (the CPU/DMA/scanout ports, the GPU stage), work-conserving
+//    (someone asks: someone gets it) and the round-robin bound (a held request waits at most
+//    PORTS-1 cycles).
 //  - Saturation: all four ports request every cycle: grants rotate, shares are equal.
 //  - Counters: the MEMCTL access/stall counters match the bench's own counts; CNT_CLEAR.
 //  - Pipelining: one port alone reads and writes back to back, one access per cycle.
 //  - Protection: GPU accesses against windows (read-only, writable, none, beyond VRAM,
-//    fetches), blocked accesses never reach VRAM (memory compared word by word with the
+//    fetches), blocked accesses (taken, then faulted in the stage) never reach VRAM (memory compared word by word with the
 //    reference), FAULT_ADDR/FAULT_INFO (first fault kept), STATUS w1c, IRQ, WIN_CLEAR,
 //    staging readback and size saturation.
 // Ends with "N passed, M failed" (checks); $fatal on failure. +vcd dumps waves.
@@ -48,7 +52,7 @@ module tb_vd_memctl;
     reg  [31:0] wdata [0:NP-1];
     reg         gpu_fetch = 0;
     wire [NP-1:0] gnt, rvalid;
-    wire        gpu_fault;
+    wire        gpu_fault, gpu_pend;
     wire [31:0] prdata;
     wire        ram_en;
     wire [3:0]  ram_we;
@@ -63,9 +67,9 @@ module tb_vd_memctl;
         .cpu_wdata_i(wdata[P_CPU]), .cpu_gnt_o(gnt[P_CPU]), .cpu_rvalid_o(rvalid[P_CPU]),
         .gpu_req_i(req[P_GPU]), .gpu_we_i(we[P_GPU][0]), .gpu_fetch_i(gpu_fetch),
         .gpu_addr_i(addr[P_GPU]), .gpu_wdata_i(wdata[P_GPU]), .gpu_gnt_o(gnt[P_GPU]),
-        .gpu_rvalid_o(rvalid[P_GPU]), .gpu_fault_o(gpu_fault),
-        .dma_req_i(req[P_DMA]), .dma_we_i(we[P_DMA]), .dma_addr_i(addr[P_DMA][AW-1:0]),
-        .dma_wdata_i(wdata[P_DMA]), .dma_gnt_o(gnt[P_DMA]), .dma_rvalid_o(rvalid[P_DMA]),
+        .gpu_rvalid_o(rvalid[P_GPU]), .gpu_fault_o(gpu_fault), .gpu_pend_o(gpu_pend),
+        .dma_req_i(req[P_DMA]), .dma_chk_i(1'b0), .dma_we_i(we[P_DMA]), .dma_addr_i(addr[P_DMA][AW-1:0]),
+        .dma_wdata_i(wdata[P_DMA]), .dma_gnt_o(gnt[P_DMA]), .dma_rvalid_o(rvalid[P_DMA]), .dma_fault_o(),
         .scan_req_i(req[P_SCAN]), .scan_addr_i(addr[P_SCAN][AW-1:0]), .scan_gnt_o(gnt[P_SCAN]),
         .scan_rvalid_o(rvalid[P_SCAN]),
         .port_rdata_o(prdata),
@@ -116,12 +120,47 @@ module tb_vd_memctl;
     reg mon_on = 0;
     reg hold_err = 0;
 
-    // Held-request check support: attributes when the request was first seen.
-    reg [NP-1:0] prev_req = 0, prev_gnt = 0;
-    reg [AW:0]   prev_addr [0:NP-1];
+    // The bench's copy of the GPU stage, and each port's RAM requester this cycle: the port
+    // itself (CPU, DMA, scanout) or the stage (GPU). ram_gnt: the arbiter's grants.
+    reg         st_v = 0;
+    reg  [3:0]  st_we;
+    reg  [AW:0] st_addr;
+    reg  [31:0] st_wdata;
+    wire [NP-1:0] ram_gnt = u_dut.gnt;
+    reg  [NP-1:0] rq;
+    reg  [3:0]  a_we [0:NP-1];
+    reg  [AW:0] a_addr [0:NP-1];
+    reg  [31:0] a_wdata [0:NP-1];
+    integer m;
+    task automatic requesters;   // sampled by the monitor at the clock edge
+        begin
+            for (m = 0; m < NP; m = m + 1) begin
+                rq[m] = req[m]; a_we[m] = we[m]; a_addr[m] = addr[m]; a_wdata[m] = wdata[m];
+            end
+            rq[P_GPU] = st_v; a_we[P_GPU] = st_we; a_addr[P_GPU] = st_addr; a_wdata[P_GPU] = st_wdata;
+        end
+    endtask
 
     always @(posedge clk) begin
         if (!rst) begin
+            // the stage: taken when empty or granted; emptied by its grant or its fault (a
+            // request taken in a fault's cycle is dropped)
+            if (gnt[P_GPU] !== (req[P_GPU] && (!st_v || ram_gnt[P_GPU])) || gpu_pend !== st_v
+                || (gpu_fault && !st_v)) begin
+                mon_err = mon_err + 1;
+                if (mon_err < 5) $display("    GPU stage mismatch cycle %0d", cyc);
+            end
+        end
+        if (rst) st_v <= 1'b0;
+        else if (gnt[P_GPU]) begin
+            st_v <= !gpu_fault; st_we <= {4{we[P_GPU][0]}}; st_addr <= addr[P_GPU];
+            st_wdata <= wdata[P_GPU];
+        end else if (ram_gnt[P_GPU] || gpu_fault) st_v <= 1'b0;
+    end
+
+    always @(posedge clk) begin
+        if (!rst) begin
+            requesters;
             // read data of the previous cycle's grants
             for (i = 0; i < NP; i = i + 1) begin
                 if (rvalid[i] !== exp_rv[i]) begin
@@ -135,29 +174,34 @@ module tb_vd_memctl;
                 end
             end
             exp_rv = 0;
-            if ((gnt & (gnt - 1)) != 0 || (gnt & ~(req & ~({NP{1'b0}} | (gpu_fault << P_GPU)))) != 0) begin
+            if ((ram_gnt & (ram_gnt - 1)) != 0 || (ram_gnt & ~rq) != 0) begin
                 mon_err = mon_err + 1;
-                if (mon_err < 5) $display("    bad grant %b req %b cycle %0d", gnt, req, cyc);
+                if (mon_err < 5) $display("    bad grant %b req %b cycle %0d", ram_gnt, rq, cyc);
             end
-            if ((req & ~(gpu_fault << P_GPU)) != 0 && gnt == 0) begin
+            if (rq != 0 && ram_gnt == 0) begin
                 mon_err = mon_err + 1;
                 if (mon_err < 5) $display("    idle RAM with requests, cycle %0d", cyc);
             end
             for (i = 0; i < NP; i = i + 1) begin
-                if (req[i] && !(i == P_GPU && gpu_fault)) begin
-                    if (gnt[i]) begin
+                if (i != P_GPU && gnt[i] !== ram_gnt[i]) begin
+                    mon_err = mon_err + 1;
+                    if (mon_err < 5) $display("    port %0d: gnt is not the RAM grant, cycle %0d", i, cyc);
+                end
+                // a blocked GPU access is neither an access nor a stall (it reaches no RAM)
+                if (rq[i] && !(i == P_GPU && gpu_fault)) begin
+                    if (ram_gnt[i]) begin
                         n_gnt[i] = n_gnt[i] + 1;
                         if (wait_cnt[i] > max_wait[i]) max_wait[i] = wait_cnt[i];
                         wait_cnt[i] = 0;
                         // apply to the model (GPU writes are whole words)
-                        if (we[i] == 0) begin
+                        if (a_we[i] == 0) begin
                             exp_rv[i] = 1;
-                            exp_rd[i] = model[addr[i][AW-1:0]];
+                            exp_rd[i] = model[a_addr[i][AW-1:0]];
                         end else begin
-                            if (we[i][0]) model[addr[i][AW-1:0]][7:0]   = wdata[i][7:0];
-                            if (we[i][1]) model[addr[i][AW-1:0]][15:8]  = wdata[i][15:8];
-                            if (we[i][2]) model[addr[i][AW-1:0]][23:16] = wdata[i][23:16];
-                            if (we[i][3]) model[addr[i][AW-1:0]][31:24] = wdata[i][31:24];
+                            if (a_we[i][0]) model[a_addr[i][AW-1:0]][7:0]   = a_wdata[i][7:0];
+                            if (a_we[i][1]) model[a_addr[i][AW-1:0]][15:8]  = a_wdata[i][15:8];
+                            if (a_we[i][2]) model[a_addr[i][AW-1:0]][23:16] = a_wdata[i][23:16];
+                            if (a_we[i][3]) model[a_addr[i][AW-1:0]][31:24] = a_wdata[i][31:24];
                         end
                     end else begin
                         wait_cnt[i] = wait_cnt[i] + 1;
@@ -194,18 +238,23 @@ module tb_vd_memctl;
         end
     end
 
-    // Drive one port by hand (rnd_on[p] clear): issue and wait for the grant.
+    // Drive one port by hand (rnd_on[p] clear): issue and wait until the access reached the
+    // RAM (granted) or, on the GPU port, was blocked in the stage (faulted).
     task automatic port_access(input integer p, input [3:0] w, input [AW:0] a, input [31:0] d,
                                output granted, output faulted);
         integer t;
+        reg taken;
         begin
             @(posedge clk); #1 req[p] = 1; we[p] = w; addr[p] = a; wdata[p] = d;
-            granted = 0; faulted = 0;
+            granted = 0; faulted = 0; taken = 0;
             for (t = 0; t < 10 && !granted && !faulted; t = t + 1) begin
                 #1;
-                if (gnt[p]) granted = 1;
-                if (p == P_GPU && gpu_fault) faulted = 1;
+                if (p != P_GPU && gnt[p]) granted = 1;
+                if (p == P_GPU && taken && gpu_fault) faulted = 1;
+                if (p == P_GPU && taken && ram_gnt[P_GPU] && !gpu_fault) granted = 1;
+                if (p == P_GPU && gnt[P_GPU]) taken = 1;
                 @(posedge clk); #1;
+                if (taken) req[p] = 0;
             end
             req[p] = 0;
         end

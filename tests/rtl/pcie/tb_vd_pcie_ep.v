@@ -74,15 +74,11 @@ module tb_vd_pcie_ep;
     reg  [AW-1:0] c_addr = 0;
     wire        c_gnt, c_rv, g_gnt, g_rv, g_fault, s_gnt, s_rv, m_ack, m_irq;
     wire [31:0] m_rdata;
-    // The GPU's side: its transfer requests (driven by gpu_xfer below) and its memory port,
-    // which passes through the endpoint to the memory controller (idle here: the engine
-    // issues nothing while it waits in STATE_XFER).
+    // The GPU's side: its transfer requests (driven by gpu_xfer below); their VRAM side is
+    // the host-DMA port, checked by the memory controller's windows (DMA_CHECK).
     reg         gx_req = 1'b0, gx_to_host = 1'b0, gx_fill = 1'b0;
     reg  [31:0] gx_pattern = 0, gx_host = 0, gx_vram = 0, gx_len = 0;
-    wire        gx_done, gx_err, gx_prog, gx_busy, gm_gnt, gm_rv, gm_fault;
-    wire        mc_req, mc_we, mc_fetch;
-    wire [AW:0] mc_addr;
-    wire [31:0] mc_wdata;
+    wire        gx_done, gx_err, gx_prog, gx_busy, g_pend, d_chk, d_fault;
     reg         mreq = 1'b0;                          // memory controller registers (windows)
     reg  [11:0] maddr = 0;
     reg  [31:0] mwdata = 0;
@@ -105,10 +101,7 @@ module tb_vd_pcie_ep;
         .g_req_i(gx_req), .g_to_host_i(gx_to_host), .g_fill_i(gx_fill), .g_pattern_i(gx_pattern),
         .g_host_i(gx_host), .g_vram_i(gx_vram), .g_len_i(gx_len),
         .g_done_o(gx_done), .g_err_o(gx_err), .g_prog_o(gx_prog), .g_busy_o(gx_busy),
-        .gm_req_i(1'b0), .gm_we_i(1'b0), .gm_fetch_i(1'b0), .gm_addr_i({(AW+1){1'b0}}),
-        .gm_wdata_i(32'b0), .gm_gnt_o(gm_gnt), .gm_rvalid_o(gm_rv), .gm_fault_o(gm_fault),
-        .mc_req_o(mc_req), .mc_we_o(mc_we), .mc_fetch_o(mc_fetch), .mc_addr_o(mc_addr),
-        .mc_wdata_o(mc_wdata), .mc_gnt_i(g_gnt), .mc_rvalid_i(g_rv), .mc_fault_i(g_fault)
+        .dma_chk_o(d_chk), .dma_fault_i(d_fault)
     );
 
     vd_pcie_buf #(.WORDS(2048)) u_buf (
@@ -117,16 +110,17 @@ module tb_vd_pcie_ep;
         .b_wdata_i(pb_wdata), .b_rdata_o(pb_rdata)
     );
 
-    vd_memctl #(.VRAM_BYTES(VRAM_BYTES)) u_memctl (
+    vd_memctl #(.VRAM_BYTES(VRAM_BYTES), .DMA_CHECK(1)) u_memctl (
         .clk_i(clk), .rst_i(rst),
         .req_i(mreq), .we_i(1'b1), .addr_i(maddr), .wdata_i(mwdata), .ack_o(m_ack),
         .rdata_o(m_rdata), .irq_o(m_irq),
         .cpu_req_i(c_req), .cpu_we_i(4'b0), .cpu_addr_i(c_addr), .cpu_wdata_i(32'b0),
         .cpu_gnt_o(c_gnt), .cpu_rvalid_o(c_rv),
-        .gpu_req_i(mc_req), .gpu_we_i(mc_we), .gpu_fetch_i(mc_fetch), .gpu_addr_i(mc_addr),
-        .gpu_wdata_i(mc_wdata), .gpu_gnt_o(g_gnt), .gpu_rvalid_o(g_rv), .gpu_fault_o(g_fault),
-        .dma_req_i(d_req), .dma_we_i(d_we), .dma_addr_i(d_addr), .dma_wdata_i(d_wdata),
-        .dma_gnt_o(d_gnt), .dma_rvalid_o(d_rv),
+        .gpu_req_i(1'b0), .gpu_we_i(1'b0), .gpu_fetch_i(1'b0), .gpu_addr_i({(AW+1){1'b0}}),
+        .gpu_wdata_i(32'b0), .gpu_gnt_o(g_gnt), .gpu_rvalid_o(g_rv), .gpu_fault_o(g_fault),
+        .gpu_pend_o(g_pend),
+        .dma_req_i(d_req), .dma_chk_i(d_chk), .dma_we_i(d_we), .dma_addr_i(d_addr), .dma_wdata_i(d_wdata),
+        .dma_gnt_o(d_gnt), .dma_rvalid_o(d_rv), .dma_fault_o(d_fault),
         .scan_req_i(1'b0), .scan_addr_i({AW{1'b0}}), .scan_gnt_o(s_gnt), .scan_rvalid_o(s_rv),
         .port_rdata_o(prdata),
         .ram_en_o(ram_en), .ram_we_o(ram_we), .ram_addr_o(ram_addr), .ram_wdata_o(ram_wdata),

@@ -24,6 +24,7 @@ module tb_vd_soc #(
     // The build target's configuration (tools/target.py params --format iverilog).
     parameter HAS_GPU         = 1,
     parameter HAS_PCIE        = 0,
+    parameter CLK_HZ          = `VD_CLK_HZ,
     parameter VRAM_BYTES      = `VD_VRAM_SIZE,
     parameter FW_RAM_BYTES    = `VD_FW_RAM_SIZE,
     parameter EXPECT_FEATURES = 0            // the target's FEATURES word: always given
@@ -38,7 +39,7 @@ module tb_vd_soc #(
     localparam integer IRQ_MEMCTL = `VD_IRQ_MEMCTL;
     localparam integer IRQ_GPU    = `VD_IRQ_GPU;
     localparam integer IRQ_BUSERR = `VD_IRQ_BUSERR;
-    localparam integer UART_BIT   = `VD_UART_DIV_RESET;   // clocks per bit after reset
+    localparam integer UART_BIT   = CLK_HZ / `VD_UART_BOOT_BAUD;   // clocks per bit after reset
     // Unmapped accesses the program makes: one probe, and three to the GPU block without one.
     localparam integer BUSERRS    = HAS_GPU ? 1 : 4;
 
@@ -49,6 +50,7 @@ module tb_vd_soc #(
     wire uart_tx, flash_cs_n, flash_sck, flash_mosi, trap;
 
     vd_soc #(
+        .CLK_HZ      (CLK_HZ),
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),

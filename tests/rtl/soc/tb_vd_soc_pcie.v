@@ -14,6 +14,7 @@
 module tb_vd_soc_pcie #(
     parameter HAS_GPU         = 1,
     parameter HAS_PCIE        = 1,
+    parameter CLK_HZ          = `VD_CLK_HZ,
     parameter VRAM_BYTES      = `VD_VRAM_SIZE,
     parameter FW_RAM_BYTES    = `VD_FW_RAM_SIZE,
     parameter EXPECT_FEATURES = 0
@@ -45,6 +46,7 @@ module tb_vd_soc_pcie #(
     wire [7:0]  tx_be;
 
     vd_soc #(
+        .CLK_HZ      (CLK_HZ),
         .FW_RAM_BYTES(FW_RAM_BYTES),
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
