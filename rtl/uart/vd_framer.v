@@ -89,7 +89,7 @@ module vd_framer (
     localparam [31:0] WR_FIELDS = `VD_FRAMER_CTRL_EN_MASK | `VD_FRAMER_CTRL_IRQ_EN_MASK
                                 | `VD_FRAMER_IRQ_FRAME_MASK | `VD_FRAMER_TX_LEN_MASK;
     wire unused_wdata = ^(wdata_i & ~WR_FIELDS);
-    reg [15:0] n_crc_q, n_cobs_q, n_hdr_q, n_big_q, n_rx_q, n_tx_q;
+    reg [15:0] n_crc_q, n_cobs_q, n_hdr_q, n_big_q, n_drop_q, n_rx_q, n_tx_q;
 
     // ------------------------------------------------------------ buffers
     wire             rx_b_we;
@@ -323,6 +323,7 @@ module vd_framer (
             n_cobs_q    <= 16'd0;
             n_hdr_q     <= 16'd0;
             n_big_q     <= 16'd0;
+            n_drop_q    <= 16'd0;
             n_rx_q      <= 16'd0;
             n_tx_q      <= 16'd0;
         end else begin
@@ -336,6 +337,7 @@ module vd_framer (
             if (rx_good) n_rx_q <= n_rx_q + 16'd1;
             if (tx_done) n_tx_q <= n_tx_q + 16'd1;
             if (rx_bad) begin
+                n_drop_q <= n_drop_q + 16'd1;
                 if (rx_big_q)                n_big_q  <= n_big_q + 16'd1;
                 else if (rx_in_blk)          n_cobs_q <= n_cobs_q + 16'd1;
                 else if (!rx_shape)          n_hdr_q  <= n_hdr_q + 16'd1;
@@ -365,6 +367,7 @@ module vd_framer (
             `VD_FRAMER_DROP_A: rdata_d = {n_cobs_q, n_crc_q};
             `VD_FRAMER_DROP_B: rdata_d = {n_big_q, n_hdr_q};
             `VD_FRAMER_FRAMES: rdata_d = {n_tx_q, n_rx_q};
+            `VD_FRAMER_DROPPED: rdata_d[`VD_FRAMER_DROPPED_COUNT_LSB +: 16] = n_drop_q;
             default: ;
         endcase
     end

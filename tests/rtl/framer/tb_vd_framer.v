@@ -190,6 +190,8 @@ module tb_vd_framer;
             // counters are cumulative since reset: the bench resets before each run
             check_eq(a0[15:0] + a0[31:16] + b0[15:0] + b0[31:16], `RX_DROPPED,
                      "drops by cause add up to the codec's drop count");
+            reg_rd(`VD_FRAMER_DROPPED, d);
+            check_eq(d, `RX_DROPPED, "DROPPED: the codec's drop count");
             check(a0[15:0] != 0 && a0[31:16] != 0 && b0[15:0] != 0 && b0[31:16] != 0,
                   "every drop cause seen (CRC, COBS, HEADER, OVERSIZE)");
             check_eq(fr0[15:0], `RX_GOOD_N, "FRAMES.RX");
