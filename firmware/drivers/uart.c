@@ -10,6 +10,7 @@
 
 #define REG(r) (VD_UART_BASE + VD_UART_##r)
 #define RX_LEVEL_MASK (VD_UART_LEVEL_RX_MASK >> VD_UART_LEVEL_RX_LSB)
+#define FREG(r) (VD_FRAMER_BASE + VD_FRAMER_##r)
 
 /* Indices wrap at the ring size by compare (no mask, so no power-of-two waste); the byte
  * counters run free, so full and empty are told apart without a spare slot. */
@@ -28,7 +29,6 @@ static vd_uart_rx_stats rx_stats;
 /* The framer's buffer once vd_uart_framer_start ran (NULL: bytes go through the ring). */
 static uint32_t *framer_buf;
 
-#define FREG(r) (VD_FRAMER_BASE + VD_FRAMER_##r)
 
 uint32_t vd_uart_div_for_baud(uint32_t baud)
 {
@@ -202,8 +202,8 @@ static void rx_drain_data(void)
  */
 void vd_uart_irq_handler(void)
 {
-    if (framer_buf != NULL) { /* a frame is stored: the main loop takes it from FRAMER.RX */
-        vd_mmio_write32(FREG(IRQ), VD_FRAMER_IRQ_FRAME_MASK);
+    if (framer_buf != NULL) { /* a frame woke the main loop: disarm (vd_uart_frame_wait) */
+        vd_mmio_write32(FREG(CTRL), VD_FRAMER_CTRL_EN_MASK);
         rx_stats.irqs++;
         return;
     }
@@ -302,26 +302,24 @@ uint32_t vd_uart_take_errors(void)
 
 /* ------------------------------------------------------------ framing in hardware */
 
-void vd_uart_framer_start(uint32_t *buf)
+void vd_uart_framer_start(void)
 {
     /* The UART's own interrupts off first: from here the handler only acknowledges the
      * framer's (harmless if one comes in between). */
     vd_mmio_write32(REG(CTRL), 0);
-    framer_buf = buf; /* IRQ.FRAME is 0: nothing was stored before EN (reset clears it) */
+    framer_buf = (uint32_t *)(uintptr_t)VD_FRAMER_BUF_BASE;
+    vd_mmio_write32(FREG(CTRL), VD_FRAMER_CTRL_EN_MASK); /* interrupt armed by frame_wait */
+}
+
+int vd_uart_frame_wait(void)
+{
+    /* Clear FRAME first, then look: a frame stored after the clear sets it again, so
+     * arming cannot miss one; a frame already served cannot wake the sleep. */
+    vd_mmio_write32(FREG(IRQ), VD_FRAMER_IRQ_FRAME_MASK);
+    if (vd_mmio_read32(FREG(RX)) & VD_FRAMER_RX_COUNT_MASK)
+        return 1;
     vd_mmio_write32(FREG(CTRL), VD_FRAMER_CTRL_EN_MASK | VD_FRAMER_CTRL_IRQ_EN_MASK);
-}
-
-const uint8_t *vd_uart_frame_peek(void)
-{
-    uint32_t rx = vd_mmio_read32(FREG(RX));
-    if ((rx & VD_FRAMER_RX_COUNT_MASK) == 0)
-        return NULL;
-    return (const uint8_t *)framer_buf + VD_FIELD_GET(rx, VD_FRAMER_RX_OFFSET);
-}
-
-void vd_uart_frame_release(void)
-{
-    vd_mmio_write32(FREG(RX_POP), 0);
+    return 0;
 }
 
 void vd_uart_frame_send(const void *body, size_t len)
@@ -334,9 +332,4 @@ void vd_uart_frame_send(const void *body, size_t len)
     while (d != e) /* FRAMER_BUF is memory: plain stores */
         *d++ = *s++;
     vd_mmio_write32(FREG(TX), VD_FIELD_PREP(VD_FRAMER_TX_LEN, len));
-}
-
-uint32_t vd_uart_frame_drops(void)
-{
-    return vd_mmio_read32(FREG(DROPPED));
 }

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vd_mmio.h"
+#include "vd_regs.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -85,23 +88,40 @@ uint32_t vd_uart_take_errors(void);
 /*
  * Framing in hardware (SYSCTL.FEATURES.FRAMER; the FRAMER block, docs/uart.md "Framer"):
  * the framer takes the UART's FIFOs, decodes and checks whole frames into its buffer
- * FRAMER_BUF (buf: the CPU's view of it) and encodes the bodies it is given. From
+ * FRAMER_BUF and encodes the bodies it is given. From
  * vd_uart_framer_start on, the byte calls above (ring, getc, write) are not used for
- * receiving; the UART's RX interrupt is off and the framer's (one per stored frame, on the
- * UART's line) is on: vd_uart_irq_handler acknowledges it.
+ * receiving and the UART's RX interrupt is off. The framer's interrupt (on the UART's line)
+ * is armed only for a sleep, by vd_uart_frame_wait; vd_uart_irq_handler disarms it. A
+ * busy main loop takes no interrupt at all (each entry costs ~400 cycles).
  */
-void vd_uart_framer_start(uint32_t *buf);
+void vd_uart_framer_start(void);
+/* The sleep decision (IRQs masked): 1 if a frame waits; else arms the framer's interrupt
+ * (the next stored frame raises it) and returns 0. */
+int vd_uart_frame_wait(void);
 /* The oldest checked frame waiting: its body (header, payload, CRC), 4-byte aligned, in
- * FRAMER_BUF; NULL when none waits. Valid until vd_uart_frame_release(). */
-const uint8_t *vd_uart_frame_peek(void);
+ * FRAMER_BUF; NULL when none waits. Valid until vd_uart_frame_release(). Inline, as the
+ * two below: FW_RAM has no room for their calls. */
+static inline const uint8_t *vd_uart_frame_peek(void)
+{
+    uint32_t rx = vd_mmio_read32(VD_FRAMER_BASE + VD_FRAMER_RX);
+    if ((rx & VD_FRAMER_RX_COUNT_MASK) == 0)
+        return NULL;
+    return (const uint8_t *)(uintptr_t)(VD_FRAMER_BUF_BASE + VD_FIELD_GET(rx, VD_FRAMER_RX_OFFSET));
+}
 /* Give the oldest frame's slot back to the framer. */
-void vd_uart_frame_release(void);
+static inline void vd_uart_frame_release(void)
+{
+    vd_mmio_write32(VD_FRAMER_BASE + VD_FRAMER_RX_POP, 0);
+}
 /* Send a frame body (header + payload, len bytes, 4-byte aligned; up to 3 bytes past len
  * may be read): waits while the previous frame is still being queued, copies the body into
  * FRAMER_BUF and starts the framer, which adds CRC-32C, COBS and the delimiter. */
 void vd_uart_frame_send(const void *body, size_t len);
 /* Frames the framer dropped, all causes (FRAMER.DROPPED: 16 bits, wraps). */
-uint32_t vd_uart_frame_drops(void);
+static inline uint32_t vd_uart_frame_drops(void)
+{
+    return vd_mmio_read32(VD_FRAMER_BASE + VD_FRAMER_DROPPED);
+}
 
 #ifdef __cplusplus
 }

@@ -57,14 +57,14 @@ void vd_link_start(void)
     s_hw = (vd_sysctl_features() & VD_SYSCTL_FEATURES_FRAMER_MASK) != 0;
     if (s_hw) {
         vd_sess_set_raw(1);
-        vd_uart_framer_start((uint32_t *)(uintptr_t)VD_FRAMER_BUF_BASE);
+        vd_uart_framer_start();
     }
     vd_uart_write_burst(&resync, 1);
 }
 
 /* One good frame: the session, then its response out (a body to the framer, or the encoded
  * frame to the TX FIFO). The framer's slot is given back once the request is used up. */
-static __attribute__((noinline)) void serve(const vd_wire_hdr *hdr, const uint8_t *payload)
+static void serve(const vd_wire_hdr *hdr, const uint8_t *payload)
 {
     const uint8_t *out;
     size_t len;
@@ -116,7 +116,7 @@ int vd_link_service(void)
 int vd_link_pending(void)
 {
     if (s_hw)
-        return vd_uart_frame_peek() != NULL;
+        return vd_uart_frame_wait();
     return vd_uart_rx_available() != 0;
 }
 

@@ -17,8 +17,10 @@
 //     scan reaches the CRC bytes), then its code byte and data are queued from a second
 //     read of the same bytes. Queuing stalls while the TX FIFO is full; the FIFO drains at
 //     the line's rate, so the scan of the next block runs while earlier bytes go out.
-// Buffer: two dual-port RAMs behind one CPU port (a two-cycle target like PCIE_BUF): the
-//     receive slots, and the transmit body (mirrored over the upper half of the region).
+// Buffer: two RAMs with one write and one read port each (iCE40 block RAM) behind one CPU
+//     port (a two-cycle target like PCIE_BUF): the receive slots, which the CPU reads (its
+//     writes are ignored), and the transmit body, which it writes (reads return 0; the body
+//     is mirrored over the upper half of the region).
 `include "vd_regs.vh"
 
 module vd_framer (
@@ -94,42 +96,36 @@ module vd_framer (
     // ------------------------------------------------------------ buffers
     wire             rx_b_we;
     wire [RX_AW-1:0] rx_b_addr;
-    wire [31:0]      rx_b_wdata, rx_b_rdata, rx_a_rdata;
+    wire [31:0]      rx_b_wdata, rx_a_rdata;
     wire [TX_AW-1:0] tx_b_addr;
-    wire [31:0]      tx_b_rdata, tx_a_rdata;
+    wire [31:0]      tx_b_rdata;
     wire             cpu_tx = buf_addr_i[RX_AW];
     reg              cpu_tx_q;
 
-    vd_pcie_buf #(.WORDS(SLOTS * SLOT_BYTES / 4)) u_rx_buf (
-        .clk_i    (clk_i),
-        .a_en_i   (buf_en_i && !cpu_tx),
-        .a_we_i   (buf_we_i),
-        .a_addr_i (buf_addr_i[RX_AW-1:0]),
-        .a_wdata_i(buf_wdata_i),
-        .a_rdata_o(rx_a_rdata),
-        .b_en_i   (rx_b_we),
-        .b_we_i   (rx_b_we),
-        .b_addr_i (rx_b_addr),
-        .b_wdata_i(rx_b_wdata),
-        .b_rdata_o(rx_b_rdata)
+    // Receive slots: the engine writes, the CPU reads (CPU writes are ignored).
+    vd_framer_ram #(.WORDS(SLOTS * SLOT_BYTES / 4)) u_rx_buf (
+        .clk_i  (clk_i),
+        .we_i   ({4{rx_b_we}}),
+        .waddr_i(rx_b_addr),
+        .wdata_i(rx_b_wdata),
+        .re_i   (buf_en_i && !cpu_tx),
+        .raddr_i(buf_addr_i[RX_AW-1:0]),
+        .rdata_o(rx_a_rdata)
     );
 
-    vd_pcie_buf #(.WORDS(SLOT_BYTES / 4)) u_tx_buf (
-        .clk_i    (clk_i),
-        .a_en_i   (buf_en_i && cpu_tx),
-        .a_we_i   (buf_we_i),
-        .a_addr_i (buf_addr_i[TX_AW-1:0]),
-        .a_wdata_i(buf_wdata_i),
-        .a_rdata_o(tx_a_rdata),
-        .b_en_i   (1'b1),
-        .b_we_i   (1'b0),
-        .b_addr_i (tx_b_addr),
-        .b_wdata_i(32'd0),
-        .b_rdata_o(tx_b_rdata)
+    // Transmit body: the CPU writes, the engine reads (CPU reads return 0).
+    vd_framer_ram #(.WORDS(SLOT_BYTES / 4)) u_tx_buf (
+        .clk_i  (clk_i),
+        .we_i   (buf_en_i && cpu_tx ? buf_we_i : 4'b0),
+        .waddr_i(buf_addr_i[TX_AW-1:0]),
+        .wdata_i(buf_wdata_i),
+        .re_i   (1'b1),
+        .raddr_i(tx_b_addr),
+        .rdata_o(tx_b_rdata)
     );
 
     always @(posedge clk_i) if (buf_en_i) cpu_tx_q <= cpu_tx;
-    assign buf_rdata_o = cpu_tx_q ? tx_a_rdata : rx_a_rdata;
+    assign buf_rdata_o = cpu_tx_q ? 32'd0 : rx_a_rdata;
 
     // ------------------------------------------------------------ receive
     reg [10:0]   rx_len_q;      // decoded body bytes so far
@@ -174,7 +170,6 @@ module vd_framer (
     assign rx_b_addr  = {rx_wslot_q, rx_len_q[SLOT_AW+1:2]};
     assign rx_b_wdata = rx_word_d;
     assign rxs_pop_o  = rx_take;
-    wire unused_rx = &{1'b0, rx_b_rdata};
 
     always @(posedge clk_i) begin
         if (rst_i || !en_q || rx_end) begin

@@ -35,7 +35,7 @@ RTL_TEST_TARGETS += rtl-uart
 # The vectors come from the software codec itself (proto/vd_frame.c, compiled natively):
 # the RTL must decode and encode exactly as it does. They are written next to the bench
 # (framer_*.hex), where vvp runs.
-RTL_FRAMER_SRCS := rtl/uart/vd_framer.v rtl/pcie/vd_pcie_buf.v
+RTL_FRAMER_SRCS := rtl/uart/vd_framer.v rtl/uart/vd_framer_ram.v
 RTL_FRAMER_TB   := tests/rtl/framer/tb_vd_framer.v
 
 $(RTL_TEST_DIR)/framer_vectors: tests/rtl/framer/framer_vectors.c proto/vd_frame.c proto/vd_frame.h
