@@ -65,3 +65,21 @@ pcie-size: rtl/pcie/vd_pcie_ep.v $(GEN)/vd_regs.vh $(TARGET_SRC)
 	  lut=$$(grep -E '^ +SB_LUT4 ' $(PCIE_SIZE_DIR)/stat.txt | awk '{print $$2}'); \
 	  ff=$$(grep -E '^ +SB_DFF' $(PCIE_SIZE_DIR)/stat.txt | awk '{s += $$2} END {print s}'); \
 	  echo "          vd_pcie_ep on the UP5K: $$lc logic cells ($$lut LUT4, $$ff flip-flops)"
+
+# The framer (rtl/uart/vd_framer.v with its two buffers) alone on the UP5K, the figure that
+# decides whether the iCEBreaker target can have it: yosys synth_ice40, nextpnr's packer.
+FRAMER_SIZE_DIR := $(BUILD)/framer-size
+.PHONY: framer-size
+framer-size: rtl/uart/vd_framer.v rtl/uart/vd_framer_ram.v $(GEN)/vd_regs.vh
+	@mkdir -p $(FRAMER_SIZE_DIR)
+	@echo "  YOSYS   synth_ice40 vd_framer"
+	$(Q)$(YOSYS) -q -l $(FRAMER_SIZE_DIR)/yosys.log -p "read_verilog -I$(GEN) rtl/uart/vd_framer.v \
+	    rtl/uart/vd_framer_ram.v; synth_ice40 -top vd_framer -json $(FRAMER_SIZE_DIR)/vd_framer.json; \
+	    tee -q -o $(FRAMER_SIZE_DIR)/stat.txt stat" || { tail -n 20 $(FRAMER_SIZE_DIR)/yosys.log; exit 1; }
+	$(Q)$(NEXTPNR) --up5k --package sg48 --json $(FRAMER_SIZE_DIR)/vd_framer.json --pack-only \
+	  > $(FRAMER_SIZE_DIR)/pack.log 2>&1 || { tail -n 20 $(FRAMER_SIZE_DIR)/pack.log; exit 1; }
+	$(Q)lc=$$(grep -E 'ICESTORM_LC:' $(FRAMER_SIZE_DIR)/pack.log | tail -n 1 | sed -E 's/.*ICESTORM_LC: *([0-9]+)\/ *([0-9]+).*/\1 of \2/'); \
+	  ram=$$(grep -E 'ICESTORM_RAM:' $(FRAMER_SIZE_DIR)/pack.log | tail -n 1 | sed -E 's/.*ICESTORM_RAM: *([0-9]+)\/ *([0-9]+).*/\1 of \2/'); \
+	  lut=$$(grep -E '^ +SB_LUT4 ' $(FRAMER_SIZE_DIR)/stat.txt | awk '{print $$2}'); \
+	  ff=$$(grep -E '^ +SB_DFF' $(FRAMER_SIZE_DIR)/stat.txt | awk '{s += $$2} END {print s}'); \
+	  echo "          vd_framer on the UP5K: $$lc logic cells ($$lut LUT4, $$ff flip-flops), $$ram block RAMs"

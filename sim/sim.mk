@@ -30,8 +30,10 @@ SIM_LIB_LIBS := -lstdc++ -lz -pthread -latomic -lm
 SIM_SRCS     := $(wildcard sim/*.cpp)
 SIM_HDRS     := $(wildcard sim/*.h)
 SIM_OBJ      := $(BUILD)/sim/obj
+# The model's own objects are the members of Vvd_soc__ALL.a (one Vvd_soc__ALL.o, or several
+# when Verilator splits a larger model and builds them apart): listed when the library is made.
 sim_lib_objs  = $(patsubst sim/%.cpp,$(1)/%.o,$(filter-out sim/main.cpp,$(SIM_SRCS))) \
-                $(1)/verilated.o $(1)/verilated_fst_c.o $(1)/verilated_threads.o $(1)/Vvd_soc__ALL.o
+                $(1)/verilated.o $(1)/verilated_fst_c.o $(1)/verilated_threads.o
 SIM_LIB_OBJS := $(call sim_lib_objs,$(SIM_OBJ))
 # Speed matters (the target is >= 3.8 M cycles/s): -O3 model, X values resolved once,
 # no assertion or coverage code; FST tracing compiled in but off unless --trace is given.
@@ -74,6 +76,7 @@ $(call sim_bin,$(1)): $(call sim_dir,$(1))/params.vflags $(RTL_DEPS) $(SIM_SRCS)
 
 $(call sim_lib,$(1)): $(call sim_bin,$(1))
 	@echo "  AR      $$@"
-	$(Q)rm -f $$@ && ar rcs $$@ $(call sim_lib_objs,$(call sim_dir,$(1))/obj)
+	$(Q)rm -f $$@ && ar rcs $$@ $(call sim_lib_objs,$(call sim_dir,$(1))/obj) \
+	  $$$$(ar t $(call sim_dir,$(1))/obj/Vvd_soc__ALL.a | sed 's|^|$(call sim_dir,$(1))/obj/|')
 endef
 $(foreach t,$(TARGETS),$(eval $(call sim_rules,$(t))))

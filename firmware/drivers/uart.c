@@ -10,6 +10,7 @@
 
 #define REG(r) (VD_UART_BASE + VD_UART_##r)
 #define RX_LEVEL_MASK (VD_UART_LEVEL_RX_MASK >> VD_UART_LEVEL_RX_LSB)
+#define FREG(r) (VD_FRAMER_BASE + VD_FRAMER_##r)
 
 /* Indices wrap at the ring size by compare (no mask, so no power-of-two waste); the byte
  * counters run free, so full and empty are told apart without a spare slot. */
@@ -25,6 +26,9 @@ static uint32_t rx_busy_thresh = 1; /* vd_uart_rx_irq_config(); 0 counts as 1 */
 static uint32_t rx_timeout;         /* RX_IRQ.TIMEOUT */
 static uint32_t rx_thresh;          /* THRESH last written; 0 = not yet */
 static vd_uart_rx_stats rx_stats;
+/* The framer's buffer once vd_uart_framer_start ran (NULL: bytes go through the ring). */
+static uint32_t *framer_buf;
+
 
 uint32_t vd_uart_div_for_baud(uint32_t baud)
 {
@@ -130,9 +134,10 @@ void vd_uart_write_burst(const void *buf, size_t len)
  * The hot path at 3 Mbaud (a byte every 40 cycles): move n bytes (LEVEL.RX says they are
  * there) from the FIFO to the ring. The inner loop is load, store, step, compare, with no
  * EMPTY test and no ring arithmetic per byte. Producer side of the ring: call from the IRQ
- * handler or with IRQs masked.
+ * handler or with IRQs masked. Not inlined: both callers share one copy (FW_RAM is tight; a
+ * call per burst, not per byte).
  */
-static void rx_drain(uint32_t n)
+static __attribute__((noinline)) void rx_drain(uint32_t n)
 {
     uint32_t head = rx_head;
     uint32_t in = rx_in;
@@ -198,6 +203,11 @@ static void rx_drain_data(void)
  */
 void vd_uart_irq_handler(void)
 {
+    if (framer_buf != NULL) { /* a frame woke the main loop: disarm (vd_uart_frame_wait) */
+        vd_mmio_write32(FREG(CTRL), VD_FRAMER_CTRL_EN_MASK);
+        rx_stats.irqs++;
+        return;
+    }
     uint32_t t0 = vd_timer_now();
     uint32_t start = rx_in;
     uint32_t n = vd_mmio_read32(REG(LEVEL)) & RX_LEVEL_MASK;
@@ -289,4 +299,38 @@ uint32_t vd_uart_take_errors(void)
     if (err)
         vd_mmio_write32(REG(ERR), err);
     return err;
+}
+
+/* ------------------------------------------------------------ framing in hardware */
+
+void vd_uart_framer_start(void)
+{
+    /* The UART's own interrupts off first: from here the handler only acknowledges the
+     * framer's (harmless if one comes in between). */
+    vd_mmio_write32(REG(CTRL), 0);
+    framer_buf = (uint32_t *)(uintptr_t)VD_FRAMER_BUF_BASE;
+    vd_mmio_write32(FREG(CTRL), VD_FRAMER_CTRL_EN_MASK); /* interrupt armed by frame_wait */
+}
+
+int vd_uart_frame_wait(void)
+{
+    /* Clear FRAME first, then look: a frame stored after the clear sets it again, so
+     * arming cannot miss one; a frame already served cannot wake the sleep. */
+    vd_mmio_write32(FREG(IRQ), VD_FRAMER_IRQ_FRAME_MASK);
+    if (vd_mmio_read32(FREG(RX)) & VD_FRAMER_RX_COUNT_MASK)
+        return 1;
+    vd_mmio_write32(FREG(CTRL), VD_FRAMER_CTRL_EN_MASK | VD_FRAMER_CTRL_IRQ_EN_MASK);
+    return 0;
+}
+
+void vd_uart_frame_send(const void *body, size_t len)
+{
+    const uint32_t *s = body;
+    uint32_t *d = framer_buf + VD_FRAMER_TX_OFFSET / 4u;
+    uint32_t *e = d + ((len + 3u) >> 2);
+    while (vd_mmio_read32(FREG(TX)) & VD_FRAMER_TX_BUSY_MASK)
+        ;
+    while (d != e) /* FRAMER_BUF is memory: plain stores */
+        *d++ = *s++;
+    vd_mmio_write32(FREG(TX), VD_FIELD_PREP(VD_FRAMER_TX_LEN, len));
 }

@@ -7,13 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vd_mmio.h"
+#include "vd_regs.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Bytes. The wire transport needs VD_WIRE_WINDOW maximum frames (2 x 1042) on top of the
- * hardware FIFO, plus slack for the host's resync delimiters; any size works (no mask). */
-#define VD_UART_RX_RING_SIZE 2112u
+/* Bytes. The wire transport needs VD_WIRE_WINDOW maximum frames, each after a resync
+ * delimiter (2 x 1043), on top of the hardware FIFO; any size works (no mask). 2088 (was
+ * 2112): FW_RAM had no room left for the framer's driver. */
+#define VD_UART_RX_RING_SIZE 2088u
 
 /* RX interrupt trigger that vd_uart_init() programs (RX_IRQ, docs/uart.md, measured there).
  * While the ring is empty THRESH is 1: the first byte of a request wakes the CPU at once.
@@ -81,6 +85,44 @@ size_t vd_uart_rx_available(void);
 uint32_t vd_uart_rx_overflows(void);
 /* Read and clear the hardware's sticky ERR flags (VD_UART_ERR_*_MASK). */
 uint32_t vd_uart_take_errors(void);
+
+/*
+ * Framing in hardware (SYSCTL.FEATURES.FRAMER; the FRAMER block, docs/uart.md "Framer"):
+ * the framer takes the UART's FIFOs, decodes and checks whole frames into its buffer
+ * FRAMER_BUF and encodes the bodies it is given. From
+ * vd_uart_framer_start on, the byte calls above (ring, getc, write) are not used for
+ * receiving and the UART's RX interrupt is off. The framer's interrupt (on the UART's line)
+ * is armed only for a sleep, by vd_uart_frame_wait; vd_uart_irq_handler disarms it. A
+ * busy main loop takes no interrupt at all (each entry costs ~400 cycles).
+ */
+void vd_uart_framer_start(void);
+/* The sleep decision (IRQs masked): 1 if a frame waits; else arms the framer's interrupt
+ * (the next stored frame raises it) and returns 0. */
+int vd_uart_frame_wait(void);
+/* The oldest checked frame waiting: its body (header, payload, CRC), 4-byte aligned, in
+ * FRAMER_BUF; NULL when none waits. Valid until vd_uart_frame_release(). Inline, as the
+ * two below: FW_RAM has no room for their calls. */
+static inline const uint8_t *vd_uart_frame_peek(void)
+{
+    uint32_t rx = vd_mmio_read32(VD_FRAMER_BASE + VD_FRAMER_RX);
+    if ((rx & VD_FRAMER_RX_COUNT_MASK) == 0)
+        return NULL;
+    return (const uint8_t *)(uintptr_t)(VD_FRAMER_BUF_BASE + VD_FIELD_GET(rx, VD_FRAMER_RX_OFFSET));
+}
+/* Give the oldest frame's slot back to the framer. */
+static inline void vd_uart_frame_release(void)
+{
+    vd_mmio_write32(VD_FRAMER_BASE + VD_FRAMER_RX_POP, 0);
+}
+/* Send a frame body (header + payload, len bytes, 4-byte aligned; up to 3 bytes past len
+ * may be read): waits while the previous frame is still being queued, copies the body into
+ * FRAMER_BUF and starts the framer, which adds CRC-32C, COBS and the delimiter. */
+void vd_uart_frame_send(const void *body, size_t len);
+/* Frames the framer dropped, all causes (FRAMER.DROPPED: 16 bits, wraps). */
+static inline uint32_t vd_uart_frame_drops(void)
+{
+    return vd_mmio_read32(VD_FRAMER_BASE + VD_FRAMER_DROPPED);
+}
 
 #ifdef __cplusplus
 }

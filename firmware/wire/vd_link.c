@@ -5,6 +5,7 @@
 #include "vd_mmio.h"
 #include "vd_regs.h"
 #include "vd_session.h"
+#include "vd_sysctl.h"
 #include "vd_timer.h"
 #include "vd_uart.h"
 
@@ -13,7 +14,16 @@
 _Static_assert(VD_UART_RX_RING_SIZE >= VD_WIRE_WINDOW * (VD_WIRE_MAX_FRAME + 1u),
                "the UART RX ring must hold VD_WIRE_WINDOW maximum frames");
 
+/* The framer (rtl/uart/vd_framer.v) repeats the wire limits it checks (spec/regs/framer.toml):
+ * they must be the contract's. */
+_Static_assert(VD_FRAMER_MAX_PAYLOAD == VD_WIRE_MAX_PAYLOAD &&
+                   VD_FRAMER_WIRE_VERSION == VD_WIRE_VERSION &&
+                   VD_FRAMER_SLOT_BYTES >= VD_WIRE_MAX_BODY &&
+                   VD_FRAMER_SLOT_BYTES >= VD_WIRE_HDR_SIZE + VD_WIRE_MAX_PAYLOAD,
+               "spec/regs/framer.toml disagrees with vidalloc/vd_wire.h");
+
 static vd_frame_decoder s_dec;
+static int s_hw;              /* the framer frames (SYSCTL.FEATURES.FRAMER) */
 static uint32_t s_rx_frames;
 static uint32_t s_uart_errors;
 static uint32_t s_decode_cycles;
@@ -42,7 +52,35 @@ void vd_link_start(void)
     vd_frame_decoder_init(&s_dec);
     vd_sess_init();
     vd_uart_flush();
+    /* With the framer, it takes the FIFOs before the resync goes out (the host answers
+     * that); bytes that came before are the software ring's and are dropped. */
+    s_hw = (vd_sysctl_features() & VD_SYSCTL_FEATURES_FRAMER_MASK) != 0;
+    if (s_hw) {
+        vd_sess_set_raw(1);
+        vd_uart_framer_start();
+    }
     vd_uart_write_burst(&resync, 1);
+}
+
+/* One good frame: the session, then its response out (a body to the framer, or the encoded
+ * frame to the TX FIFO). The framer's slot is given back once the request is used up. */
+static void serve(const vd_wire_hdr *hdr, const uint8_t *payload)
+{
+    const uint8_t *out;
+    size_t len;
+
+    s_rx_frames++;
+    len = vd_sess_on_frame(hdr, payload, &out);
+    if (s_hw)
+        vd_uart_frame_release();
+    if (len != 0) {
+        uint32_t t0 = vd_timer_now();
+        if (s_hw)
+            vd_uart_frame_send(out, len);
+        else
+            vd_uart_write_burst(out, len);
+        s_tx_cycles += vd_timer_now() - t0;
+    }
 }
 
 int vd_link_service(void)
@@ -51,25 +89,25 @@ int vd_link_service(void)
     size_t n;
     int did = 0;
 
+    if (s_hw) {
+        /* The framer decoded and checked them: decode cycles and bytes stay 0 (its own
+         * counters say how many frames it stored and dropped). */
+        while ((p = vd_uart_frame_peek()) != NULL) {
+            did = 1;
+            serve((const vd_wire_hdr *)(const void *)p, p + VD_WIRE_HDR_SIZE);
+        }
+    }
     /* Until the ring is empty: the last vd_uart_rx_span call, finding nothing, set THRESH
-     * to 1 so the next byte wakes a sleeping loop (vd_uart.h). */
-    while ((n = vd_uart_rx_span(&p)) != 0) {
+     * to 1 so the next byte wakes a sleeping loop (vd_uart.h). With the framer the ring
+     * stays empty. */
+    else while ((n = vd_uart_rx_span(&p)) != 0) {
         const vd_wire_hdr *hdr;
         const uint8_t *payload;
 
         did = 1;
         vd_uart_rx_consume(feed(p, n, &hdr, &payload));
-        if (hdr != NULL) {
-            const uint8_t *out;
-            size_t len;
-            s_rx_frames++;
-            len = vd_sess_on_frame(hdr, payload, &out);
-            if (len != 0) {
-                uint32_t t0 = vd_timer_now();
-                vd_uart_write_burst(out, len);
-                s_tx_cycles += vd_timer_now() - t0;
-            }
-        }
+        if (hdr != NULL)
+            serve(hdr, payload);
     }
     s_uart_errors |= vd_uart_take_errors();
     return did;
@@ -77,6 +115,8 @@ int vd_link_service(void)
 
 int vd_link_pending(void)
 {
+    if (s_hw)
+        return vd_uart_frame_wait();
     return vd_uart_rx_available() != 0;
 }
 
@@ -89,7 +129,7 @@ void vd_link_get_stats(vd_wire_fw_stats *out)
     vd_uart_get_rx_stats(&us);
     out->rx_bytes = s_decode_bytes;
     out->rx_frames = s_rx_frames;
-    out->rx_dropped = s_dec.dropped;
+    out->rx_dropped = s_dec.dropped + (s_hw ? vd_uart_frame_drops() : 0u);
     out->rx_overflows = vd_uart_rx_overflows();
     out->uart_errors = s_uart_errors | vd_uart_take_errors();
     out->executed = ss.executed;

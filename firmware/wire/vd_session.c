@@ -15,13 +15,16 @@ typedef struct sess_slot {
     uint16_t seq;
     uint8_t type;   /* request type it answers */
     uint8_t reserved;
-    uint8_t frame[VD_WIRE_MAX_FRAME];
+    uint8_t frame[VD_WIRE_MAX_FRAME]; /* 4-byte aligned (after the 8 bytes above) */
 } sess_slot;
 
 static sess_slot s_cache[VD_WIRE_WINDOW];
 static uint32_t s_next;      /* slot the next executed response goes to (oldest) */
 static uint16_t s_expected;
 static uint8_t s_active;     /* a HELLO has been seen */
+/* How a response is kept: encoded (vd_frame_encode) or as a body (raw_body), vd_sess_set_raw. */
+static size_t (*s_encode)(uint8_t *out, uint8_t type, uint16_t seq, const void *payload,
+                          uint16_t len);
 static uint32_t s_rsp[VD_WIRE_MAX_PAYLOAD / 4]; /* response payload, 4-byte aligned */
 static vd_sess_stats s_stats;
 /* The UART: the replay cache's window, no DMA. */
@@ -33,7 +36,25 @@ void vd_sess_init(void)
     s_next = 0;
     s_expected = 0;
     s_active = 0;
+    s_encode = vd_frame_encode;
     memset(&s_stats, 0, sizeof s_stats);
+}
+
+/* The response's body at out (4-byte aligned): the header as two words (vd_wire_hdr is
+ * little-endian: type, version, seq | len, reserved 0), then the payload. */
+static size_t raw_body(uint8_t *out, uint8_t type, uint16_t seq, const void *payload,
+                       uint16_t len)
+{
+    uint32_t *w = (uint32_t *)(void *)out;
+    w[0] = type | VD_WIRE_VERSION << 8 | (uint32_t)seq << 16;
+    w[1] = len;
+    memcpy(w + 2, payload, len);
+    return VD_WIRE_HDR_SIZE + (size_t)len;
+}
+
+void vd_sess_set_raw(int raw)
+{
+    s_encode = raw ? raw_body : vd_frame_encode;
 }
 
 size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const uint8_t **out)
@@ -83,8 +104,8 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
     slot->seq = seq;
     slot->type = type;
     uint32_t t1 = vd_timer_now();
-    slot->len = (uint32_t)vd_frame_encode(slot->frame, (uint8_t)(type | VD_WIRE_RESPONSE), seq,
-                                          s_rsp, (uint16_t)n);
+    slot->len = (uint32_t)s_encode(slot->frame, (uint8_t)(type | VD_WIRE_RESPONSE), seq, s_rsp,
+                                   (uint16_t)n);
     s_stats.encode_cycles += vd_timer_now() - t1;
     *out = slot->frame;
     return slot->len;

@@ -35,9 +35,14 @@ typedef struct vd_sess_stats {
 /* Forget the session (no HELLO seen) and the cache. The dispatcher is set up separately. */
 void vd_sess_init(void);
 
+/* Responses as frame bodies (header + payload, neither COBS nor CRC), for a transport that
+ * frames in hardware (the UART with the framer); 0 (after vd_sess_init): encoded frames.
+ * Cached responses are kept the same way; call it before the first frame. */
+void vd_sess_set_raw(int raw);
+
 /*
  * One good frame. Returns the number of bytes of the response frame at *out (valid until
- * the next call), or 0 when the frame is dropped.
+ * the next call; 4-byte aligned), or 0 when the frame is dropped.
  */
 size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const uint8_t **out);
 

@@ -21,6 +21,11 @@
 // controller's GPU port is tied off like the DMA and scanout ports, IRQ_GPU is 0, and the
 // GPU register block's addresses are unmapped (acknowledged with 0, BUSERR). SYSCTL.FEATURES
 // reports the blocks present; firmware discovers them there.
+//
+// Framer (HAS_FRAMER = 1, the sim target): vd_framer (rtl/uart/, docs/uart.md) between the
+// UART's FIFOs and the CPU, its register block, FRAMER_BUF (two-cycle target like PCIE_BUF)
+// and its interrupt, which shares the UART's line. Without it the UART's streams are tied
+// off and FRAMER, FRAMER_BUF are unmapped.
 `default_nettype none
 `include "vd_regs.vh"
 
@@ -30,6 +35,7 @@ module vd_soc #(
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,             // GPU command block (0: left out)
     parameter HAS_PCIE     = 0,             // PCIe endpoint and PCIE_BUF (0: left out)
+    parameter HAS_FRAMER   = 0,             // framing in hardware and FRAMER_BUF (0: left out)
     parameter BOOTROM_INIT = "bootrom.hex"
 ) (
     input  wire clk_i,
@@ -71,6 +77,7 @@ module vd_soc #(
     localparam ROM_AW     = $clog2(ROM_WORDS);
     localparam BUF_WORDS  = `VD_PCIE_BUF_SIZE / 4;
     localparam BUF_AW     = $clog2(BUF_WORDS);
+    localparam FBUF_AW    = $clog2(`VD_FRAMER_BUF_SIZE / 4);
     localparam [31:0] FW_BASE      = `VD_FW_RAM_BASE;
     localparam [31:0] VRAM_BASE    = `VD_VRAM_BASE;
     localparam [31:0] ROM_BASE     = `VD_BOOTROM_BASE;
@@ -83,6 +90,8 @@ module vd_soc #(
     localparam [31:0] GPU_BASE     = `VD_GPU_BASE;
     localparam [31:0] PCIE_BASE    = `VD_PCIE_BASE;
     localparam [31:0] BUF_BASE     = `VD_PCIE_BUF_BASE;
+    localparam [31:0] FRAMER_BASE  = `VD_FRAMER_BASE;
+    localparam [31:0] FBUF_BASE    = `VD_FRAMER_BUF_BASE;
 
     // Interrupt lines (spec/soc.toml [irq]). EBREAK is the core's own; BUSERR is shared by
     // the core (misaligned access) and the bus decoder. The others are masked in the core.
@@ -106,7 +115,8 @@ module vd_soc #(
                                | `VD_SYSCTL_FEATURES_SPIFLASH_MASK
                                | `VD_SYSCTL_FEATURES_MEMCTL_MASK
                                | (HAS_GPU != 0 ? `VD_SYSCTL_FEATURES_GPU_MASK : 32'd0)
-                               | (HAS_PCIE != 0 ? `VD_SYSCTL_FEATURES_PCIE_MASK : 32'd0);
+                               | (HAS_PCIE != 0 ? `VD_SYSCTL_FEATURES_PCIE_MASK : 32'd0)
+                               | (HAS_FRAMER != 0 ? `VD_SYSCTL_FEATURES_FRAMER_MASK : 32'd0);
 
     wire sys_rst;
 
@@ -170,17 +180,20 @@ module vd_soc #(
     wire sel_gpu    = in_periph && mem_addr[15:12] == GPU_BASE[15:12];
     wire sel_pcie   = HAS_PCIE != 0 && in_periph && mem_addr[15:12] == PCIE_BASE[15:12];
     wire sel_buf    = HAS_PCIE != 0 && mem_addr[31:BUF_AW+2] == BUF_BASE[31:BUF_AW+2];
+    wire sel_framer = HAS_FRAMER != 0 && in_periph && mem_addr[15:12] == FRAMER_BASE[15:12];
+    wire sel_fbuf   = HAS_FRAMER != 0 && mem_addr[31:FBUF_AW+2] == FBUF_BASE[31:FBUF_AW+2];
     // Without the GPU (PCIe) its block (and PCIE_BUF) is unmapped: left to sel_none
     // (acknowledged with 0, BUSERR).
     wire sel_none   = !(sel_fw || sel_vram || sel_rom || sel_sysctl || sel_uart || sel_timer
                         || sel_spi || sel_memctl || (HAS_GPU != 0 && sel_gpu) || sel_pcie
-                        || sel_buf);
+                        || sel_buf || sel_framer || sel_fbuf);
 
     generate
         if (FW_RAM_BYTES != 4 << FW_AW || VRAM_BYTES != 4 << VRAM_AW
             || `VD_BOOTROM_SIZE != 4 << ROM_AW || FW_BASE[FW_AW+1:0] != 0
             || VRAM_BASE[VRAM_AW+1:0] != 0 || ROM_BASE[ROM_AW+1:0] != 0
-            || `VD_PCIE_BUF_SIZE != 4 << BUF_AW || BUF_BASE[BUF_AW+1:0] != 0) begin : g_bad_region
+            || `VD_PCIE_BUF_SIZE != 4 << BUF_AW || BUF_BASE[BUF_AW+1:0] != 0
+            || `VD_FRAMER_BUF_SIZE != 4 << FBUF_AW || FBUF_BASE[FBUF_AW+1:0] != 0) begin : g_bad_region
             initial $fatal(1, "vd_soc: a memory region is not a power of two aligned to its size");
         end
         if (HAS_GPU != 0 && HAS_GPU != 1) begin : g_bad_has
@@ -189,10 +202,13 @@ module vd_soc #(
         if (HAS_PCIE != 0 && HAS_PCIE != 1) begin : g_bad_has_pcie
             initial $fatal(1, "vd_soc: HAS_PCIE is 0 or 1");
         end
+        if (HAS_FRAMER != 0 && HAS_FRAMER != 1) begin : g_bad_has_framer
+            initial $fatal(1, "vd_soc: HAS_FRAMER is 0 or 1");
+        end
     endgenerate
 
-    localparam S_FW = 0, S_VRAM = 1, S_ROM = 2, S_BUF = 3;
-    reg [3:0] sel_q;                        // memory read by the access being acknowledged
+    localparam S_FW = 0, S_VRAM = 1, S_ROM = 2, S_BUF = 3, S_FBUF = 4;
+    reg [4:0] sel_q;                        // memory read by the access being acknowledged
     reg       buserr_q;
 
     // VRAM: the CPU holds mem_valid, address, data and strobes until mem_ready, so a VRAM
@@ -206,20 +222,20 @@ module vd_soc #(
             pend_q   <= 1'b0;
             fast_q   <= 1'b0;
             vwack_q  <= 1'b0;
-            sel_q    <= 4'b0;
+            sel_q    <= 5'b0;
             buserr_q <= 1'b0;
         end else begin
             pend_q   <= req && !sel_vram;
             fast_q   <= la_fw;
             vwack_q  <= vram_gnt && we;
             buserr_q <= req && sel_none;
-            if (req) sel_q <= {sel_buf, sel_rom, sel_vram, sel_fw};
+            if (req) sel_q <= {sel_fbuf, sel_buf, sel_rom, sel_vram, sel_fw};
         end
     end
     assign mem_ready = pend_q || fast_q || vram_ack;
 
     // ---------------------------------------------------------------- memories
-    wire [31:0] fw_rdata, vram_rdata, rom_rdata, buf_rdata;
+    wire [31:0] fw_rdata, vram_rdata, rom_rdata, buf_rdata, fbuf_rdata;
 
     // The look-ahead access and a two-cycle request never fall in the same cycle (the CPU
     // announces the next access only once the current one is over).
@@ -257,6 +273,9 @@ module vd_soc #(
     wire [31:0] sysctl_rdata, uart_rdata, timer_rdata, spi_rdata;
     wire        sysctl_ack, uart_ack, timer_ack, spi_ack;
     wire        uart_irq, timer_irq;
+    // The UART's FIFOs as byte streams, the framer's (tied off without it).
+    wire        rxs_valid, rxs_pop, txs_full, txs_push;
+    wire [7:0]  rxs_data, txs_data;
 
     vd_sysctl #(
         .CLK_HZ      (CLK_HZ),
@@ -289,8 +308,54 @@ module vd_soc #(
         .rdata_o(uart_rdata),
         .irq_o  (uart_irq),
         .tx_o   (uart_tx_o),
-        .rx_i   (uart_rx_i)
+        .rx_i   (uart_rx_i),
+        .rxs_valid_o(rxs_valid),
+        .rxs_data_o (rxs_data),
+        .rxs_pop_i  (rxs_pop),
+        .txs_full_o (txs_full),
+        .txs_push_i (txs_push),
+        .txs_data_i (txs_data)
     );
+
+    // ---------------------------------------------------------------- framer
+    wire [31:0] framer_rdata;
+    wire        framer_ack, framer_irq;
+    generate
+        if (HAS_FRAMER != 0) begin : g_framer
+            vd_framer u_framer (
+                .clk_i      (clk_i),
+                .rst_i      (sys_rst),
+                .req_i      (req && sel_framer),
+                .we_i       (we),
+                .addr_i     (mem_addr[11:0]),
+                .wdata_i    (mem_wdata),
+                .ack_o      (framer_ack),
+                .rdata_o    (framer_rdata),
+                .irq_o      (framer_irq),
+                .buf_en_i   (req && sel_fbuf),
+                .buf_we_i   (mem_wstrb),
+                .buf_addr_i (mem_addr[FBUF_AW+1:2]),
+                .buf_wdata_i(mem_wdata),
+                .buf_rdata_o(fbuf_rdata),
+                .rxs_valid_i(rxs_valid),
+                .rxs_data_i (rxs_data),
+                .rxs_pop_o  (rxs_pop),
+                .txs_full_i (txs_full),
+                .txs_push_o (txs_push),
+                .txs_data_o (txs_data)
+            );
+        end else begin : g_no_framer
+            // No framer: the UART's FIFOs are the CPU's alone; FRAMER, FRAMER_BUF unmapped.
+            assign rxs_pop      = 1'b0;
+            assign txs_push     = 1'b0;
+            assign txs_data     = 8'd0;
+            assign framer_rdata = 32'b0;
+            assign framer_ack   = 1'b0;
+            assign framer_irq   = 1'b0;
+            assign fbuf_rdata   = 32'b0;
+            wire unused_framer = &{1'b0, rxs_valid, rxs_data, txs_full};
+        end
+    endgenerate
 
     vd_timer u_timer (
         .clk_i  (clk_i),
@@ -557,7 +622,7 @@ module vd_soc #(
     // Block acks always coincide with pend_q (fixed one-cycle latency); they are not needed
     // for the handshake, only the read data.
     wire unused_ok = &{1'b0, mem_instr, sysctl_ack, uart_ack, timer_ack, spi_ack,
-                       memctl_ack, gpu_ack, pcie_ack, scan_gnt, scan_rvalid,
+                       memctl_ack, gpu_ack, pcie_ack, framer_ack, scan_gnt, scan_rvalid,
                        la_addr[1:0]};
 
     // AND-OR read multiplexer (smaller than a priority mux). A register block's rdata_o is 0
@@ -569,8 +634,9 @@ module vd_soc #(
                   | ({32{!fast_q && sel_q[S_VRAM]}}  & vram_rdata)
                   | ({32{!fast_q && sel_q[S_ROM]}}   & rom_rdata)
                   | ({32{!fast_q && sel_q[S_BUF]}}   & buf_rdata)
+                  | ({32{!fast_q && sel_q[S_FBUF]}}  & fbuf_rdata)
                   | sysctl_rdata | uart_rdata | timer_rdata | spi_rdata | memctl_rdata | gpu_rdata
-                  | pcie_rdata;
+                  | pcie_rdata | framer_rdata;
     end
 
     // ---------------------------------------------------------------- interrupts
@@ -578,7 +644,7 @@ module vd_soc #(
     always @(*) begin
         irq_lines = 32'b0;
         irq_lines[IRQ_BUSERR[4:0]] = buserr_q;
-        irq_lines[IRQ_UART[4:0]]   = uart_irq;
+        irq_lines[IRQ_UART[4:0]]   = uart_irq | framer_irq;   // the framer is the UART's
         irq_lines[IRQ_TIMER[4:0]]  = timer_irq;
         irq_lines[IRQ_MEMCTL[4:0]] = memctl_irq;
         irq_lines[IRQ_GPU[4:0]]    = gpu_irq;

@@ -14,6 +14,9 @@
 // IRQ: RX raises it at LEVEL.RX >= RX_IRQ.THRESH, or with bytes below THRESH once the
 //     line has been idle for RX_IRQ.TIMEOUT bit periods. While idle, the RX bit timer
 //     keeps counting bit periods for that timeout (it is re-timed by every start edge).
+// Byte streams (the framer, rtl/uart/vd_framer.v): rxs_* is the RX FIFO's head, popped by
+//     rxs_pop_i as by a DATA read; txs_push_i queues a byte as a DATA write does. Whoever
+//     owns the FIFOs (FRAMER.CTRL.EN) is the only one to use them; tied to 0 they are unused.
 
 `include "vd_regs.vh"
 
@@ -31,7 +34,13 @@ module vd_uart #(
     output reg  [31:0] rdata_o,   // valid while ack_o, 0 otherwise
     output wire        irq_o,     // level
     output wire        tx_o,      // serial out, idle high
-    input  wire        rx_i       // serial in, asynchronous
+    input  wire        rx_i,      // serial in, asynchronous
+    output wire        rxs_valid_o,  // a received byte is at the RX FIFO's head
+    output wire [7:0]  rxs_data_o,
+    input  wire        rxs_pop_i,    // take it (ignored while the FIFO is empty)
+    output wire        txs_full_o,   // the TX FIFO is full: a push now is dropped
+    input  wire        txs_push_i,   // queue txs_data_i
+    input  wire [7:0]  txs_data_i
 );
 
     localparam integer  BW         = `VD_UART_DATA_BYTE_WIDTH;  // data bits per frame
@@ -78,14 +87,16 @@ module vd_uart #(
     wire          tx_full;
     wire [LW-1:0] tx_level;
     wire          tx_pop;
-    wire          tx_push = wr & a_data;
+    wire          cpu_tx_push = wr & a_data;
+    wire          tx_push = cpu_tx_push | txs_push_i;
+    wire [BW-1:0] tx_wdata = txs_push_i ? txs_data_i : wdata_i[`VD_UART_DATA_BYTE_LSB +: BW];
     wire          tx_none = (tx_level == {LW{1'b0}});  // also right in the push-to-head cycle
 
     vd_fifo #(.WIDTH(BW), .DEPTH(FIFO_DEPTH)) u_tx_fifo (
         .clk_i  (clk_i),
         .rst_i  (rst_i),
         .push_i (tx_push),
-        .wdata_i(wdata_i[`VD_UART_DATA_BYTE_LSB +: BW]),
+        .wdata_i(tx_wdata),
         .pop_i  (tx_pop),
         .rdata_o(tx_head),
         .empty_o(tx_empty),
@@ -99,7 +110,11 @@ module vd_uart #(
     wire [LW-1:0] rx_level;
     wire          rx_push;
     reg  [BW-1:0] rx_shift_q;
-    wire          rx_pop = rd & a_data & ~rx_empty;
+    wire          rx_pop = ((rd & a_data) | rxs_pop_i) & ~rx_empty;
+
+    assign rxs_valid_o = ~rx_empty;
+    assign rxs_data_o  = rx_head;
+    assign txs_full_o  = tx_full;
 
     vd_fifo #(.WIDTH(BW), .DEPTH(FIFO_DEPTH)) u_rx_fifo (
         .clk_i  (clk_i),

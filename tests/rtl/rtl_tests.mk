@@ -30,3 +30,29 @@ rtl-uart: $(RTL_TEST_DIR)/tb_vd_uart.vvp
 	$(call rtl_test_run,tb_vd_uart)
 
 RTL_TEST_TARGETS += rtl-uart
+
+# ---------------------------------------------------------------- framer (rtl/uart/vd_framer.v)
+# The vectors come from the software codec itself (proto/vd_frame.c, compiled natively):
+# the RTL must decode and encode exactly as it does. They are written next to the bench
+# (framer_*.hex), where vvp runs.
+RTL_FRAMER_SRCS := rtl/uart/vd_framer.v rtl/uart/vd_framer_ram.v
+RTL_FRAMER_TB   := tests/rtl/framer/tb_vd_framer.v
+
+$(RTL_TEST_DIR)/framer_vectors: tests/rtl/framer/framer_vectors.c proto/vd_frame.c proto/vd_frame.h
+	@mkdir -p $(@D)
+	@echo "  CC      framer_vectors (proto/vd_frame.c, native)"
+	$(Q)$(CC) -std=c11 -O1 -Wall -Wextra -Werror -Iproto -Iproto/include -I$(GEN) -o $@ $< proto/vd_frame.c
+
+$(RTL_TEST_DIR)/framer_vec.vh: $(RTL_TEST_DIR)/framer_vectors
+	$(Q)$< $(@D) > /dev/null
+
+$(RTL_TEST_DIR)/tb_vd_framer.vvp: $(RTL_FRAMER_TB) tests/rtl/tb_checks.vh $(RTL_FRAMER_SRCS) $(GEN)/vd_regs.vh $(RTL_TEST_DIR)/framer_vec.vh
+	@echo "  IVL     tb_vd_framer"
+	$(Q)$(IVERILOG) $(RTL_TEST_FLAGS) -I$(RTL_TEST_DIR) -s tb_vd_framer -o $@ $(RTL_FRAMER_TB) $(RTL_FRAMER_SRCS)
+
+.PHONY: rtl-framer
+rtl-framer: $(RTL_TEST_DIR)/tb_vd_framer.vvp
+	@echo "  TEST    framer (against proto/vd_frame.c)"
+	$(call rtl_test_run,tb_vd_framer)
+
+RTL_TEST_TARGETS += rtl-framer

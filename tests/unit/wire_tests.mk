@@ -25,5 +25,6 @@ UT_SRCS_test_qlink   := firmware/wire/vd_qlink.c firmware/drivers/pcie.c firmwar
 UT_CFLAGS_test_qlink := $(VD_WIRE_UT_CFLAGS)
 
 # The UART link's service step on the mock UART, with the real session, dispatcher, kernel.
-UT_SRCS_test_link   = $(VD_WIRE_UT_SRCS) firmware/wire/vd_link.c firmware/drivers/uart.c
+UT_SRCS_test_link   = $(VD_WIRE_UT_SRCS) firmware/wire/vd_link.c firmware/drivers/uart.c \
+                      firmware/drivers/sysctl.c
 UT_CFLAGS_test_link = $(VD_WIRE_UT_CFLAGS)

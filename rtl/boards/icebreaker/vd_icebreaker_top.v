@@ -13,6 +13,7 @@ module vd_icebreaker_top #(
     parameter VRAM_BYTES   = `VD_VRAM_SIZE,
     parameter HAS_GPU      = 1,
     parameter HAS_PCIE     = 0,             // the board has no PCIe: must stay 0
+    parameter HAS_FRAMER   = 0,             // framing in hardware: spec/targets/icebreaker.toml decides
     parameter BOOTROM_INIT = "bootrom.hex"
 ) (
     input  wire CLK,
@@ -76,6 +77,7 @@ module vd_icebreaker_top #(
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
         .HAS_PCIE    (HAS_PCIE),
+        .HAS_FRAMER  (HAS_FRAMER),
         .BOOTROM_INIT(BOOTROM_INIT)
     ) u_soc (
         .clk_i       (clk),

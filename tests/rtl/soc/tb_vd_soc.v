@@ -25,6 +25,7 @@ module tb_vd_soc #(
     parameter HAS_GPU         = 1,
     parameter HAS_PCIE        = 0,
     parameter CLK_HZ          = `VD_CLK_HZ,
+    parameter HAS_FRAMER      = 0,             // the wire framer (the target's, so FEATURES agrees)
     parameter VRAM_BYTES      = `VD_VRAM_SIZE,
     parameter FW_RAM_BYTES    = `VD_FW_RAM_SIZE,
     parameter EXPECT_FEATURES = 0            // the target's FEATURES word: always given
@@ -55,6 +56,7 @@ module tb_vd_soc #(
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
         .HAS_PCIE    (HAS_PCIE),
+        .HAS_FRAMER  (HAS_FRAMER),
         .BOOTROM_INIT("tb_vd_soc_rom.hex")
     ) u_soc (
         .clk_i       (clk),

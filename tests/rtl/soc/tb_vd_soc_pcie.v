@@ -15,6 +15,7 @@ module tb_vd_soc_pcie #(
     parameter HAS_GPU         = 1,
     parameter HAS_PCIE        = 1,
     parameter CLK_HZ          = `VD_CLK_HZ,
+    parameter HAS_FRAMER      = 0,             // the wire framer (the target's, so FEATURES agrees)
     parameter VRAM_BYTES      = `VD_VRAM_SIZE,
     parameter FW_RAM_BYTES    = `VD_FW_RAM_SIZE,
     parameter EXPECT_FEATURES = 0
@@ -51,6 +52,7 @@ module tb_vd_soc_pcie #(
         .VRAM_BYTES  (VRAM_BYTES),
         .HAS_GPU     (HAS_GPU),
         .HAS_PCIE    (HAS_PCIE),
+        .HAS_FRAMER  (HAS_FRAMER),
         .BOOTROM_INIT("tb_vd_soc_pcie_rom.hex")
     ) u_soc (
         .clk_i       (clk),

@@ -78,13 +78,17 @@ module tb_vd_uart;
     vd_uart #(.FIFO_DEPTH(SMALL_DEPTH)) u_small (
         .clk_i(clk), .rst_i(rst), .req_i(req & ~sel), .we_i(we), .addr_i(addr),
         .wdata_i(wdata), .ack_o(ack_s), .rdata_o(rdata_s), .irq_o(irq_s),
-        .tx_o(tx_s), .rx_i(sel ? 1'b1 : rx_drv)
+        .tx_o(tx_s), .rx_i(sel ? 1'b1 : rx_drv),
+        .rxs_valid_o(), .rxs_data_o(), .rxs_pop_i(1'b0),   // the framer's streams: unused
+        .txs_full_o(), .txs_push_i(1'b0), .txs_data_i(8'd0)
     );
 
     vd_uart u_dflt (
         .clk_i(clk), .rst_i(rst), .req_i(req & sel), .we_i(we), .addr_i(addr),
         .wdata_i(wdata), .ack_o(ack_d), .rdata_o(rdata_d), .irq_o(irq_d),
-        .tx_o(tx_d), .rx_i(sel ? rx_drv : 1'b1)
+        .tx_o(tx_d), .rx_i(sel ? rx_drv : 1'b1),
+        .rxs_valid_o(), .rxs_data_o(), .rxs_pop_i(1'b0),
+        .txs_full_o(), .txs_push_i(1'b0), .txs_data_i(8'd0)
     );
 
     wire        ack   = sel ? ack_d : ack_s;
