@@ -34,6 +34,9 @@
 #ifndef VD_BENCH_TLSF_ONLY
 #define VD_BENCH_TLSF_ONLY 0
 #endif
+#ifndef VD_BENCH_STAGES
+#define VD_BENCH_STAGES 0
+#endif
 #ifndef VD_BENCH_MAX_LIVE
 #define VD_BENCH_MAX_LIVE 10000
 #endif
@@ -50,6 +53,12 @@ static uint8_t s_alloc_kind[BENCH_SAMPLES]; /* bit 0 aligned, bit 1 FromEnd */
 static uint8_t s_free_kind[BENCH_SAMPLES];
 static uint8_t s_live_kind[VD_BENCH_MAX_LIVE];
 static uint32_t s_tmp[BENCH_SAMPLES];
+#if VD_BENCH_STAGES
+/* Cycles of each stage of vd_kernel_allocate (vd_kernel.h, VD_KERNEL_PROF_STAMPS) per sample. */
+#define BENCH_STAGES (VD_KERNEL_PROF_STAMPS - 1)
+static uint32_t s_stage[BENCH_STAGES][BENCH_SAMPLES];
+static uint32_t s_stage_k; /* the sample kernel_alloc files its stages under */
+#endif
 
 /* Uniform-enough index below n (n <= 65536) without a divide. */
 static uint32_t rnd_below(uint32_t n)
@@ -176,6 +185,10 @@ static vd_ntstatus_t kernel_alloc(uint32_t dev, uint32_t *h)
     uint32_t t1 = NOW();
     *h = ai.hAllocation;
     s_alloc_cyc[0] = timed(t0, t1); /* the caller files it */
+#if VD_BENCH_STAGES
+    for (uint32_t i = 0; i < BENCH_STAGES; i++)
+        s_stage[i][s_stage_k] = timed(vd_kernel_prof[i], vd_kernel_prof[i + 1]);
+#endif
     return st;
 }
 
@@ -198,12 +211,24 @@ static int bench_kernel(uint32_t live)
         if (!NT_SUCCESS(st))
             return -3;
         s_free_cyc[k] = timed(t0, t1);
+#if VD_BENCH_STAGES
+        s_stage_k = k;
+#endif
         if (!NT_SUCCESS(kernel_alloc(dev, &s_live_a[j])))
             return -4;
         acyc[k] = s_alloc_cyc[0];
     }
     report("vd_kernel_allocate", live, acyc);
     report("vd_kernel_deallocate", live, s_free_cyc);
+#if VD_BENCH_STAGES
+    {
+        static const char *const names[BENCH_STAGES] = {
+            "  checks", "  miniport input", "  DdiCreateAllocation", "  handle",
+            "  vidmm + TLSF place", "  commit + outputs"};
+        for (uint32_t j = 0; j < BENCH_STAGES; j++)
+            report(names[j], live, s_stage[j]);
+    }
+#endif
     return 0;
 }
 
@@ -267,6 +292,9 @@ int main(void)
     printf("bench-alloc: PicoRV32 RV32I, cycles from TIMER.MTIME minus %" PRIu32
            " (timer read), %u samples, seed fixed, 16 MiB segment\n",
            s_overhead, BENCH_SAMPLES);
+    if (VD_BENCH_STAGES)
+        printf("stages: vd_kernel_allocate built with its stage stamps (-DVD_KERNEL_PROFILE): each "
+               "stage's cycles less one timer read; its total includes the stamps\n");
     if (!VD_BENCH_TLSF_ONLY) {
         bench_drain();
         (void)vd_crc32c(0, "", 0); /* the CRC table is built once, at first use */
