@@ -165,6 +165,44 @@ static int bench_tlsf(uint32_t live)
     return 0;
 }
 
+/*
+ * The exhaustive fallback's worst case: f free holes of one class (20 granules at 32k + 2,
+ * between used blocks, the rest of the segment used), none of which holds 8 granules aligned
+ * to 32 (512 bytes): the request walks every hole and fails. f = the board's bound (128
+ * allocations: at most 129 free blocks) and more.
+ */
+static int bench_tlsf_no_hole(uint32_t f)
+{
+    uint32_t i, b, o, t0, t1, best = 0xFFFFFFFFu;
+    vd_ntstatus_t st = STATUS_SUCCESS;
+
+    if (!NT_SUCCESS(vd_tlsf_init(&s_tlsf, s_blocks, 2 * VD_BENCH_MAX_LIVE + 2, BENCH_SEGMENT)))
+        return -1;
+    for (i = 0; i < f; i++) {
+        if (!NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, 2 * 16, 0, 0, &b, &o)) ||
+            !NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, 20 * 16, 0, 0, &s_live_a[i], &s_live_b[i])) ||
+            !NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, 10 * 16, 0, 0, &b, &o)))
+            return -2;
+    }
+    if (!NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, BENCH_SEGMENT - f * 32u * 16u, 0, 0, &b, &o)))
+        return -3;
+    for (i = 0; i < f; i++)
+        if (!NT_SUCCESS(vd_tlsf_free(&s_tlsf, s_live_a[i], s_live_b[i])))
+            return -4;
+    for (i = 0; i < 3; i++) {
+        t0 = NOW();
+        st = vd_tlsf_alloc(&s_tlsf, 8 * 16, 512, 0, &b, &o);
+        t1 = NOW();
+        if (timed(t0, t1) < best)
+            best = timed(t0, t1);
+    }
+    if (st != STATUS_GRAPHICS_NO_VIDEO_MEMORY || vd_tlsf_check(&s_tlsf) != 0)
+        return -5;
+    printf("vd_tlsf_alloc, no hole holds it: walks %" PRIu32 " free blocks of its classes in %" PRIu32
+           " cycles (%" PRIu32 " per block)\n", f, best, best / f);
+    return 0;
+}
+
 /* One buffer allocation through pfnAllocateCb's kernel side. */
 static vd_ntstatus_t kernel_alloc(uint32_t dev, uint32_t *h)
 {
@@ -311,6 +349,12 @@ int main(void)
         int r = bench_tlsf(lives[i]);
         if (r)
             printf("tlsf bench failed %d at %" PRIu32 " live\n", r, lives[i]);
+    }
+    static const uint32_t holes[] = {129, 1000};
+    for (uint32_t i = 0; i < 2; i++) {
+        int r = bench_tlsf_no_hole(holes[i]);
+        if (r)
+            printf("tlsf no-hole bench failed %d at %" PRIu32 " holes\n", r, holes[i]);
     }
     for (uint32_t i = 0; i < 3 && !VD_BENCH_TLSF_ONLY; i++) {
         int r = bench_kernel(lives[i]);
