@@ -223,9 +223,10 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
         p = (const uint8_t *)local;
     }
     w0 = desc_word(p, DESC(Version));
-    if ((w0 & 0xFFFFu) != VD_SURFACE_DESC_VERSION)
-        return STATUS_GRAPHICS_DRIVER_MISMATCH;
-    if ((w0 >> 16) != sizeof(vd_surface_desc) || psize != sizeof(vd_surface_desc))
+    if (w0 != (VD_SURFACE_DESC_VERSION | (uint32_t)sizeof(vd_surface_desc) << 16)) /* one compare */
+        return (w0 & 0xFFFFu) != VD_SURFACE_DESC_VERSION ? STATUS_GRAPHICS_DRIVER_MISMATCH
+                                                          : STATUS_INVALID_PARAMETER;
+    if (psize != sizeof(vd_surface_desc))
         return STATUS_INVALID_PARAMETER;
 
     /* D3DDDI_ALLOCATIONINFO rules */
@@ -246,6 +247,11 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
     rden = desc_word(p, DESC(RefreshRateDenominator));
     if ((rnum | rden) != 0 && (!primary || rden == 0))
         return STATUS_INVALID_PARAMETER;
+    /* Outputs are stored as soon as they are known (fewer values kept in registers): on
+     * failure the caller discards the record and the kernel reads no output. */
+    rec->refresh_num = rnum;
+    rec->refresh_den = rden;
+    ai->VdUsage = usage;
     format = desc_word(p, DESC(Format));
     width = desc_word(p, DESC(Width));
     height = desc_word(p, DESC(Height));
@@ -259,6 +265,8 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
             return STATUS_INVALID_PARAMETER;
         if (!round_up(bytesize, VD_MP_SIZE_ALIGN, &size))
             return STATUS_INVALID_PARAMETER;
+        rec->width = bytesize;
+        rec->height = 1;
     } else {
         uint32_t pal = primary ? VD_MP_PRIMARY_PITCH_ALIGN : VD_MP_PITCH_ALIGN;
         if (width == 0 || height == 0 || width > VD_SURFACE_MAX_DIMENSION ||
@@ -267,7 +275,11 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
         if (!round_up(width << bppl, pal, &pitch) || !mul_u32(pitch, height, &size) ||
             !round_up(size, VD_MP_SIZE_ALIGN, &size))
             return STATUS_INVALID_PARAMETER;
+        rec->width = width;
+        rec->height = (uint16_t)height;
     }
+    rec->format = (uint8_t)format;
+    ai->Size = size;
 
     /* DXGK_ALLOCATIONINFOFLAGS and their rules: usage bits 3..5 are Cached, PermanentSysMem,
      * Protected, which map onto flag bits 2, 1, 3. */
@@ -295,7 +307,6 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
     pref = sysmem ? 0u : VD_SEGMENT_ID_VRAM | (primary ? 1u << 5 : 0u); /* SegmentId0, Direction0 */
     segs = sysmem ? 0u : VD_SEGMENT_SET_VRAM;
     ai->Alignment = align;
-    ai->Size = size;
     ai->PitchAlignedSize = 0;
     ai->HintedBank = 0;
     ai->PreferredSegment.Value = pref;
@@ -305,13 +316,6 @@ static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
     ai->MaximumRenamingListLength = 0;
     ai->Flags.Value = flags;
     ai->AllocationPriority = 0;
-    ai->VdUsage = usage;
-
-    rec->width = bppl < 0 ? bytesize : width;
-    rec->height = (uint16_t)(bppl < 0 ? 1u : height);
-    rec->format = (uint8_t)format;
-    rec->refresh_num = rnum;
-    rec->refresh_den = rden;
     rec->state = (uint8_t)(VD_MP_ST_LIVE | (primary ? VD_MP_ST_PRIMARY | (ai->VdVidPnSourceId << 4) : 0u) |
                            ((vdflags & VD_D3DDDI_ALLOCINFO_STEREO) ? VD_MP_ST_STEREO : 0u));
     return STATUS_SUCCESS;
