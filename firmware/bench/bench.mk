@@ -12,10 +12,10 @@
 #   make bench-alloc BENCH_ONLY=tlsf   only the vd_tlsf rows, plus each row split by request
 #                      kind (plain / aligned / FromEnd): ~10 s instead of ~40 s, for iterating
 #                      on the segment allocator. Built in its own directory (build/bench-tlsf).
-#   make bench-alloc BENCH_ONLY=stages   the whole run with vd_kernel_allocate's stage stamps
-#                      compiled in (-DVD_KERNEL_PROFILE): each kernel row is followed by its
+#   make bench-alloc BENCH_ONLY=stages   only the kernel rows, with vd_kernel_allocate's stage
+#                      stamps compiled in (-DVD_KERNEL_PROFILE): each row is followed by its
 #                      stages (checks, miniport input, DdiCreateAllocation, handle, place,
-#                      commit). build/bench-stages.
+#                      commit). build/bench-stages; plain bench-alloc runs it after its own rows.
 
 # firmware.mk's FW_GEN_HDRS is set after it reads this file: an order-only prerequisite
 # list is expanded as it is read, so the generated headers are named here.
@@ -84,10 +84,13 @@ $(BENCH_SIM): $(RTL_DEPS) $(wildcard sim/*.cpp sim/*.h) $(GEN)/vd_regs.h $(BOOTR
 	$(Q)cp $(BENCH_SIM_OBJ)/vidalloc-sim $@
 
 # 700 bytes on stdin fill the UART RX FIFO (512) before main: the drain is timed on them.
+# Plain bench-alloc then runs the stages image (BENCH_ONLY=stages): the kernel rows again,
+# with vd_kernel_allocate's stage stamps compiled in, each row followed by its stages.
 bench-alloc: $(BENCH_SIM) $(BENCH_IMG)
 	$(Q)head -c 700 /dev/zero | tr '\0' 'U' | \
 	  $(BENCH_SIM) --firmware $(BENCH_IMG) --uart stdio --expect "bench-alloc done" \
 	  --max-cycles $(BENCH_CYCLES) | tr -d '\r'
+	$(if $(BENCH_ONLY),,$(Q)$(MAKE) --no-print-directory bench-alloc BENCH_ONLY=stages)
 
 -include $(BENCH_OBJS:.o=.d)
 

@@ -13,6 +13,10 @@
  * full 512-byte hardware FIFO (filled from the simulator's stdin before main), and the
  * frame decoder (vd_frame_feed_span, including the CRC check) over a maximum-size frame.
  *
+ * Built with VD_BENCH_STAGES and VD_KERNEL_PROFILE (make bench-alloc BENCH_ONLY=stages, which
+ * plain make bench-alloc runs after its own image) it runs only the kernel rows, each followed
+ * by the cycles of vd_kernel_allocate's stages from the kernel's stamps (vd_kernel.h).
+ *
  * Built with VD_BENCH_TLSF_ONLY (make bench-alloc BENCH_ONLY=tlsf) it runs the vd_tlsf
  * rows only, and splits each of them by request kind: plain (16-byte alignment, bottom-up),
  * aligned (256), FromEnd and FromEnd + aligned; a free is filed under the kind of the
@@ -333,7 +337,7 @@ int main(void)
     if (VD_BENCH_STAGES)
         printf("stages: vd_kernel_allocate built with its stage stamps (-DVD_KERNEL_PROFILE): each "
                "stage's cycles less one timer read; its total includes the stamps\n");
-    if (!VD_BENCH_TLSF_ONLY) {
+    if (!VD_BENCH_TLSF_ONLY && !VD_BENCH_STAGES) {
         bench_drain();
         (void)vd_crc32c(0, "", 0); /* the CRC table is built once, at first use */
         bench_decode(VD_WIRE_MAX_PAYLOAD);
@@ -345,17 +349,18 @@ int main(void)
     printf("| %-22s | %6s | %5s | %5s | %6s |\n", "call", "live", "p50", "p99", "max");
     printf("|------------------------|--------|-------|-------|--------|\n");
     static const uint32_t lives[] = {10, 1000, VD_BENCH_MAX_LIVE};
-    for (uint32_t i = 0; i < 3; i++) {
+    for (uint32_t i = 0; i < 3 && !VD_BENCH_STAGES; i++) {
         int r = bench_tlsf(lives[i]);
         if (r)
             printf("tlsf bench failed %d at %" PRIu32 " live\n", r, lives[i]);
     }
     static const uint32_t holes[] = {129, 1000};
-    for (uint32_t i = 0; i < 2; i++) {
+    for (uint32_t i = 0; i < 2 && !VD_BENCH_STAGES; i++) {
         int r = bench_tlsf_no_hole(holes[i]);
         if (r)
             printf("tlsf no-hole bench failed %d at %" PRIu32 " holes\n", r, holes[i]);
     }
+    s_rng = 0x2545F491u; /* the kernel rows draw the same requests with or without the rows above */
     for (uint32_t i = 0; i < 3 && !VD_BENCH_TLSF_ONLY; i++) {
         int r = bench_kernel(lives[i]);
         if (r)
