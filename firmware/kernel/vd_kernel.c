@@ -369,70 +369,6 @@ vd_ntstatus_t vd_kernel_close_device(uint32_t hDevice)
     return vd_handle_free(&s_devs, hDevice);
 }
 
-/* ALLOCATE's resource part, after everything succeeded (kept out of the common path): a new
- * resource's record, the new allocations appended as its children, its private data. */
-static __attribute__((noinline)) void commit_resource(vd_kernel_allocate_args *args, uint32_t d,
-                                                      int32_t r, bool new_res, HANDLE mp_res)
-{
-    kresource *res = &s_res[r];
-    uint32_t i;
-
-    if (new_res) {
-        res->mp = mp_res;
-        res->runtime = args->hResource;
-        res->first = res->last = NIL;
-        res->count = 0;
-        res->dev = (uint8_t)d;
-    }
-    for (i = 0; i < args->NumAllocations; i++) {
-        uint32_t idx = VD_HANDLE_INDEX_OF(s_new_h[i]);
-        kalloc *k = &s_alloc[idx];
-        k->res = (uint16_t)r;
-        k->prev = res->last;
-        if (res->last != NIL)
-            s_alloc[res->last].next = (uint16_t)idx;
-        else
-            res->first = (uint16_t)idx;
-        res->last = (uint16_t)idx;
-        res->count++;
-    }
-    if (args->PrivateDriverDataSize)
-        memcpy(res->priv, args->pPrivateDriverData, args->PrivateDriverDataSize);
-    res->priv_size = (uint16_t)args->PrivateDriverDataSize;
-    args->hKMResource = vd_handle_of_index(&s_ress, (uint32_t)r);
-}
-
-/* ALLOCATE failed after the miniport accepted it: free the VRAM blocks and handles of the first
- * `placed` allocations and the new resource's handle (hres, 0 if none), give the miniport its
- * records back (and the resource it created); returns st. */
-static __attribute__((noinline)) vd_ntstatus_t allocate_rollback(vd_kernel_allocate_args *args,
-                                                                 uint32_t placed, uint32_t hres,
-                                                                 HANDLE mp_res, bool new_res,
-                                                                 vd_ntstatus_t st)
-{
-    DXGKARG_DESTROYALLOCATION da;
-    HANDLE list[VD_MAX_ALLOCS_PER_CALL];
-    uint32_t i, n = args->NumAllocations;
-
-    for (i = 0; i < placed; i++) {
-        (void)vd_vidmm_release(&s_alloc[VD_HANDLE_INDEX_OF(s_new_h[i])].place);
-        (void)vd_handle_free(&s_allocs, s_new_h[i]);
-    }
-    if (hres != 0)
-        (void)vd_handle_free(&s_ress, hres);
-    for (i = 0; i < n; i++)
-        list[i] = s_info[i].hAllocation;
-    memset(&da, 0, sizeof(da));
-    da.NumAllocations = n;
-    da.pAllocationList = list;
-    da.hResource = mp_res;
-    da.Flags.DestroyResource = new_res ? 1u : 0u;
-    (void)vd_mp_destroy_allocation(s_adapter, &da);
-    for (i = 0; i < n; i++)
-        args->pAllocationInfo[i].hAllocation = 0;
-    return st;
-}
-
 /* ---- pfnAllocateCb ---- */
 
 vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args)
@@ -510,23 +446,69 @@ vd_ntstatus_t vd_kernel_allocate(uint32_t hDevice, vd_kernel_allocate_args *args
     }
 
     /* Commit. */
+    if (new_res) {
+        kresource *res = &s_res[ridx];
+        res->mp = ca.hResource;
+        res->runtime = args->hResource;
+        res->first = res->last = NIL;
+        res->count = 0;
+        res->dev = (uint8_t)d;
+        r = (int32_t)ridx;
+    }
     for (i = 0; i < n; i++) {
-        uint32_t h = s_new_h[i];
-        kalloc *k = &s_alloc[VD_HANDLE_INDEX_OF(h)];
+        uint32_t idx = VD_HANDLE_INDEX_OF(s_new_h[i]);
+        kalloc *k = &s_alloc[idx];
         k->mp = s_info[i].hAllocation;
         k->dev = (uint8_t)d;
         k->mark = 0;
         k->usage = (uint8_t)s_info[i].VdUsage; /* unlocked: a free record is all zero */
         k->next = k->prev = k->res = NIL;
-        args->pAllocationInfo[i].hAllocation = h;
+        if (r >= 0) {
+            kresource *res = &s_res[r];
+            k->res = (uint16_t)r;
+            k->prev = res->last;
+            if (res->last != NIL)
+                s_alloc[res->last].next = (uint16_t)idx;
+            else
+                res->first = (uint16_t)idx;
+            res->last = (uint16_t)idx;
+            res->count++;
+        }
+        args->pAllocationInfo[i].hAllocation = s_new_h[i];
     }
-    if (args->hResource != 0)
-        commit_resource(args, (uint32_t)d, new_res ? (int32_t)ridx : r, new_res, ca.hResource);
+    if (r >= 0) {
+        kresource *res = &s_res[r];
+        if (args->PrivateDriverDataSize)
+            memcpy(res->priv, args->pPrivateDriverData, args->PrivateDriverDataSize);
+        res->priv_size = (uint16_t)args->PrivateDriverDataSize;
+        args->hKMResource = vd_handle_of_index(&s_ress, (uint32_t)r);
+    }
     KPROF(6);
     return STATUS_SUCCESS;
 
 rollback:
-    return allocate_rollback(args, placed, new_res ? hres : 0u, ca.hResource, new_res, st);
+    for (i = 0; i < placed; i++) {
+        (void)vd_vidmm_release(&s_alloc[VD_HANDLE_INDEX_OF(s_new_h[i])].place);
+        (void)vd_handle_free(&s_allocs, s_new_h[i]);
+    }
+    if (new_res && hres != 0)
+        (void)vd_handle_free(&s_ress, hres);
+    {
+        /* Give the miniport its records back (and the resource it created). */
+        DXGKARG_DESTROYALLOCATION da;
+        HANDLE list[VD_MAX_ALLOCS_PER_CALL];
+        for (i = 0; i < n; i++)
+            list[i] = s_info[i].hAllocation;
+        memset(&da, 0, sizeof(da));
+        da.NumAllocations = n;
+        da.pAllocationList = list;
+        da.hResource = ca.hResource;
+        da.Flags.DestroyResource = new_res ? 1u : 0u;
+        (void)vd_mp_destroy_allocation(s_adapter, &da);
+    }
+    for (i = 0; i < n; i++)
+        args->pAllocationInfo[i].hAllocation = 0;
+    return st;
 }
 
 /* ---- pfnDeallocateCb ---- */
