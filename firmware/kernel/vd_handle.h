@@ -85,9 +85,9 @@ static inline void vd_handle_init(vd_handle_table *t, uint32_t type, uint16_t *s
 }
 
 /* New handle and its slot index; STATUS_NO_MEMORY (and nothing written) when the pool is
- * exhausted. Forced inline: on ALLOCATE's path, where the pointers become registers. */
-static inline __attribute__((always_inline)) vd_ntstatus_t
-vd_handle_alloc(vd_handle_table *t, uint32_t *handle, uint32_t *index)
+ * exhausted. */
+static inline vd_ntstatus_t vd_handle_alloc(vd_handle_table *t, uint32_t *handle,
+                                            uint32_t *index)
 {
     uint32_t i = t->free_head;
 

@@ -147,7 +147,7 @@ static inline __attribute__((always_inline)) int32_t device_slot_inline(uint32_t
     return vd_handle_lookup(&s_devs, hDevice);
 }
 
-static int32_t device_slot(uint32_t hDevice)
+static __attribute__((noinline)) int32_t device_slot(uint32_t hDevice)
 {
     return device_slot_inline(hDevice);
 }
