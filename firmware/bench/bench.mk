@@ -12,7 +12,14 @@
 #   make bench-alloc BENCH_ONLY=tlsf   only the vd_tlsf rows, plus each row split by request
 #                      kind (plain / aligned / FromEnd): ~10 s instead of ~40 s, for iterating
 #                      on the segment allocator. Built in its own directory (build/bench-tlsf).
+#   make bench-alloc BENCH_ONLY=stages   only the kernel rows, with vd_kernel_allocate's stage
+#                      stamps compiled in (-DVD_KERNEL_PROFILE): each row is followed by its
+#                      stages (checks, miniport input, DdiCreateAllocation, handle, place,
+#                      commit). build/bench-stages; plain bench-alloc runs it after its own rows.
 
+# firmware.mk's FW_GEN_HDRS is set after it reads this file: an order-only prerequisite
+# list is expanded as it is read, so the generated headers are named here.
+BENCH_GEN_HDRS := $(GEN)/vd_regs.h $(FW_BUILD)/gen/vd_fw_version.h
 BENCH_ONLY     ?=
 BENCH_BUILD    := $(BUILD)/bench$(if $(BENCH_ONLY),-$(BENCH_ONLY))
 BENCH_FW_RAM   := 2097152
@@ -34,12 +41,13 @@ BENCH_OBJS := $(patsubst %,$(BENCH_BUILD)/obj/%.o,$(basename $(BENCH_SRCS)))
 BENCH_CFLAGS = $(FW_CFLAGS) -DVD_MAX_ALLOCATIONS=$(shell echo $$(($(BENCH_MAX_LIVE) + 16))) \
                -DVD_MAX_RESOURCES=4 -DVD_BENCH_MAX_LIVE=$(BENCH_MAX_LIVE) \
                -Ifirmware/kernel -Ifirmware/wire \
-               $(if $(filter tlsf,$(BENCH_ONLY)),-DVD_BENCH_TLSF_ONLY=1)
+               $(if $(filter tlsf,$(BENCH_ONLY)),-DVD_BENCH_TLSF_ONLY=1) \
+               $(if $(filter stages,$(BENCH_ONLY)),-DVD_BENCH_STAGES=1 -DVD_KERNEL_PROFILE=1)
 
 .PHONY: bench-alloc bench-alloc-image
 bench-alloc-image: $(BENCH_IMG)
 
-$(BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+$(BENCH_BUILD)/obj/%.o: %.c | $(BENCH_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< [bench]"
 	$(Q)$(FW_CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
@@ -76,10 +84,13 @@ $(BENCH_SIM): $(RTL_DEPS) $(wildcard sim/*.cpp sim/*.h) $(GEN)/vd_regs.h $(BOOTR
 	$(Q)cp $(BENCH_SIM_OBJ)/vidalloc-sim $@
 
 # 700 bytes on stdin fill the UART RX FIFO (512) before main: the drain is timed on them.
+# Plain bench-alloc then runs the stages image (BENCH_ONLY=stages): the kernel rows again,
+# with vd_kernel_allocate's stage stamps compiled in, each row followed by its stages.
 bench-alloc: $(BENCH_SIM) $(BENCH_IMG)
 	$(Q)head -c 700 /dev/zero | tr '\0' 'U' | \
 	  $(BENCH_SIM) --firmware $(BENCH_IMG) --uart stdio --expect "bench-alloc done" \
 	  --max-cycles $(BENCH_CYCLES) | tr -d '\r'
+	$(if $(BENCH_ONLY),,$(Q)$(MAKE) --no-print-directory bench-alloc BENCH_ONLY=stages)
 
 -include $(BENCH_OBJS:.o=.d)
 
@@ -96,7 +107,7 @@ CODEC_BENCH_SRCS  := firmware/start/start.S firmware/bench/bench_codec.c \
 CODEC_BENCH_OBJS  := $(patsubst %,$(CODEC_BENCH_BUILD)/obj/%.o,$(basename $(CODEC_BENCH_SRCS)))
 
 .PHONY: bench-codec
-$(CODEC_BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+$(CODEC_BENCH_BUILD)/obj/%.o: %.c | $(BENCH_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< [bench-codec]"
 	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -MMD -MP -c $< -o $@
@@ -142,7 +153,7 @@ QLINK_BENCH_OBJS  := $(patsubst %,$(QLINK_BENCH_BUILD)/obj/%.o,$(basename $(QLIN
 QLINK_BENCH_MOCK  := firmware/bench/bench_qlink.c firmware/wire/vd_qlink.c firmware/drivers/pcie.c
 
 .PHONY: bench-qlink
-$(QLINK_BENCH_BUILD)/obj/%.o: %.c | $(FW_GEN_HDRS) $(NEWLIB_STAMP)
+$(QLINK_BENCH_BUILD)/obj/%.o: %.c | $(BENCH_GEN_HDRS) $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $< [bench-qlink]"
 	$(Q)$(FW_CC) $(FW_CFLAGS) -Ifirmware/wire -Ifirmware/dispatch -Ifirmware/kernel \

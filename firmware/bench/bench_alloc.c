@@ -13,6 +13,10 @@
  * full 512-byte hardware FIFO (filled from the simulator's stdin before main), and the
  * frame decoder (vd_frame_feed_span, including the CRC check) over a maximum-size frame.
  *
+ * Built with VD_BENCH_STAGES and VD_KERNEL_PROFILE (make bench-alloc BENCH_ONLY=stages, which
+ * plain make bench-alloc runs after its own image) it runs only the kernel rows, each followed
+ * by the cycles of vd_kernel_allocate's stages from the kernel's stamps (vd_kernel.h).
+ *
  * Built with VD_BENCH_TLSF_ONLY (make bench-alloc BENCH_ONLY=tlsf) it runs the vd_tlsf
  * rows only, and splits each of them by request kind: plain (16-byte alignment, bottom-up),
  * aligned (256), FromEnd and FromEnd + aligned; a free is filed under the kind of the
@@ -34,6 +38,9 @@
 #ifndef VD_BENCH_TLSF_ONLY
 #define VD_BENCH_TLSF_ONLY 0
 #endif
+#ifndef VD_BENCH_STAGES
+#define VD_BENCH_STAGES 0
+#endif
 #ifndef VD_BENCH_MAX_LIVE
 #define VD_BENCH_MAX_LIVE 10000
 #endif
@@ -50,6 +57,12 @@ static uint8_t s_alloc_kind[BENCH_SAMPLES]; /* bit 0 aligned, bit 1 FromEnd */
 static uint8_t s_free_kind[BENCH_SAMPLES];
 static uint8_t s_live_kind[VD_BENCH_MAX_LIVE];
 static uint32_t s_tmp[BENCH_SAMPLES];
+#if VD_BENCH_STAGES
+/* Cycles of each stage of vd_kernel_allocate (vd_kernel.h, VD_KERNEL_PROF_STAMPS) per sample. */
+#define BENCH_STAGES (VD_KERNEL_PROF_STAMPS - 1)
+static uint32_t s_stage[BENCH_STAGES][BENCH_SAMPLES];
+static uint32_t s_stage_k; /* the sample kernel_alloc files its stages under */
+#endif
 
 /* Uniform-enough index below n (n <= 65536) without a divide. */
 static uint32_t rnd_below(uint32_t n)
@@ -156,6 +169,44 @@ static int bench_tlsf(uint32_t live)
     return 0;
 }
 
+/*
+ * The exhaustive fallback's worst case: f free holes of one class (20 granules at 32k + 2,
+ * between used blocks, the rest of the segment used), none of which holds 8 granules aligned
+ * to 32 (512 bytes): the request walks every hole and fails. f = the board's bound (128
+ * allocations: at most 129 free blocks) and more.
+ */
+static int bench_tlsf_no_hole(uint32_t f)
+{
+    uint32_t i, b, o, t0, t1, best = 0xFFFFFFFFu;
+    vd_ntstatus_t st = STATUS_SUCCESS;
+
+    if (!NT_SUCCESS(vd_tlsf_init(&s_tlsf, s_blocks, 2 * VD_BENCH_MAX_LIVE + 2, BENCH_SEGMENT)))
+        return -1;
+    for (i = 0; i < f; i++) {
+        if (!NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, 2 * 16, 0, 0, &b, &o)) ||
+            !NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, 20 * 16, 0, 0, &s_live_a[i], &s_live_b[i])) ||
+            !NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, 10 * 16, 0, 0, &b, &o)))
+            return -2;
+    }
+    if (!NT_SUCCESS(vd_tlsf_alloc(&s_tlsf, BENCH_SEGMENT - f * 32u * 16u, 0, 0, &b, &o)))
+        return -3;
+    for (i = 0; i < f; i++)
+        if (!NT_SUCCESS(vd_tlsf_free(&s_tlsf, s_live_a[i], s_live_b[i])))
+            return -4;
+    for (i = 0; i < 3; i++) {
+        t0 = NOW();
+        st = vd_tlsf_alloc(&s_tlsf, 8 * 16, 512, 0, &b, &o);
+        t1 = NOW();
+        if (timed(t0, t1) < best)
+            best = timed(t0, t1);
+    }
+    if (st != STATUS_GRAPHICS_NO_VIDEO_MEMORY || vd_tlsf_check(&s_tlsf) != 0)
+        return -5;
+    printf("vd_tlsf_alloc, no hole holds it: walks %" PRIu32 " free blocks of its classes in %" PRIu32
+           " cycles (%" PRIu32 " per block)\n", f, best, best / f);
+    return 0;
+}
+
 /* One buffer allocation through pfnAllocateCb's kernel side. */
 static vd_ntstatus_t kernel_alloc(uint32_t dev, uint32_t *h)
 {
@@ -176,6 +227,10 @@ static vd_ntstatus_t kernel_alloc(uint32_t dev, uint32_t *h)
     uint32_t t1 = NOW();
     *h = ai.hAllocation;
     s_alloc_cyc[0] = timed(t0, t1); /* the caller files it */
+#if VD_BENCH_STAGES
+    for (uint32_t i = 0; i < BENCH_STAGES; i++)
+        s_stage[i][s_stage_k] = timed(vd_kernel_prof[i], vd_kernel_prof[i + 1]);
+#endif
     return st;
 }
 
@@ -198,12 +253,24 @@ static int bench_kernel(uint32_t live)
         if (!NT_SUCCESS(st))
             return -3;
         s_free_cyc[k] = timed(t0, t1);
+#if VD_BENCH_STAGES
+        s_stage_k = k;
+#endif
         if (!NT_SUCCESS(kernel_alloc(dev, &s_live_a[j])))
             return -4;
         acyc[k] = s_alloc_cyc[0];
     }
     report("vd_kernel_allocate", live, acyc);
     report("vd_kernel_deallocate", live, s_free_cyc);
+#if VD_BENCH_STAGES
+    {
+        static const char *const names[BENCH_STAGES] = {
+            "  checks", "  miniport input", "  DdiCreateAllocation", "  handle",
+            "  vidmm + TLSF place", "  commit + outputs"};
+        for (uint32_t j = 0; j < BENCH_STAGES; j++)
+            report(names[j], live, s_stage[j]);
+    }
+#endif
     return 0;
 }
 
@@ -267,7 +334,10 @@ int main(void)
     printf("bench-alloc: PicoRV32 RV32I, cycles from TIMER.MTIME minus %" PRIu32
            " (timer read), %u samples, seed fixed, 16 MiB segment\n",
            s_overhead, BENCH_SAMPLES);
-    if (!VD_BENCH_TLSF_ONLY) {
+    if (VD_BENCH_STAGES)
+        printf("stages: vd_kernel_allocate built with its stage stamps (-DVD_KERNEL_PROFILE): each "
+               "stage's cycles less one timer read; its total includes the stamps\n");
+    if (!VD_BENCH_TLSF_ONLY && !VD_BENCH_STAGES) {
         bench_drain();
         (void)vd_crc32c(0, "", 0); /* the CRC table is built once, at first use */
         bench_decode(VD_WIRE_MAX_PAYLOAD);
@@ -279,11 +349,18 @@ int main(void)
     printf("| %-22s | %6s | %5s | %5s | %6s |\n", "call", "live", "p50", "p99", "max");
     printf("|------------------------|--------|-------|-------|--------|\n");
     static const uint32_t lives[] = {10, 1000, VD_BENCH_MAX_LIVE};
-    for (uint32_t i = 0; i < 3; i++) {
+    for (uint32_t i = 0; i < 3 && !VD_BENCH_STAGES; i++) {
         int r = bench_tlsf(lives[i]);
         if (r)
             printf("tlsf bench failed %d at %" PRIu32 " live\n", r, lives[i]);
     }
+    static const uint32_t holes[] = {129, 1000};
+    for (uint32_t i = 0; i < 2 && !VD_BENCH_STAGES; i++) {
+        int r = bench_tlsf_no_hole(holes[i]);
+        if (r)
+            printf("tlsf no-hole bench failed %d at %" PRIu32 " holes\n", r, holes[i]);
+    }
+    s_rng = 0x2545F491u; /* the kernel rows draw the same requests with or without the rows above */
     for (uint32_t i = 0; i < 3 && !VD_BENCH_TLSF_ONLY; i++) {
         int r = bench_kernel(lives[i]);
         if (r)

@@ -43,6 +43,15 @@ typedef struct vd_kernel_platform {
     uint32_t features;      /* SYSCTL.FEATURES: VD_SYSCTL_FEATURES_GPU_MASK decides the ring */
 } vd_kernel_platform;
 
+/* Bench only (-DVD_KERNEL_PROFILE): TIMER.MTIME at the stages of the last vd_kernel_allocate:
+ * [0] entry, [1] checked (device, arguments, resource, pools), [2] miniport's input built,
+ * [3] DxgkDdiCreateAllocation returned, [4] handles taken, [5] placed (VidMm, TLSF),
+ * [6] committed (records, resource, outputs). */
+#define VD_KERNEL_PROF_STAMPS 7
+#ifdef VD_KERNEL_PROFILE
+extern uint32_t vd_kernel_prof[VD_KERNEL_PROF_STAMPS];
+#endif
+
 /* D3DDDI_ALLOCATIONINFO as the kernel receives it. */
 typedef struct vd_kernel_allocinfo {
     D3DKMT_HANDLE hAllocation;      /* out */

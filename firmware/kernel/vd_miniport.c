@@ -96,7 +96,11 @@ static vd_mp_allocation *take_alloc(void)
 
 static void put_alloc(vd_mp_allocation *a)
 {
-    memset(a, 0, sizeof(*a));
+    a->width = 0;
+    a->refresh_den = 0;
+    a->height = 0;
+    a->format = 0;
+    a->state = 0;
     a->refresh_num = s_ad.alloc_free;
     s_ad.alloc_free = (uint16_t)(a - s_allocs);
     s_ad.allocs_live--;
@@ -180,116 +184,140 @@ static uint32_t pitch_of(const vd_mp_allocation *a)
     return ((a->width << l) + (al - 1u)) & ~(al - 1u);
 }
 
+/* One 32-bit word of the private data (4-byte aligned: one load, no alias trouble). */
+static inline uint32_t desc_word(const uint8_t *p, uint32_t off)
+{
+    uint32_t v;
+    memcpy(&v, __builtin_assume_aligned(p + off, 4), sizeof v);
+    return v;
+}
+
+#define DESC(f) offsetof(vd_surface_desc, f)
+_Static_assert(DESC(Version) == 0 && DESC(Size) == 2 && (DESC(Format) & 3u) == 0 &&
+                   (DESC(Width) & 3u) == 0 && (DESC(Height) & 3u) == 0 &&
+                   (DESC(ByteSize) & 3u) == 0 && (DESC(Usage) & 3u) == 0 &&
+                   (DESC(RefreshRateNumerator) & 3u) == 0 &&
+                   (DESC(RefreshRateDenominator) & 3u) == 0,
+               "vd_surface_desc: Version | Size << 16 in word 0, whole words after");
+
 /*
  * Interpret one allocation's private data: fill the DXGK_ALLOCATIONINFO outputs and the
- * tracking record *rec. No state changes.
+ * tracking record *rec. No other state changes. The description is read in place, word by
+ * word, when it is whole and aligned (the dispatcher's requests always are); anything else
+ * (short, long, misaligned) is first copied into an aligned, zero-padded local.
  */
 static NTSTATUS derive(DXGK_ALLOCATIONINFO *ai, vd_mp_allocation *rec)
 {
-    vd_surface_desc d;
-    uint32_t vdflags = ai->VdFlags, usage, pitch = 0, size, align, flags = 0;
-    bool primary, stereo, sysmem, cpu;
+    uint32_t local[sizeof(vd_surface_desc) / 4u];
+    const uint8_t *p = ai->pPrivateDriverData;
+    uint32_t psize = ai->PrivateDriverDataSize, vdflags = ai->VdFlags;
+    uint32_t w0, usage, format, width, height, bytesize, rnum, rden, pitch, size, align, flags;
+    uint32_t primary, sysmem, pref, segs;
     int bppl;
 
-    if (ai->pPrivateDriverData == NULL || ai->PrivateDriverDataSize < 4u)
+    if (p == NULL || psize < 4u)
         return STATUS_INVALID_PARAMETER;
-    memset(&d, 0, sizeof(d));
-    memcpy(&d, ai->pPrivateDriverData,
-           ai->PrivateDriverDataSize < sizeof(d) ? ai->PrivateDriverDataSize : sizeof(d));
-    if (d.Version != VD_SURFACE_DESC_VERSION)
-        return STATUS_GRAPHICS_DRIVER_MISMATCH;
-    if (d.Size != sizeof(d) || ai->PrivateDriverDataSize != sizeof(d))
+    if (psize != sizeof(vd_surface_desc) || ((uintptr_t)p & 3u) != 0) {
+        memset(local, 0, sizeof(local));
+        memcpy(local, p, psize < sizeof(local) ? psize : sizeof(local));
+        p = (const uint8_t *)local;
+    }
+    w0 = desc_word(p, DESC(Version));
+    if (w0 != (VD_SURFACE_DESC_VERSION | (uint32_t)sizeof(vd_surface_desc) << 16)) /* one compare */
+        return (w0 & 0xFFFFu) != VD_SURFACE_DESC_VERSION ? STATUS_GRAPHICS_DRIVER_MISMATCH
+                                                          : STATUS_INVALID_PARAMETER;
+    if (psize != sizeof(vd_surface_desc))
         return STATUS_INVALID_PARAMETER;
 
     /* D3DDDI_ALLOCATIONINFO rules */
     if (vdflags & VD_D3DDDI_ALLOCINFO_RESERVED_MASK)
         return STATUS_INVALID_PARAMETER;
-    primary = (vdflags & VD_D3DDDI_ALLOCINFO_PRIMARY) != 0;
-    stereo = (vdflags & VD_D3DDDI_ALLOCINFO_STEREO) != 0;
-    if (stereo && !primary)
+    primary = vdflags & VD_D3DDDI_ALLOCINFO_PRIMARY;
+    if (vdflags == VD_D3DDDI_ALLOCINFO_STEREO) /* Stereo without Primary */
         return STATUS_INVALID_PARAMETER;
     if (primary && ai->VdVidPnSourceId >= VD_NUM_VIDPN_SOURCES)
         return STATUS_INVALID_PARAMETER;
     sysmem = ai->VdSystemMem != 0;
 
     /* Surface description */
-    usage = d.Usage;
+    usage = desc_word(p, DESC(Usage));
     if (usage & ~VD_SURFACE_USAGE_VALID_MASK)
         return STATUS_INVALID_PARAMETER;
-    if ((d.RefreshRateNumerator != 0 || d.RefreshRateDenominator != 0) &&
-        (!primary || d.RefreshRateDenominator == 0))
+    rnum = desc_word(p, DESC(RefreshRateNumerator));
+    rden = desc_word(p, DESC(RefreshRateDenominator));
+    if ((rnum | rden) != 0 && (!primary || rden == 0))
         return STATUS_INVALID_PARAMETER;
-    bppl = format_bpp_log2(d.Format);
+    /* Outputs are stored as soon as they are known (fewer values kept in registers): on
+     * failure the caller discards the record and the kernel reads no output. */
+    rec->refresh_num = rnum;
+    rec->refresh_den = rden;
+    ai->VdUsage = usage;
+    format = desc_word(p, DESC(Format));
+    width = desc_word(p, DESC(Width));
+    height = desc_word(p, DESC(Height));
+    bytesize = desc_word(p, DESC(ByteSize));
+    bppl = format_bpp_log2(format);
     if (bppl == -2)
         return STATUS_INVALID_PARAMETER;
     if (bppl < 0) {
         /* Raw buffer: ByteSize only. Not scanned out. */
-        if (d.Width != 0 || d.Height != 0 || d.ByteSize == 0 || primary)
+        if ((width | height) != 0 || bytesize == 0 || primary)
             return STATUS_INVALID_PARAMETER;
-        if (!round_up(d.ByteSize, VD_MP_SIZE_ALIGN, &size))
+        if (!round_up(bytesize, VD_MP_SIZE_ALIGN, &size))
             return STATUS_INVALID_PARAMETER;
+        rec->width = bytesize;
+        rec->height = 1;
     } else {
         uint32_t pal = primary ? VD_MP_PRIMARY_PITCH_ALIGN : VD_MP_PITCH_ALIGN;
-        if (d.Width == 0 || d.Height == 0 || d.Width > VD_SURFACE_MAX_DIMENSION ||
-            d.Height > VD_SURFACE_MAX_DIMENSION || d.ByteSize != 0)
+        if (width == 0 || height == 0 || width > VD_SURFACE_MAX_DIMENSION ||
+            height > VD_SURFACE_MAX_DIMENSION || bytesize != 0)
             return STATUS_INVALID_PARAMETER;
-        if (!round_up(d.Width << bppl, pal, &pitch) || !mul_u32(pitch, d.Height, &size) ||
+        if (!round_up(width << bppl, pal, &pitch) || !mul_u32(pitch, height, &size) ||
             !round_up(size, VD_MP_SIZE_ALIGN, &size))
             return STATUS_INVALID_PARAMETER;
+        rec->width = width;
+        rec->height = (uint16_t)height;
     }
+    rec->format = (uint8_t)format;
+    ai->Size = size;
 
-    /* DXGK_ALLOCATIONINFOFLAGS and their rules */
-    cpu = (usage & (VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE)) != 0 || sysmem;
-    if (cpu)
-        flags |= DXGK_ALLOCINFOFLAG_CPUVISIBLE;
-    if (usage & VD_SURFACE_USAGE_CPU_CACHED)
-        flags |= DXGK_ALLOCINFOFLAG_CACHED;
-    if (usage & VD_SURFACE_USAGE_PERMANENT_SYSMEM)
-        flags |= DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM;
-    if (usage & VD_SURFACE_USAGE_PROTECTED)
-        flags |= DXGK_ALLOCINFOFLAG_PROTECTED;
+    /* DXGK_ALLOCATIONINFOFLAGS and their rules: usage bits 3..5 are Cached, PermanentSysMem,
+     * Protected, which map onto flag bits 2, 1, 3. */
+    flags = ((usage & VD_SURFACE_USAGE_CPU_CACHED) ? DXGK_ALLOCINFOFLAG_CACHED : 0u) |
+            ((usage & VD_SURFACE_USAGE_PERMANENT_SYSMEM) ? DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM : 0u) |
+            ((usage & VD_SURFACE_USAGE_PROTECTED) ? DXGK_ALLOCINFOFLAG_PROTECTED : 0u);
     if (sysmem)
-        flags |= DXGK_ALLOCINFOFLAG_EXISTINGSYSMEM;
-    if ((flags & (DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM | DXGK_ALLOCINFOFLAG_CACHED)) && !cpu)
+        flags |= DXGK_ALLOCINFOFLAG_EXISTINGSYSMEM | DXGK_ALLOCINFOFLAG_CPUVISIBLE;
+    else if (usage & (VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE))
+        flags |= DXGK_ALLOCINFOFLAG_CPUVISIBLE;
+    if ((flags & (DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM | DXGK_ALLOCINFOFLAG_CACHED)) &&
+        !(flags & DXGK_ALLOCINFOFLAG_CPUVISIBLE))
         return STATUS_INVALID_PARAMETER;
     if (primary) {
         if (flags & (DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM | DXGK_ALLOCINFOFLAG_CACHED |
                      DXGK_ALLOCINFOFLAG_PROTECTED | DXGK_ALLOCINFOFLAG_EXISTINGSYSMEM))
             return STATUS_INVALID_PARAMETER;
         flags |= DXGK_ALLOCINFOFLAG_FROMENDOFSEGMENT;
+        align = VD_MP_PRIMARY_ALIGN;
+    } else {
+        align = (usage & VD_SURFACE_USAGE_RENDERTARGET) ? VD_MP_RENDERTARGET_ALIGN : VD_MP_ALIGN;
     }
 
-    align = primary ? VD_MP_PRIMARY_ALIGN
-                    : (usage & VD_SURFACE_USAGE_RENDERTARGET) ? VD_MP_RENDERTARGET_ALIGN : VD_MP_ALIGN;
-
+    /* Segment 1 read/write, preferred (from its end for a primary); none for ExistingSysMem. */
+    pref = sysmem ? 0u : VD_SEGMENT_ID_VRAM | (primary ? 1u << 5 : 0u); /* SegmentId0, Direction0 */
+    segs = sysmem ? 0u : VD_SEGMENT_SET_VRAM;
     ai->Alignment = align;
-    ai->Size = size;
     ai->PitchAlignedSize = 0;
     ai->HintedBank = 0;
-    ai->PreferredSegment.Value = 0;
-    ai->SupportedReadSegmentSet = 0;
-    ai->SupportedWriteSegmentSet = 0;
-    if (!sysmem) {
-        ai->PreferredSegment.SegmentId0 = VD_SEGMENT_ID_VRAM;
-        ai->PreferredSegment.Direction0 = primary ? 1u : 0u;
-        ai->SupportedReadSegmentSet = VD_SEGMENT_SET_VRAM;
-        ai->SupportedWriteSegmentSet = VD_SEGMENT_SET_VRAM;
-    }
+    ai->PreferredSegment.Value = pref;
+    ai->SupportedReadSegmentSet = segs;
+    ai->SupportedWriteSegmentSet = segs;
     ai->EvictionSegmentSet = 0;
     ai->MaximumRenamingListLength = 0;
     ai->Flags.Value = flags;
     ai->AllocationPriority = 0;
-    ai->hAllocation = NULL;
-    ai->VdUsage = usage;
-
-    rec->width = bppl < 0 ? d.ByteSize : d.Width;
-    rec->height = (uint16_t)(bppl < 0 ? 1u : d.Height);
-    rec->format = (uint8_t)d.Format;
-    rec->refresh_num = d.RefreshRateNumerator;
-    rec->refresh_den = d.RefreshRateDenominator;
-    rec->state = (uint8_t)(VD_MP_ST_LIVE | (primary ? VD_MP_ST_PRIMARY : 0u) |
-                           (stereo ? VD_MP_ST_STEREO : 0u) |
-                           (primary ? (ai->VdVidPnSourceId << 4) : 0u));
+    rec->state = (uint8_t)(VD_MP_ST_LIVE | (primary ? VD_MP_ST_PRIMARY | (ai->VdVidPnSourceId << 4) : 0u) |
+                           ((vdflags & VD_D3DDDI_ALLOCINFO_STEREO) ? VD_MP_ST_STEREO : 0u));
     return STATUS_SUCCESS;
 }
 
@@ -320,19 +348,17 @@ NTSTATUS vd_mp_create_allocation(const HANDLE hAdapter, DXGKARG_CREATEALLOCATION
         return STATUS_NO_MEMORY;
 
     for (i = 0; i < n; i++) {
-        vd_mp_allocation rec;
-        NTSTATUS st = derive(&ca->pAllocationInfo[i], &rec);
+        /* Derived straight into the record taken from the pool; given back on failure. */
+        DXGK_ALLOCATIONINFO *ai = &ca->pAllocationInfo[i];
+        vd_mp_allocation *a = take_alloc();
+        NTSTATUS st = derive(ai, a);
+        ai->hAllocation = (HANDLE)a;
         if (!NT_SUCCESS(st)) {
-            while (i-- > 0) {
+            do {
                 put_alloc((vd_mp_allocation *)ca->pAllocationInfo[i].hAllocation);
                 ca->pAllocationInfo[i].hAllocation = NULL;
-            }
+            } while (i-- > 0);
             return st;
-        }
-        {
-            vd_mp_allocation *a = take_alloc();
-            *a = rec;
-            ca->pAllocationInfo[i].hAllocation = (HANDLE)a;
         }
     }
     if (new_res) {

@@ -193,18 +193,6 @@ vd_ntstatus_t vd_tlsf_init(vd_tlsf *t, vd_tlsf_block *blocks, uint32_t nblk, uin
     return STATUS_SUCCESS;
 }
 
-/* Can an aligned run of n granules be placed in free block b? */
-static bool fits(const vd_tlsf *t, uint32_t b, uint32_t n, uint32_t am, bool from_end)
-{
-    uint32_t off = t->blk[b].off & MASK, end = off + t->blk[b].size;
-
-    if (end - off < n)
-        return false;
-    if (from_end)
-        return ((end - n) & ~am) >= off;
-    return ((off + am) & ~am) + n <= end;
-}
-
 /*
  * Cut n granules at granule s out of free block b (class c, granules [s - lo, s + n + hi)),
  * which holds them; the
@@ -287,29 +275,36 @@ HOT bool short_of_spares(const vd_tlsf *t, const vd_tlsf_block *k, uint32_t lo, 
 }
 
 /*
- * Off the hot path: the rounded search found nothing. It skips the class of `need` and,
- * when aligning, the classes between n and need; their heads may still fit (two O(1)
- * checks).
+ * Off the hot path: the rounded search found nothing, so no class from class_of(n + am - 1)
+ * + 1 on has a block. Blocks that may still hold n granules at the alignment are in the
+ * classes class_of(n) .. class_of(n + am - 1) (below class_of(n) every block is smaller than
+ * n): walk every block of every non-empty one of them (the bitmaps skip empty classes),
+ * smallest class first, and take the first that fits. So "no space" is only said when no
+ * free block can hold the request with its alignment. Bounded by the number of free blocks
+ * (at most live allocations + 1, the descriptor pool's bound); each costs one fits() test.
  */
 static __attribute__((noinline)) vd_ntstatus_t alloc_fallback(vd_tlsf *t, uint32_t n, uint32_t am,
                                                               bool from_end, uint32_t *block,
                                                               uint32_t *offset)
 {
     vd_tlsf_block *k = t->blk;
-    uint32_t c = class_of(n + am), b = NIL, off, end, s, lo, hi;
+    uint32_t c = class_of(n), last = class_of(n + am - 1u), b, off, end, s, lo, hi;
 
-    if ((c >> SL_LOG2) < FL_COUNT && (b = t->head[c]) != NIL && !fits(t, b, n, am, from_end))
-        b = NIL;
-    if (b == NIL && am != 0) {
-        c = class_of(n);
-        if ((c >> SL_LOG2) < FL_COUNT && (b = t->head[c]) != NIL && !fits(t, b, n, am, from_end))
-            b = NIL;
+    for (;; c++) {
+        b = find_suitable(t, &c); /* the next non-empty class at or above c */
+        if (b == NIL || c > last)
+            return STATUS_GRAPHICS_NO_VIDEO_MEMORY;
+        for (; b != NIL; b = k[b].next_free) {
+            off = k[b].off & MASK;
+            end = off + k[b].size;
+            if (end - off < n)
+                continue;
+            s = from_end ? ((end - n) & ~am) : ((off + am) & ~am);
+            if (s >= off && s + n <= end)
+                goto found;
+        }
     }
-    if (b == NIL)
-        return STATUS_GRAPHICS_NO_VIDEO_MEMORY;
-    off = k[b].off & MASK;
-    end = off + k[b].size;
-    s = from_end ? ((end - n) & ~am) : ((off + am) & ~am);
+found:
     lo = s - off;
     hi = end - s - n;
     if (short_of_spares(t, k, lo, hi))

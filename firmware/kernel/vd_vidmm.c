@@ -49,9 +49,20 @@ static __attribute__((noinline)) vd_ntstatus_t place_sysmem(vd_vidmm_alloc *a, c
     return STATUS_SUCCESS;
 }
 
+/* FromEndOfSegment, or segment 1 preferred from its end (Direction0). */
+static inline uint32_t from_end(const DXGK_ALLOCATIONINFO *info, uint32_t flags)
+{
+    return ((flags & DXGK_ALLOCINFOFLAG_FROMENDOFSEGMENT) ||
+            (info->PreferredSegment.SegmentId0 == VD_SEGMENT_ID_VRAM && info->PreferredSegment.Direction0))
+               ? VD_VIDMM_PLACE_FROM_END
+               : 0u;
+}
+
+_Static_assert(VD_VIDMM_PLACE_FROM_END == VD_TLSF_FROM_END, "the placement bit is TLSF's flag");
+
 vd_ntstatus_t vd_vidmm_place(vd_vidmm_alloc *a, const DXGK_ALLOCATIONINFO *info)
 {
-    uint32_t flags, align, place, block, offset;
+    uint32_t flags, align, block, offset;
     vd_ntstatus_t st;
 
     if (a == NULL || info == NULL || a->residency != VD_RESIDENCY_NONE)
@@ -64,21 +75,21 @@ vd_ntstatus_t vd_vidmm_place(vd_vidmm_alloc *a, const DXGK_ALLOCATIONINFO *info)
         !(info->SupportedWriteSegmentSet & info->SupportedReadSegmentSet & VD_SEGMENT_SET_VRAM) ||
         !fits_u32(info->Size))
         return STATUS_INVALID_PARAMETER;
-    place = (flags & DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM) ? VD_VIDMM_PLACE_PERMANENT : 0u;
-    if ((flags & DXGK_ALLOCINFOFLAG_FROMENDOFSEGMENT) ||
-        (info->PreferredSegment.SegmentId0 == VD_SEGMENT_ID_VRAM && info->PreferredSegment.Direction0))
-        place |= VD_VIDMM_PLACE_FROM_END;
-    align = info->Alignment;
-    st = vd_tlsf_alloc(&s_tlsf, (uint32_t)info->Size, align,
-                       (place & VD_VIDMM_PLACE_FROM_END) ? VD_TLSF_FROM_END : 0u, &block, &offset);
+    st = vd_tlsf_alloc(&s_tlsf, (uint32_t)info->Size, info->Alignment, from_end(info, flags),
+                       &block, &offset);
     if (!NT_SUCCESS(st))
         return st;
+    /* Only a, info and block live across the call (fewer registers to save): the rest is
+     * read again from info. */
+    flags = info->Flags.Value;
+    align = info->Alignment;
     a->size = (uint32_t)info->Size;
     a->backing = VD_VIDMM_BACKING_NONE; /* none until the first eviction */
     a->block = (uint16_t)block;
     a->segment = VD_SEGMENT_ID_VRAM;
     a->align_log2 = (uint8_t)(align ? vd_fls32(align) : 0u);
-    a->placement = (uint8_t)place;
+    a->placement = (uint8_t)(from_end(info, flags) |
+                             ((flags & DXGK_ALLOCINFOFLAG_PERMANENTSYSMEM) ? VD_VIDMM_PLACE_PERMANENT : 0u));
     a->flags = (uint16_t)flags;
     a->residency = VD_RESIDENCY_VRAM;
     s_vram_allocs++;

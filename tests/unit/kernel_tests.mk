@@ -24,3 +24,17 @@ UT_SRCS_test_kernel_exhaust    := $(VD_KERNEL_SRCS)
 UT_CFLAGS_test_kernel_exhaust  := -DVD_MAX_ALLOCATIONS=8 -DVD_MAX_RESOURCES=2 \
                                   -DVD_MAX_DEVICES=2 -DVD_MAX_ALLOCS_PER_CALL=4 \
                                   -DVD_MAX_RESOURCE_PRIVDATA=8
+
+# make tlsf-trace: the segment allocator against an exhaustive reference on one shared random
+# trace in a 64 KiB segment (tests/unit/tlsf_trace.c): failures by alignment for both, and
+# the TLSF failures while a free hole could have held the request (must be 0; exits 1 if not).
+TLSF_TRACE_BIN := $(UT_BUILD)/tlsf_trace
+.PHONY: tlsf-trace
+$(TLSF_TRACE_BIN): tests/unit/tlsf_trace.c $(VD_KERNEL_DIR)/vd_tlsf.c $(VD_KERNEL_DIR)/vd_tlsf.h | $(GEN)/vd_regs.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC_NATIVE) -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -I$(GEN) -Ifirmware/include -Ifirmware/kernel $(PROTO_INCLUDES) \
+	  tests/unit/tlsf_trace.c $(VD_KERNEL_DIR)/vd_tlsf.c -o $@
+tlsf-trace: $(TLSF_TRACE_BIN)
+	$(Q)$(TLSF_TRACE_BIN)

@@ -4,7 +4,9 @@
  * Thousands of random allocate/free sequences (random sizes, alignments, FromEnd,
  * segment sizes, bad frees) checked against a granule ownership map: no overlap, inside
  * the segment, alignment kept, FromEnd takes the top when the top is free, statistics
- * equal to the model's, failures only when no free block of the searched class exists,
+ * equal to the model's, failures only when no free hole can hold the request with its
+ * alignment (brute force over the model's free runs and over the allocator's own free
+ * blocks after every failed allocation),
  * descriptors never run out with a 2N+2 pool (2N+1 and the sentinel), and everything coalesces back to one
  * free block. Seed: VD_SEED (default fixed), sequences: VD_TLSF_MODEL_SEQS.
  */
@@ -61,6 +63,7 @@ static vd_tlsf_block blocks[NBLK];
 static uint16_t owner[MAX_GRAN]; /* 0 free, else index into live[] + 1 */
 static live_alloc live[MAX_LIVE];
 static uint32_t nlive, seg_g;
+static uint32_t failures; /* failed allocations checked by brute force */
 
 static void ref_mark(uint32_t off, uint32_t n, uint16_t v)
 {
@@ -85,6 +88,36 @@ static void ref_runs(uint32_t *count, uint32_t *largest, uint32_t *total)
             run = 0;
         }
     }
+}
+
+/* Does a free run [off, off + len) hold n granules at an offset that is a multiple of a? */
+static int run_holds(uint32_t off, uint32_t len, uint32_t n, uint32_t a)
+{
+    uint32_t s = (off + a - 1u) & ~(a - 1u);
+    return s >= off && s - off <= len && len - (s - off) >= n;
+}
+
+/* Brute force: any free hole of the model, or any free block the allocator lists, that can
+ * hold n granules aligned to a granules. */
+static int any_hole_holds(uint32_t n, uint32_t a)
+{
+    uint32_t i, run = 0, b;
+
+    for (i = 0; i <= seg_g; i++) {
+        if (i < seg_g && owner[i] == 0) {
+            run++;
+        } else if (run) {
+            if (run_holds(i - run, run, n, a))
+                return 1;
+            run = 0;
+        }
+    }
+    for (b = 1; b < NBLK; b++) {
+        uint32_t bo, bs;
+        if (vd_tlsf_block_info(&t, b, &bo, &bs) == 1 && run_holds(bo / G, bs / G, n, a))
+            return 2;
+    }
+    return 0;
 }
 
 static uint32_t top_run(void)
@@ -195,6 +228,8 @@ static void do_alloc(void)
             if (from_end)
                 CHECK(!(top >= n && ((seg_g - n) & ~(a - 1u)) >= seg_g - top));
         }
+        CHECK(any_hole_holds(n, a) == 0); /* "no space" is true when it is said */
+        failures++;
     }
 }
 
@@ -280,6 +315,9 @@ static void test_model(void **state)
     rng_state = seed;
     for (cur_seq = 0; cur_seq < nseq; cur_seq++)
         run_sequence();
+    printf("tlsf model: %u failed allocations, each checked: no free hole held the request\n",
+           failures);
+    CHECK(failures > 0); /* the trace reaches full segments */
 }
 
 /* A long-lived heap at the target's scale: 1,000 live allocations, steady churn. */
@@ -308,11 +346,50 @@ static void test_steady_state_1000(void **state)
     CHECK(vd_tlsf_check(&tt) == 0);
 }
 
+/*
+ * The case the two-head fallback missed: two free holes of 20 granules (one class), where
+ * only the one behind its list's head can hold an 8-granule request aligned to 32 granules.
+ * Layout (granules): X [0,4) H1 [4,24) U [24,30) H2 [30,50) V [50,256); H2 freed, then H1,
+ * which heads the list. H1 holds no multiple of 32 with 8 granules after it, H2 holds 32.
+ * The search starts above class_of(8 + 31 - 1), and the old fallback looked only at the
+ * heads of class_of(39) and class_of(8): both empty.
+ */
+static void test_aligned_hole_behind_head(void **state)
+{
+    static vd_tlsf_block bl[16];
+    static const uint32_t sizes[5] = {4, 20, 6, 20, 206};
+    vd_tlsf tt;
+    uint32_t b[5], o[5], blk = 0xDEAD, off = 0xDEAD, i;
+
+    (void)state;
+    CHECK(vd_tlsf_init(&tt, bl, 16, 256 * G) == STATUS_SUCCESS);
+    for (i = 0; i < 5; i++)
+        CHECK(vd_tlsf_alloc(&tt, sizes[i] * G, 0, 0, &b[i], &o[i]) == STATUS_SUCCESS);
+    CHECK(o[1] == 4 * G && o[3] == 30 * G && o[4] == 50 * G);
+    CHECK(vd_tlsf_free(&tt, b[3], o[3]) == STATUS_SUCCESS);
+    CHECK(vd_tlsf_free(&tt, b[1], o[1]) == STATUS_SUCCESS);
+    /* Aligned to 64 granules: no hole holds it (nothing changes), from either end. */
+    CHECK(vd_tlsf_alloc(&tt, 8 * G, 64 * G, 0, &blk, &off) == STATUS_GRAPHICS_NO_VIDEO_MEMORY);
+    CHECK(vd_tlsf_alloc(&tt, 8 * G, 64 * G, VD_TLSF_FROM_END, &blk, &off) ==
+          STATUS_GRAPHICS_NO_VIDEO_MEMORY);
+    CHECK(blk == 0xDEAD && off == 0xDEAD && vd_tlsf_check(&tt) == 0);
+    /* Aligned to 32 granules: H2, behind the head. */
+    CHECK(vd_tlsf_alloc(&tt, 8 * G, 32 * G, 0, &blk, &off) == STATUS_SUCCESS);
+    CHECK(off == 32 * G);
+    CHECK(vd_tlsf_check(&tt) == 0);
+    CHECK(vd_tlsf_free(&tt, blk, off) == STATUS_SUCCESS);
+    /* From the end: the highest multiple of 32 in H2 with room, 32 again (42 > 50 - 8). */
+    CHECK(vd_tlsf_alloc(&tt, 8 * G, 32 * G, VD_TLSF_FROM_END, &blk, &off) == STATUS_SUCCESS);
+    CHECK(off == 32 * G);
+    CHECK(vd_tlsf_check(&tt) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_steady_state_1000),
+        cmocka_unit_test(test_aligned_hole_behind_head),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
