@@ -12,9 +12,10 @@
 //
 // VexRiscv (pythondata-cpu-vexriscv, LiteX variants: RV32I, machine mode, no debug port).
 // Its two classic Wishbone masters (instruction and data) share the SoC's one memory port:
-// the data bus wins a free port, and an access keeps the port until mem_ready. No look-ahead
-// (Wishbone announces nothing early): firmware RAM takes the two-cycle path like every other
-// target, which is also the soonest a Wishbone ACK can follow the request. The SoC's lines go
+// the data bus wins a free port, and an access keeps the port until mem_ready. Wishbone
+// announces nothing early, so a single access to firmware RAM takes the two-cycle path like
+// every other target (the soonest a classic ACK can follow the request); only the further
+// beats of an instruction-cache refill are known ahead and use the look-ahead. The SoC's lines go
 // to the LiteX external-interrupt array (CSR 0xBC0 enable mask, 0xFC0 pending & mask) and the
 // machine external interrupt; traps (ebreak, ecall, illegal, misaligned) are exceptions
 // through mtvec (firmware/start/start.S). VexRiscv has no halt: a store to RESET_ADDR (the
@@ -66,22 +67,29 @@ module vd_cpu #(
     end
     wire [31:0] irq_lines = (irq_i & IRQ_USED & ~IRQ_PULSED) | pulsed_q;
 
-    // Port ownership: taken by a request on a free port (data first), kept until mem_ready.
-    reg  busy_q, own_d_q, halt_q;
+    // Port ownership: taken by a request on a free port (data first), kept until mem_ready,
+    // and kept by the instruction bus between the beats of a cache-line burst.
+    reg  busy_q, own_d_q, burst_q, halt_q;
     wire d_req = d_cyc && d_stb;
     wire i_req = i_cyc && i_stb;
-    wire own_d = busy_q ? own_d_q : d_req;
+    wire own_d = busy_q ? own_d_q : !burst_q && d_req;
     wire halt_req = own_d && d_req && d_we && {d_adr, 2'b00} == RESET_ADDR;
     wire valid = !halt_q && !halt_req && (own_d ? d_req : i_req);
+    // An acknowledged beat with CTI "incrementing" is followed by the next word of the line
+    // in the next cycle (the instruction cache holds STB through its refill): it is announced
+    // on the look-ahead, so from firmware RAM each further beat takes one cycle, not two.
+    wire burst_next = valid && !own_d && mem_ready_i && i_cti == 3'b010;
 
     always @(posedge clk_i) begin
         if (rst_i) begin
             busy_q  <= 1'b0;
             own_d_q <= 1'b0;
+            burst_q <= 1'b0;
             halt_q  <= 1'b0;
         end else begin
             busy_q  <= valid && !mem_ready_i;
             own_d_q <= own_d;
+            burst_q <= burst_next;
             if (halt_req) halt_q <= 1'b1;
         end
     end
@@ -91,15 +99,15 @@ module vd_cpu #(
     assign mem_addr_o  = {own_d ? d_adr : i_adr, 2'b00};
     assign mem_wdata_o = d_dat_w;
     assign mem_wstrb_o = own_d && d_we ? d_sel : 4'b0;
-    assign mem_la_read_o  = 1'b0;
+    assign mem_la_read_o  = burst_next;
     assign mem_la_write_o = 1'b0;
-    assign mem_la_addr_o  = 32'b0;
+    assign mem_la_addr_o  = {i_adr[29:3], i_adr[2:0] + 3'd1, 2'b00};
     assign mem_la_wdata_o = 32'b0;
     assign mem_la_wstrb_o = 4'b0;
     assign trap_o = halt_q;
 
-    // The instruction bus never writes; bursts (CTI/BTE) are plain single accesses here.
-    wire unused_ok = &{1'b0, i_we, i_dat_w, i_sel, i_cti, i_bte, d_cti, d_bte, IRQ_ADDR};
+    // The instruction bus never writes; the data bus never bursts.
+    wire unused_ok = &{1'b0, i_we, i_dat_w, i_sel, i_bte, d_cti, d_bte, IRQ_ADDR};
 
     `VD_CPU_VEXRISCV u_core (
         .externalResetVector   (RESET_ADDR),
