@@ -15,12 +15,16 @@ $(PICORV32_V): $(VENV)/.stamp-requirements
 # name (cpu = "vexriscv_min" / "vexriscv_lite", docs/cpu.md). Every variant's top module is
 # called VexRiscv upstream; the copy renames it to the file's name (VexRiscv_Min, ...) so both
 # sit in one source list, and the target's define (VD_CPU_VEXRISCV=<module>) picks one. Their
-# helper modules (StreamFifoLowLatency in Min, InstructionCache in Lite) do not clash.
+# helper modules (StreamFifoLowLatency in Min, InstructionCache in Lite) do not clash. The copy
+# also drops its `verilator public` comments (pipeline probes for VexRiscv's own test bench):
+# they give the model scopes, and Verilator 5.006 deadlocks destroying a model with scopes
+# (VerilatedScope::~VerilatedScope locks the calling thread's context), which host-lib's
+# in-process device does on every close.
 VEXRISCV_VARIANTS := Min Lite
 VEXRISCV_V := $(foreach v,$(VEXRISCV_VARIANTS),$(BUILD)/cpu/VexRiscv_$(v).v)
-$(VEXRISCV_V): $(BUILD)/cpu/VexRiscv_%.v: $(VENV)/.stamp-requirements
+$(VEXRISCV_V): $(BUILD)/cpu/VexRiscv_%.v: $(VENV)/.stamp-requirements rtl/rtl.mk
 	@mkdir -p $(@D)
-	$(Q)sed 's/^module VexRiscv (/module VexRiscv_$* (/' \
+	$(Q)sed -e 's/^module VexRiscv (/module VexRiscv_$* (/' -e 's|/\* verilator public \*/||' \
 	  "$$($(VENV)/bin/python -c 'import pythondata_cpu_vexriscv as p; print(p.data_location)')/VexRiscv_$*.v" > $@.tmp
 	$(Q)grep -q '^module VexRiscv_$* (' $@.tmp && mv $@.tmp $@
 
