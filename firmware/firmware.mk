@@ -8,7 +8,18 @@
 # which is included below before any rule uses them, e.g. firmware/kernel/kernel.mk:
 #   FW_SRCS += $(wildcard firmware/kernel/*.c)
 
-FW_BUILD      := $(BUILD)/firmware
+# One source tree, one build per CPU family (the CPU-specific bits: start/start.S and
+# include/vd_cpu.h; docs/cpu.md). FW_CPU is picorv32 or vexriscv; by default the `sim`
+# target's, whose build is $(BUILD)/firmware (FW_IMG, what the simulators and tests run);
+# another's is $(BUILD)/firmware-<cpu>, made by a sub-make with FW_CPU set:
+#   $(call fw_img_cpu,picorv32)   its image     $(call fw_img,TARGET)   a target's image
+# The boot ROM is the same program for both (its halt works on either CPU).
+FW_CPU_DEFAULT := $(shell $(PYTHON) tools/target.py cpu sim --family)
+FW_CPU        ?= $(FW_CPU_DEFAULT)
+fw_dir         = $(BUILD)/firmware$(if $(filter-out $(FW_CPU_DEFAULT),$(1)),-$(1))
+fw_img_cpu     = $(call fw_dir,$(1))/vidalloc-fw.img
+fw_img         = $(call fw_img_cpu,$(shell $(PYTHON) tools/target.py cpu $(1) --family))
+FW_BUILD      := $(call fw_dir,$(FW_CPU))
 FW_ELF        := $(FW_BUILD)/vidalloc-fw.elf
 FW_BIN        := $(FW_BUILD)/vidalloc-fw.bin
 FW_MAP        := $(FW_BUILD)/vidalloc-fw.map
@@ -37,12 +48,13 @@ FW_INCLUDES := -Ifirmware/include $(PROTO_INCLUDES) -I$(GEN) -I$(FW_BUILD)/gen
 -include $(wildcard firmware/*/*.mk)
 
 FW_ARCHFLAGS := -march=$(FW_ARCH) -mabi=$(FW_ABI)
+FW_CPUFLAGS  := $(if $(filter vexriscv,$(FW_CPU)),-DVD_CPU_VEXRISCV)
 # -mno-relax / --no-relax: gp is never set up or used (the IRQ entry owns x3).
 FW_CFLAGS := -std=c11 -Os -g $(FW_ARCHFLAGS) -mno-relax \
              -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -ffunction-sections -fdata-sections \
-             -isystem $(NEWLIB_PREFIX)/include $(FW_INCLUDES)
-FW_ASFLAGS := -g $(FW_ARCHFLAGS) -mno-relax $(FW_INCLUDES)
+             -isystem $(NEWLIB_PREFIX)/include $(FW_CPUFLAGS) $(FW_INCLUDES)
+FW_ASFLAGS := -g $(FW_ARCHFLAGS) -mno-relax $(FW_CPUFLAGS) $(FW_INCLUDES)
 FW_LDFLAGS := $(FW_ARCHFLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no-relax \
               -Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -L$(NEWLIB_PREFIX)/lib
 # Linker scripts: cpp over the stripped register header.
@@ -58,6 +70,10 @@ FW_GIT_DESCRIBE := $(or $(shell git describe --always --dirty 2>/dev/null),unkno
 .PHONY: firmware newlib FORCE
 firmware: $(FW_IMG) $(BOOTROM_HEX)
 newlib: $(NEWLIB_STAMP)
+
+# The other CPU family's image: a sub-make in its own directory (up to date: nothing to do).
+$(foreach c,$(filter-out $(FW_CPU),picorv32 vexriscv),$(call fw_img_cpu,$(c))): FORCE | $(NEWLIB_STAMP)
+	$(Q)$(MAKE) --no-print-directory FW_CPU=$(or $(patsubst -%,%,$(subst $(BUILD)/firmware,,$(@D))),$(FW_CPU_DEFAULT)) firmware
 
 $(NEWLIB_STAMP): tools/build-newlib.sh
 	$(Q)BUILD=$(BUILD) FW_ARCH=$(FW_ARCH) FW_ABI=$(FW_ABI) RV_PREFIX=$(RV_PREFIX) JOBS=$(JOBS) \

@@ -11,11 +11,30 @@ $(PICORV32_V): $(VENV)/.stamp-requirements
 	@mkdir -p $(@D)
 	$(Q)cp "$$($(VENV)/bin/python -c 'import pythondata_cpu_picorv32 as p; print(p.data_location)')/picorv32.v" $@
 
+# VexRiscv from the pinned pythondata-cpu-vexriscv package: the LiteX variants a target may
+# name (cpu = "vexriscv_min" / "vexriscv_lite", docs/cpu.md). Every variant's top module is
+# called VexRiscv upstream; the copy renames it to the file's name (VexRiscv_Min, ...) so both
+# sit in one source list, and the target's define (VD_CPU_VEXRISCV=<module>) picks one. Their
+# helper modules (StreamFifoLowLatency in Min, InstructionCache in Lite) do not clash. The copy
+# also drops its `verilator public` comments (pipeline probes for VexRiscv's own test bench):
+# they give the model scopes, and Verilator 5.006 deadlocks destroying a model with scopes
+# (VerilatedScope::~VerilatedScope locks the calling thread's context), which host-lib's
+# in-process device does on every close.
+VEXRISCV_VARIANTS := Min Lite
+VEXRISCV_V := $(foreach v,$(VEXRISCV_VARIANTS),$(BUILD)/cpu/VexRiscv_$(v).v)
+$(VEXRISCV_V): $(BUILD)/cpu/VexRiscv_%.v: $(VENV)/.stamp-requirements rtl/rtl.mk
+	@mkdir -p $(@D)
+	$(Q)sed -e 's/^module VexRiscv (/module VexRiscv_$* (/' -e 's|/\* verilator public \*/||' \
+	  "$$($(VENV)/bin/python -c 'import pythondata_cpu_vexriscv as p; print(p.data_location)')/VexRiscv_$*.v" > $@.tmp
+	$(Q)grep -q '^module VexRiscv_$* (' $@.tmp && mv $@.tmp $@
+
 # The SoC without technology-specific parts (simulation, lint).
 RTL_CORE_SRCS := rtl/soc/vd_soc.v rtl/cpu/vd_cpu.v rtl/bootrom/vd_bootrom.v \
                  rtl/sysctl/vd_sysctl.v rtl/timer/vd_timer.v rtl/spiflash/vd_spiflash.v \
                  $(wildcard rtl/memctl/*.v) $(wildcard rtl/gpu/*.v) \
-                 $(wildcard rtl/uart/*.v) $(wildcard rtl/common/*.v) $(wildcard rtl/pcie/*.v)
+                 $(wildcard rtl/uart/*.v) $(wildcard rtl/common/*.v) $(wildcard rtl/pcie/*.v) \
+                 $(VEXRISCV_V)
+# (PicoRV32 is named by each flow after these, as before VexRiscv came: the board's too.)
 RTL_SIM_SRCS  := $(RTL_CORE_SRCS) rtl/mem/vd_spram32.v $(PICORV32_V)
 RTL_WAIVERS   := $(wildcard rtl/*.vlt rtl/*/*.vlt)
 # PicoRV32 declares a timescale; ours need none (no delays), so give them the same default.

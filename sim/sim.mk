@@ -43,9 +43,11 @@ sim_vflags    = --cc --exe --build -j $(JOBS) -O3 --x-assign fast --x-initial fa
                 -GBOOTROM_INIT='"$(abspath $(BOOTROM_HEX))"' \
                 -CFLAGS "-O2 -std=c++17 -I$(abspath $(GEN)) -I$(abspath sim)" \
                 --Mdir $(1) -o vidalloc-sim
-# The default target's flags without its parameters (firmware/bench/bench.mk builds its own
-# simulator from these, in its own directory).
-SIM_VFLAGS   := $(call sim_vflags,$(SIM_OBJ))
+# The default target's flags without its parameters, but with its CPU (firmware/bench/bench.mk
+# builds its own simulator from these, in its own directory, for the default firmware build:
+# the same CPU). SIM_CPU_DEFINES= (empty) gives PicoRV32, for FW_CPU=picorv32.
+SIM_CPU_DEFINES ?= $(filter -D%,$(shell $(PYTHON) tools/target.py params sim))
+SIM_VFLAGS   := $(call sim_vflags,$(SIM_OBJ)) $(SIM_CPU_DEFINES)
 
 .PHONY: sim sim-lib sim-params-force
 sim: $(call sim_bin,$(SIM_TARGET)) $(call sim_lib,$(SIM_TARGET)) $(FW_IMG)

@@ -29,9 +29,16 @@ layers:
 
 rtl-tests: $(RTL_TEST_TARGETS)
 
-# Co-simulation: the real RTL and firmware in vidalloc-sim, driven through its pty.
-cosim: $(SIM_BIN) $(FW_IMG) $(VENV)/.stamp-requirements
+# Co-simulation: the real RTL and firmware in vidalloc-sim, driven through its pty; then the
+# same suite on the `sim` SoC with the other CPU (target sim_picorv32, its firmware build), so
+# PicoRV32 keeps booting (docs/cpu.md).
+COSIM_OTHER_CPU := sim_picorv32
+cosim: $(SIM_BIN) $(FW_IMG) $(call sim_bin,$(COSIM_OTHER_CPU)) $(call fw_img,$(COSIM_OTHER_CPU)) \
+       $(VENV)/.stamp-requirements
 	$(Q)VIDALLOC_SIM=$(SIM_BIN) VIDALLOC_FW_IMG=$(FW_IMG) $(PYTEST) -q tests/cosim --ignore=tests/cosim/host
+	@echo "  COSIM   the same on target $(COSIM_OTHER_CPU) ($$($(PYTHON) tools/target.py cpu $(COSIM_OTHER_CPU)))"
+	$(Q)VIDALLOC_SIM=$(call sim_bin,$(COSIM_OTHER_CPU)) VIDALLOC_FW_IMG=$(call fw_img,$(COSIM_OTHER_CPU)) \
+	  $(PYTEST) -q tests/cosim --ignore=tests/cosim/host
 
 # Boot the simulated board and show the firmware's banner (the demo proper is demo-alloc).
 demo:

@@ -6,7 +6,8 @@ has (SYSCTL.FEATURES field names, lower case), its FW_RAM and VRAM sizes, whethe
 VRAM size may be overridden at build time, and optionally its clock (clk_hz; without it
 spec/soc.toml's clk_hz, the simulator's). From it this tool derives vd_soc's parameters
 (HAS_<BLOCK> for each optional block, CLK_HZ, VRAM_BYTES, FW_RAM_BYTES) for Verilator (-G),
-yosys (chparam) and Icarus (-P), and the SYSCTL.FEATURES word. The feature bits come from
+yosys (chparam) and Icarus (-P), the CPU as a define for Verilator and Icarus (-D: rtl/cpu/vd_cpu.v,
+docs/cpu.md), and the SYSCTL.FEATURES word. The feature bits come from
 spec/regs/sysctl.toml and the optional blocks from spec/soc.toml [targets], both read
 through tools/regmap.py: nothing here restates them.
 
@@ -14,6 +15,8 @@ through tools/regmap.py: nothing here restates them.
   target.py params NAME --format verilator [--vram BYTES] [--board B] [--top MODULE]
   target.py features NAME                  the FEATURES word, hex
   target.py clock NAME                     the target's clock in MHz (board.mk's timing goal)
+  target.py cpu NAME [--family]            the target's CPU (--family: its firmware build,
+                                           picorv32 or vexriscv)
   target.py md FILE [--check]              refresh (or check) the table in docs/targets.md
 """
 import argparse
@@ -212,13 +215,32 @@ class Spec:
                          for r in [head] + rows)
 
 
-def fmt_params(params, fmt, top):
+# The CPU a target names (soc.toml [targets] cpus) -> the VexRiscv module rtl/rtl.mk copies
+# (none: PicoRV32, vd_cpu's default).
+VEXRISCV_MODULES = {"vexriscv_min": "VexRiscv_Min", "vexriscv_lite": "VexRiscv_Lite"}
+CPU_WRAPPER = Path(__file__).resolve().parent.parent / "rtl" / "cpu" / "vd_cpu.v"
+
+
+def cpu_family(cpu):
+    """The firmware build a CPU runs (firmware/firmware.mk FW_CPU)."""
+    return "vexriscv" if cpu in VEXRISCV_MODULES else cpu
+
+
+def cpu_defines(t):
+    m = VEXRISCV_MODULES.get(t["cpu"])
+    return [f"VD_CPU_VEXRISCV={m}"] if m else []
+
+
+def fmt_params(params, fmt, top, defines=()):
     if fmt == "verilator":
-        return " ".join(f"-G{k}={v}" for k, v in params)
+        return " ".join([f"-G{k}={v}" for k, v in params] + [f"-D{d}" for d in defines])
     if fmt == "iverilog":
-        return " ".join(f"-P{top}.{k}={v}" for k, v in params)
+        return " ".join([f"-P{top}.{k}={v}" for k, v in params] + [f"-D{d}" for d in defines])
     if fmt == "yosys":
-        return "chparam " + " ".join(f"-set {k} {v}" for k, v in params) + f" {top}"
+        # The flow reads every source first (read_verilog -defer): the CPU wrapper is read
+        # again with the CPU's define, replacing the default (PicoRV32) one before elaboration.
+        reread = "".join(f"read_verilog -defer -overwrite -D{d} {CPU_WRAPPER}\n" for d in defines)
+        return reread + "chparam " + " ".join(f"-set {k} {v}" for k, v in params) + f" {top}"
     raise TargetError(f"unknown format {fmt}")
 
 
@@ -254,6 +276,9 @@ def main():
     p.add_argument("name")
     p = sub.add_parser("clock", help="a target's clock in MHz")
     p.add_argument("name")
+    p = sub.add_parser("cpu", help="the CPU of a target")
+    p.add_argument("name")
+    p.add_argument("--family", action="store_true", help="its firmware build instead")
     p = sub.add_parser("md", help="refresh the table between the markers in a Markdown file")
     p.add_argument("file", type=Path)
     p.add_argument("--check", action="store_true", help="exit 1 if it is stale instead")
@@ -266,6 +291,9 @@ def main():
             print(f"0x{spec.load(args.name)['features']:08X}")
         elif args.cmd == "clock":
             print(spec.load(args.name)["clk_hz"] // 1000000)
+        elif args.cmd == "cpu":
+            cpu = spec.load(args.name)["cpu"]
+            print(cpu_family(cpu) if args.family else cpu)
         elif args.cmd == "md":
             md_update(spec, args.file, args.check)
         else:
@@ -275,7 +303,7 @@ def main():
             params = spec.params(t)
             if args.expect_features:
                 params.append(("EXPECT_FEATURES", t["features"]))
-            print(fmt_params(params, args.format, args.top))
+            print(fmt_params(params, args.format, args.top, cpu_defines(t)))
     except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError) as e:
         sys.exit(f"target: spec: {e}")
     except TargetError as e:

@@ -1,9 +1,11 @@
-/* Boot ROM (VD_BOOTROM_BASE, 1 KiB of EBR; PicoRV32 PROGADDR_RESET).
+/* Boot ROM (VD_BOOTROM_BASE, 1 KiB of EBR; the CPU's reset address).
  *
  * Wakes the SPI flash, reads the firmware image header {u32 magic, u32 length} at
  * VD_FLASH_FW_OFFSET, checks it, copies `length` bytes to FW_RAM and jumps there. A bad
- * header prints "boot: no firmware image" and executes ebreak (IRQs are still masked, so the
- * CPU halts with its trap output set). No RAM is used: everything lives in registers.
+ * header prints "boot: no firmware image" and halts with the CPU's trap output set: a store to
+ * the ROM's own base (VexRiscv's halt: the CPU wrapper never acknowledges it; PicoRV32's bus
+ * ignores it), then ebreak (PicoRV32's halt: IRQs are still masked). One program for both
+ * CPUs (docs/cpu.md). No RAM is used: everything lives in registers.
  *
  *   s0 SPIFLASH base   s1 UART base   s2 TIMER base   s3 image length   s4 magic
  */
@@ -89,7 +91,9 @@ no_image:
 5:  lw      t0, VD_UART_STATUS(s1)
     andi    t0, t0, VD_UART_STATUS_TX_IDLE_MASK
     beqz    t0, 5b
-6:  ebreak
+    li      t0, VD_BOOTROM_BASE
+6:  sw      zero, 0(t0)
+    ebreak
     j       6b
 
 /* a0: byte out -> a0: byte in. Clobbers t0. */

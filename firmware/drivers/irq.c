@@ -1,4 +1,5 @@
-/* vd_irq: routes PicoRV32 IRQ lines to their handlers.
+/* vd_irq: routes the CPU's IRQ lines to their handlers (either CPU: start/start.S hands over
+ * the same bitmask).
  *
  * Runs in IRQ context with every line masked by the CPU. UART drains RX; GPU, MEMCTL and PCIE
  * only record their events (the main loop's idle hook and the submission path act on them).
@@ -41,7 +42,8 @@ static void trap_puthex(uint32_t v)
 
 static const char *ebreak_cause(uint32_t ret)
 {
-    /* x3 points after the trapping instruction; read it only if it lies in FW_RAM. */
+    /* The return address points after the trapping instruction; read it only if it lies in
+     * FW_RAM. */
     uint32_t pc = ret - 4u;
     if ((ret & 3u) || pc - VD_FW_RAM_BASE >= VD_FW_RAM_SIZE) /* wraps below the base */
         return "illegal instruction";

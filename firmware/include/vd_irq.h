@@ -1,9 +1,10 @@
 /* vd_irq: interrupt lines (VD_IRQ_* from vd_regs.h) and the C side of the IRQ entry.
  *
- * firmware/start/start.S is the IRQ entry (PROGADDR_IRQ): it saves the caller-saved registers
- * on the current stack, records the return address (x3) in vd_irq_return_addr and calls
- * vd_irq_dispatch() with the pending bitmask (x4), then returns with retirq. PicoRV32 masks
- * every line while the handler runs; handlers are short and never nest.
+ * firmware/start/start.S is the IRQ entry (VD_CPU_IRQ_VECTOR): it saves the caller-saved
+ * registers on the current stack, records the return address in vd_irq_return_addr and calls
+ * vd_irq_dispatch() with the pending bitmask (PicoRV32: x3 and x4, retirq; VexRiscv: mepc and
+ * CSR 0xFC0, or a trap turned into the EBREAK/BUSERR line, mret; docs/cpu.md). Either CPU
+ * blocks every line while the handler runs; handlers are short and never nest.
  */
 #ifndef VD_IRQ_H
 #define VD_IRQ_H

@@ -134,7 +134,8 @@ module vd_soc #(
     vd_cpu #(
         .RESET_ADDR(ROM_BASE),
         .IRQ_ADDR  (`VD_CPU_IRQ_VECTOR),
-        .IRQ_USED  (IRQ_USED)
+        .IRQ_USED  (IRQ_USED),
+        .IRQ_PULSED(32'd1 << IRQ_BUSERR[4:0])
     ) u_cpu (
         .clk_i      (clk_i),
         .rst_i      (sys_rst),

@@ -29,7 +29,7 @@ rtl-gpu: $(RTL_TEST_DIR)/tb_vd_gpu.vvp
 RTL_TEST_TARGETS += rtl-memctl rtl-gpu
 
 # ---------------------------------------------------------------- SoC: CPU + memctl + GPU
-# The whole vd_soc (PicoRV32 included) runs tests/rtl/soc/soc_prog.S from its boot ROM
+# The whole vd_soc (with its target's CPU, docs/cpu.md) runs tests/rtl/soc/soc_prog.S from its boot ROM
 # instead of the firmware loader: SYSCTL.FEATURES, CPU VRAM accesses through the memory
 # controller (beside a GPU FILL when there is a GPU), the other blocks, the MEMCTL/GPU
 # registers and interrupt lines, or the unmapped GPU region without one. It runs once per

