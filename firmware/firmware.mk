@@ -29,7 +29,11 @@ BOOT_ELF      := $(FW_BUILD)/bootrom.elf
 BOOT_BIN      := $(FW_BUILD)/bootrom.bin
 BOOT_LDS      := $(FW_BUILD)/bootrom.ld
 BOOTROM_HEX   := $(FW_BUILD)/bootrom.hex
-FW_STACK_SIZE := 4096
+# The stack: tools/stack_usage.py computes the worst case from GCC's call graphs
+# (-fcallgraph-info=su, the .ci files beside the objects) at every link, and fails it
+# unless half the stack stays free (880 bytes today: the deepest path is a RENDER whose
+# wait recovers the GPU, plus an interrupt).
+FW_STACK_SIZE := 2048
 
 FW_CC      := $(RV_PREFIX)gcc
 FW_OBJCOPY := $(RV_PREFIX)objcopy
@@ -52,7 +56,7 @@ FW_CPUFLAGS  := $(if $(filter vexriscv,$(FW_CPU)),-DVD_CPU_VEXRISCV)
 # -mno-relax / --no-relax: gp is never set up or used (the IRQ entry owns x3).
 FW_CFLAGS := -std=c11 -Os -g $(FW_ARCHFLAGS) -mno-relax \
              -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -ffunction-sections -fdata-sections \
+             -ffunction-sections -fdata-sections -fcallgraph-info=su \
              -isystem $(NEWLIB_PREFIX)/include $(FW_CPUFLAGS) $(FW_INCLUDES)
 FW_ASFLAGS := -g $(FW_ARCHFLAGS) -mno-relax $(FW_CPUFLAGS) $(FW_INCLUDES)
 FW_LDFLAGS := $(FW_ARCHFLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no-relax \
@@ -119,6 +123,7 @@ $(FW_ELF) $(FW_MAP) &: $(FW_OBJS) $(FW_LDS) $(NEWLIB_STAMP)
 	  "$(notdir $(FW_ELF))", $$1, $$2, $$3 }'; \
 	  sym() { $(FW_NM) $(FW_ELF) | sed -n "s/^\([0-9a-f]*\) . $$1\$$/\1/p"; }; \
 	  echo ", heap $$(( 0x$$(sym _heap_end) - 0x$$(sym _heap_start) )), stack $(FW_STACK_SIZE)"
+	$(Q)$(PYTHON) tools/stack_usage.py --stack $(FW_STACK_SIZE) $(FW_BUILD)/obj
 
 $(FW_BIN): $(FW_ELF)
 	@echo "  BIN     $@"
