@@ -2,7 +2,8 @@
 #   make fuzz          the campaign: libFuzzer, then AFL++, FUZZ_RUNS executions per target
 #                      and engine (FUZZ_SECONDS > 0 caps each run's time as well), then the
 #                      figures (executions, execs/s, coverage, crashes per target and engine)
-#   make fuzz-libfuzzer / fuzz-afl / fuzz-report   its parts
+#   make fuzz-libfuzzer / fuzz-afl / fuzz-report / fuzz-cov   its parts (fuzz-cov: llvm-cov
+#                      line and branch coverage of the wire path's files over the corpora)
 #   make fuzz-smoke    each target for FUZZ_SMOKE_SECONDS (libFuzzer), for make test
 #   make fuzz-corpus   minimize the working corpora into tests/fuzz/corpus/ (to commit)
 # Targets: fuzz_dispatch (request decoder + dispatcher + kernel), fuzz_frame (line bytes
@@ -46,7 +47,7 @@ FUZZ_AFL_ENV := AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_QUIET=1 \
                 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SUPPRESS_ERROR=1
 FUZZ_TIME_CAP = $(if $(filter-out 0,$(FUZZ_SECONDS)),$(1) $(FUZZ_SECONDS))
 
-.PHONY: fuzz fuzz-smoke fuzz-build fuzz-afl-build fuzz-libfuzzer fuzz-afl fuzz-report fuzz-corpus
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-afl-build fuzz-libfuzzer fuzz-afl fuzz-report fuzz-cov fuzz-corpus
 fuzz-build: $(FUZZ_BINS) $(addprefix $(FUZZ_BUILD)/.seeds-,$(FUZZ_TARGETS))
 fuzz-afl-build: $(FUZZ_AFL_BINS) $(addprefix $(FUZZ_BUILD)/.seeds-,$(FUZZ_TARGETS))
 
@@ -111,10 +112,37 @@ fuzz-afl: fuzz-afl-build
 fuzz-report: fuzz-build
 	$(Q)$(PYTHON) tests/fuzz/fuzz_report.py $(FUZZ_BUILD) $(FUZZ_TARGETS)
 
+# Source coverage of the wire path: each target's corpora (libFuzzer's working corpus and
+# AFL++'s queue) replayed once through a clang source-coverage build, llvm-cov's lines and
+# branches of the files the targets exist for.
+FUZZ_COV_FILES := proto/vd_frame.c firmware/wire/vd_session.c firmware/dispatch/vd_dispatch.c \
+                  firmware/wire/vd_qlink.c
+FUZZ_COV_BINS  := $(addprefix $(FUZZ_BUILD)/cov/,$(FUZZ_TARGETS))
+$(FUZZ_BUILD)/cov/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(FUZZ_SRCS_EXTRA) $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	@echo "  COVCC   $@"
+	$(Q)$(FUZZ_CC) -g -O1 $(FUZZ_WFLAGS) -fsanitize=fuzzer -fprofile-instr-generate \
+	  -fcoverage-mapping $(FUZZ_INCLUDES) -o $@ $< $(FUZZ_SRCS) $(FUZZ_SRCS_fuzz_$*)
+
+fuzz-cov: $(FUZZ_COV_BINS) $(addprefix $(FUZZ_BUILD)/.seeds-,$(FUZZ_TARGETS))
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  q=$(FUZZ_BUILD)/afl/$$t.out/default/queue; [ -d $$q ] || q=; \
+	  rm -f $(FUZZ_BUILD)/cov/$$t.profraw; \
+	  LLVM_PROFILE_FILE=$(FUZZ_BUILD)/cov/$$t.profraw $(FUZZ_BUILD)/cov/$$t -runs=0 \
+	    -max_len=$(FUZZ_MAX_LEN) $(FUZZ_BUILD)/corpus/$$t $$q 2>$(FUZZ_BUILD)/cov/$$t.log \
+	    || { tail -n 20 $(FUZZ_BUILD)/cov/$$t.log; exit 1; }; \
+	  llvm-profdata merge -sparse -o $(FUZZ_BUILD)/cov/$$t.profdata $(FUZZ_BUILD)/cov/$$t.profraw; \
+	  echo "  COV     $$t (lines, branches covered)"; \
+	  llvm-cov report $(FUZZ_BUILD)/cov/$$t -instr-profile=$(FUZZ_BUILD)/cov/$$t.profdata \
+	    $(FUZZ_COV_FILES) | awk 'NR > 2 && $$1 != "" && $$1 !~ /^-/ { \
+	      printf "          %-34s lines %6s  branches %6s\n", $$1, $$10, $$13 }'; \
+	done
+
 fuzz:
 	$(Q)$(MAKE) --no-print-directory fuzz-libfuzzer
 	$(Q)$(MAKE) --no-print-directory fuzz-afl
 	$(Q)$(MAKE) --no-print-directory fuzz-report
+	$(Q)$(MAKE) --no-print-directory fuzz-cov
 
 # Keep only inputs that add an edge (not a hit count): a few dozen per target.
 fuzz-corpus: fuzz-build

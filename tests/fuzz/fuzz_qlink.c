@@ -8,8 +8,11 @@
  *
  * Input: one configuration byte (submission ring 4 KiB << (b & 3), completion ring
  * 4 KiB << (b >> 2 & 3)), then operations, each an opcode byte (op % 8):
- *   0, 1, 2  a record [type u8][len u16 LE][len payload bytes], written as the host does
+ *   0, 1     a record [type u8][len u16 LE][len payload bytes], written as the host does
  *            (a pad record first when it does not fit before the ring's end); seq numbered
+ *   2        [n u8]: the last record of op 0/1 again n + 1 times, new seqs, no doorbell
+ *            between (the host rings only when the ring is full): wraps of both rings,
+ *            batches beyond PCIE_BUF's 4 KiB, a completion ring that fills up
  *   3        [i u8][x u8]: header byte i % 8 of the last record ^= x (version, RESPONSE
  *            bit, reserved, a length past SQ_TAIL or the ring's end)
  *   4        doorbell: SQ_TAIL = the producer count, then the device runs until idle
@@ -24,7 +27,7 @@
  * PCIE_BUF, the window, and the rings or the shadow block) and never overwrites a
  * completion the host has not consumed; the shadow block and SQ_HEAD / CQ_TAIL agree;
  * every completion record is well formed (version, RESPONSE, length, pads exactly to the
- * ring's end, zero padding); while the ring holds only records written by op 0-2 and no
+ * ring's end, zero padding); while the ring holds only records written by ops 0-2 and no
  * error was raised, responses echo every non-pad record's type and seq exactly once, in
  * order; the allocator's invariants hold at the end.
  */
@@ -335,9 +338,27 @@ static void enable(uint32_t cfg)
         abort(); /* a good configuration */
 }
 
+/* A well-formed record of ops 0-2 at the tail, seq numbered, its answer expected. */
+static void put_request(uint8_t type, const uint8_t *payload, uint32_t len)
+{
+    uint32_t w0 = type | VD_WIRE_VERSION << 8 | (uint32_t)h.seq << 16;
+    if (!put_record(w0, len, payload, len))
+        return;
+    h.seq++;
+    if (type == VD_QUEUE_PAD) /* skipped wherever it lies: no answer */
+        return;
+    if (h.nexp < MAX_SEQS)
+        h.exp[h.nexp++] = w0;
+    else
+        h.tracking = 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t payload[VD_WIRE_MAX_PAYLOAD];
+    uint8_t last_type = 0;
+    uint32_t last_len = 0;
+    int have_last = 0;
     size_t pos = 1;
 
     if (size < 1)
@@ -353,7 +374,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (pos < size) {
         uint8_t op = data[pos++] % 8u;
         size_t left = size - pos;
-        if (op <= 2) {
+        if (op <= 1) {
             if (left < 3)
                 break;
             uint8_t type = data[pos];
@@ -365,16 +386,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 len = VD_WIRE_MAX_PAYLOAD;
             memcpy(payload, data + pos, len);
             pos += len;
-            uint32_t w0 = type | VD_WIRE_VERSION << 8 | (uint32_t)h.seq << 16;
-            if (!put_record(w0, len, payload, len))
-                continue;
-            h.seq++;
-            if (type == VD_QUEUE_PAD) /* skipped wherever it lies: no answer */
-                continue;
-            if (h.nexp < MAX_SEQS)
-                h.exp[h.nexp++] = w0;
-            else
-                h.tracking = 0;
+            put_request(type, payload, len);
+            last_type = type;
+            last_len = len;
+            have_last = 1;
+        } else if (op == 2) {
+            if (left < 1)
+                break;
+            uint32_t n = data[pos++] + 1u;
+            for (uint32_t i = 0; have_last && i < n; i++)
+                put_request(last_type, payload, last_len);
         } else if (op == 3) {
             if (left < 2)
                 break;

@@ -23,6 +23,7 @@ static uint16_t seq;
 
 /* fuzz_qlink's operations (fuzz_qlink.c) */
 #define Q_RECORD   0
+#define Q_REPEAT   2
 #define Q_MANGLE   3
 #define Q_DOORBELL 4
 #define Q_LIE      6
@@ -183,17 +184,28 @@ int main(int argc, char **argv)
     f_buf[5] = 0x13;
     save(fd, "session-corrupt", f_buf, f_len);
 
-    /* The session's records three times over 4 KiB rings (both wrap, pad records); then
-     * with an 8 KiB submission ring, a completion ring held full by a lying doorbell, a
-     * bad version in a header and a restart with 16 KiB rings. */
-    size_t body = q_len - 1;
-    memcpy(q_buf + q_len, q_buf + 1, body);
-    memcpy(q_buf + q_len + body, q_buf + 1, body);
-    save(qd, "session-wrap", q_buf, q_len + 2 * body);
-    q_buf[0] = 0x01;
-    uint8_t tail[] = {Q_LIE, 0x81, Q_MANGLE, 1, 0x02, Q_DOORBELL, Q_RESTART, 0x05 << 3};
-    memcpy(q_buf + q_len, tail, sizeof tail);
-    memcpy(q_buf + q_len + sizeof tail, q_buf + 1, body);
-    save(qd, "session-faults", q_buf, q_len + sizeof tail + body);
+    /* Within the fuzzers' 2 KiB inputs: 4 KiB rings, a QUERY repeated 300 times (both
+     * rings wrap, pad records, the completion ring fills up); 8 KiB rings, 1 KiB WRITEs
+     * eight times with one doorbell (a batch beyond PCIE_BUF's 4 KiB, records cut by its
+     * end); a completion ring held full by a lying doorbell, a bad version in a header, a
+     * restart with 16 KiB rings. */
+    uint8_t wrap[] = {0x00, Q_RECORD, VD_MSG_QUERY, 16, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                      0, 0, 0, 0, Q_REPEAT, 0xFF, Q_REPEAT, 0x2B, Q_DOORBELL};
+    save(qd, "wrap", wrap, sizeof wrap);
+    size_t n = 0;
+    q_buf[n++] = 0x05;
+    q_buf[n++] = Q_RECORD;
+    q_buf[n++] = VD_MSG_WRITE;
+    q_buf[n++] = 0x00;
+    q_buf[n++] = 0x04; /* 1024 bytes */
+    memset(q_buf + n, 0, 1024);
+    memcpy(q_buf + n, &rw, 16);
+    n += 1024;
+    uint8_t tail[] = {Q_REPEAT, 7, Q_DOORBELL, Q_LIE, 0x81, Q_RECORD, VD_MSG_HELLO, 4, 0,
+                      VD_WIRE_VERSION, 0, 0, 0, Q_MANGLE, 1, 0x02, Q_DOORBELL, Q_RESTART,
+                      0x0A << 3, Q_RECORD, VD_MSG_HELLO, 4, 0, VD_WIRE_VERSION, 0, 0, 0,
+                      Q_REPEAT, 40, Q_DOORBELL};
+    memcpy(q_buf + n, tail, sizeof tail);
+    save(qd, "faults", q_buf, n + sizeof tail);
     return 0;
 }
