@@ -74,23 +74,25 @@ $(FUZZ_BUILD)/.seeds-%: $(FUZZ_BUILD)/gen_seeds $(wildcard $(FUZZ_CORPUS)/*/*)
 	$(Q)if [ -d $(FUZZ_CORPUS)/$* ]; then cp $(FUZZ_CORPUS)/$*/* $(FUZZ_BUILD)/corpus/$*/; fi
 	$(Q)touch $@
 
-# libFuzzer, one run per target; a crash leaves its reproducer in build/fuzz/ and fails.
+# libFuzzer, one run per target, logs in $(3) (the smoke run keeps its own: the campaign's
+# logs are fuzz-report's); a crash leaves its reproducer in build/fuzz/ and fails.
 define FUZZ_LIBFUZZER_RUN
+	$(Q)mkdir -p $(3)
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	  echo "  FUZZ    $$t (libFuzzer, $(1))"; \
 	  $(FUZZ_BUILD)/$$t $(2) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_BUILD)/$$t- $(FUZZ_BUILD)/corpus/$$t 2>$(FUZZ_BUILD)/$$t.log \
-	    || { tail -n 40 $(FUZZ_BUILD)/$$t.log; exit 1; }; \
-	  grep -E "stat::number_of_executed_units" $(FUZZ_BUILD)/$$t.log | sed 's/^/          /'; \
-	  grep -E "DONE" $(FUZZ_BUILD)/$$t.log | sed 's/^#[0-9]*[[:space:]]*DONE[[:space:]]*/          /'; \
+	    -artifact_prefix=$(FUZZ_BUILD)/$$t- $(FUZZ_BUILD)/corpus/$$t 2>$(3)/$$t.log \
+	    || { tail -n 40 $(3)/$$t.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units" $(3)/$$t.log | sed 's/^/          /'; \
+	  grep -E "DONE" $(3)/$$t.log | sed 's/^#[0-9]*[[:space:]]*DONE[[:space:]]*/          /'; \
 	done
 endef
 
 fuzz-smoke: fuzz-build
-	$(call FUZZ_LIBFUZZER_RUN,$(FUZZ_SMOKE_SECONDS) s,-max_total_time=$(FUZZ_SMOKE_SECONDS))
+	$(call FUZZ_LIBFUZZER_RUN,$(FUZZ_SMOKE_SECONDS) s,-max_total_time=$(FUZZ_SMOKE_SECONDS),$(FUZZ_BUILD)/smoke)
 
 fuzz-libfuzzer: fuzz-build
-	$(call FUZZ_LIBFUZZER_RUN,$(FUZZ_RUNS) runs,-runs=$(FUZZ_RUNS) $(call FUZZ_TIME_CAP,-max_total_time=))
+	$(call FUZZ_LIBFUZZER_RUN,$(FUZZ_RUNS) runs,-runs=$(FUZZ_RUNS) $(call FUZZ_TIME_CAP,-max_total_time=),$(FUZZ_BUILD))
 
 # AFL++ from the working corpus into build/fuzz/afl/<target>.out; any saved crash fails.
 fuzz-afl: fuzz-afl-build

@@ -16,20 +16,23 @@ import sys
 
 
 def libfuzzer_log(path):
-    """(executions, execs/s, cov, ft, crashed) of a libFuzzer run, or None."""
+    """(executions, execs/s, cov, ft, crashed) of a libFuzzer run (finished or interrupted),
+    or None."""
     try:
         with open(path, errors="replace") as f:
             text = f.read()
     except OSError:
         return None
     execs = re.findall(r"stat::number_of_executed_units: (\d+)", text)
-    done = re.findall(r"DONE\s+cov: (\d+) ft: (\d+).*exec/s: (\d+)", text)
+    # the last status line (DONE, or the last NEW / REDUCE / pulse of an interrupted run)
+    done = re.findall(r"^#\d+\s+\w+\s+cov: (\d+) ft: (\d+).*exec/s: (\d+)", text, re.M)
+    rate = re.findall(r"stat::average_exec_per_sec:\s+(\d+)", text)
     crashed = "ERROR: libFuzzer" in text or "ERROR: AddressSanitizer" in text or \
         "runtime error" in text
     if not execs:
         return None
-    cov, ft, rate = done[-1] if done else ("?", "?", "?")
-    return int(execs[-1]), rate, cov, ft, crashed
+    cov, ft, last_rate = done[-1] if done else ("?", "?", "?")
+    return int(execs[-1]), rate[-1] if rate else last_rate, cov, ft, crashed
 
 
 def afl_stats(path):
