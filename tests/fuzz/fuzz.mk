@@ -146,15 +146,16 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory fuzz-report
 	$(Q)$(MAKE) --no-print-directory fuzz-cov
 
-# Keep only inputs that add an edge (not a hit count): a few dozen per target.
+# The fewest inputs that reach every edge the corpora reach (greedy set cover over edges,
+# not hit counts): a few dozen per target.
 fuzz-corpus: fuzz-build
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	  rm -rf $(FUZZ_BUILD)/min/$$t && mkdir -p $(FUZZ_BUILD)/min/$$t; \
 	  q=$(FUZZ_BUILD)/afl/$$t.out/default/queue; [ -d $$q ] || q=; \
-	  $(FUZZ_BUILD)/$$t -merge=1 -use_counters=0 -use_value_profile=0 -max_len=$(FUZZ_MAX_LEN) \
+	  $(FUZZ_BUILD)/$$t -set_cover_merge=1 -use_counters=0 -use_value_profile=0 -max_len=$(FUZZ_MAX_LEN) \
 	    $(FUZZ_BUILD)/min/$$t $(FUZZ_BUILD)/corpus/$$t $$q 2>$(FUZZ_BUILD)/min/$$t.log \
 	    || { tail -n 20 $(FUZZ_BUILD)/min/$$t.log; exit 1; }; \
 	  rm -rf $(FUZZ_CORPUS)/$$t && mkdir -p $(FUZZ_CORPUS)/$$t; \
 	  cp $(FUZZ_BUILD)/min/$$t/* $(FUZZ_CORPUS)/$$t/; \
-	  echo "  CORPUS  $$t: $$(ls $(FUZZ_CORPUS)/$$t | wc -l) files, $$(du -sk $(FUZZ_CORPUS)/$$t | cut -f1) KiB"; \
+	  echo "  CORPUS  $$t: $$(ls $(FUZZ_CORPUS)/$$t | wc -l) files, $$(du -sk --apparent-size $(FUZZ_CORPUS)/$$t | cut -f1) KiB"; \
 	done
