@@ -57,7 +57,7 @@ help:
 	@echo "  prog       BOARD=icebreaker: flash bitstream and firmware image"
 	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl, PCIe endpoint"
 	@echo "  pcie-size  the PCIe endpoint alone on the UP5K: logic cells (a reference figure)"
-	@echo "  fuzz       libFuzzer on the request decoder and frame path (FUZZ_SECONDS=300)"
+	@echo "  fuzz       libFuzzer + AFL++ campaign on the request decoder, frame path, PCIe records (FUZZ_RUNS=10000000)"
 	@echo "  clean      remove $(BUILD)/"
 	@echo "Options: V=1 (show commands), BUILD=dir, TARGET=name, VERILATOR=..., RV_PREFIX=..."
 

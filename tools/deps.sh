@@ -9,7 +9,7 @@ cd "$top"
 
 PKGS=(verilator iverilog yosys nextpnr-ice40 fpga-icestorm gcc-riscv64-unknown-elf
       newlib-source libcmocka-dev z3 boolector openfpgaloader clang libclang-rt-14-dev
-      pkg-config python3-venv make g++ xz-utils)
+      pkg-config python3-venv make g++ xz-utils afl++)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -3,20 +3,31 @@
  * (HELLO, OPEN_DEVICE, ALLOCATE with and without a resource, LOCK, WRITE, READ, DMA_READ,
  * DMA_WRITE, UNLOCK,
  * every QUERY, RENDER (patched FILL, null rendering), FENCE, ESCAPE, DEALLOCATE, a HANG
- * and its timeout, CLOSE_DEVICE) in each target's input format.
- *   gen_seeds <dispatch-dir> <frame-dir>
+ * and its timeout, CLOSE_DEVICE) in each target's input format, and for fuzz_qlink the same
+ * requests as submission records over rings of several sizes (wraps, pad records, a full
+ * completion ring, a bad header, a lying doorbell, a restart).
+ *   gen_seeds <dir>     writes <dir>/fuzz_dispatch/, <dir>/fuzz_frame/, <dir>/fuzz_qlink/
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vd_dispatch.h"
 #include "vd_kernel.h"
 #include "vidalloc/vd_surface.h"
 
-static uint8_t d_buf[8192], f_buf[8192];
-static size_t d_len, f_len;
+static uint8_t d_buf[8192], f_buf[8192], q_buf[8192];
+static size_t d_len, f_len, q_len;
 static uint16_t seq;
+
+/* fuzz_qlink's operations (fuzz_qlink.c) */
+#define Q_RECORD   0
+#define Q_REPEAT   2
+#define Q_MANGLE   3
+#define Q_DOORBELL 4
+#define Q_LIE      6
+#define Q_RESTART  7
 
 static void put(uint8_t type, const void *p, size_t len)
 {
@@ -30,6 +41,12 @@ static void put(uint8_t type, const void *p, size_t len)
     f_len += 6;
     memcpy(f_buf + f_len, p, len);
     f_len += len;
+    /* a record; the doorbell every fourth one (batches of several records) */
+    q_buf[q_len++] = Q_RECORD;
+    memcpy(q_buf + q_len, d_buf + d_len - len - 3, len + 3);
+    q_len += len + 3;
+    if (seq % 4 == 3)
+        q_buf[q_len++] = Q_DOORBELL;
     seq++;
 }
 
@@ -52,8 +69,17 @@ static void save(const char *dir, const char *name, const uint8_t *p, size_t n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3)
+    char dd[400], fd[400], qd[400];
+    if (argc != 2)
         return 2;
+    snprintf(dd, sizeof dd, "%s/fuzz_dispatch", argv[1]);
+    snprintf(fd, sizeof fd, "%s/fuzz_frame", argv[1]);
+    snprintf(qd, sizeof qd, "%s/fuzz_qlink", argv[1]);
+    mkdir(argv[1], 0777);
+    mkdir(dd, 0777);
+    mkdir(fd, 0777);
+    mkdir(qd, 0777);
+    q_buf[q_len++] = 0x00; /* configuration: 4 KiB rings */
     vd_wire_hello_req hello = {VD_WIRE_VERSION, 0};
     put(VD_MSG_HELLO, &hello, sizeof hello);
     put(VD_MSG_OPEN_DEVICE, NULL, 0);
@@ -146,13 +172,40 @@ int main(int argc, char **argv)
     vd_wire_device_req c = {DEV0};
     put(VD_MSG_CLOSE_DEVICE, &c, 4);
 
-    save(argv[1], "session", d_buf, d_len);
-    save(argv[2], "session", f_buf, f_len);
+    q_buf[q_len++] = Q_DOORBELL;
+
+    save(dd, "session", d_buf, d_len);
+    save(fd, "session", f_buf, f_len);
+    save(qd, "session", q_buf, q_len);
     /* the same session with a retransmission and a corrupted frame */
     memcpy(f_buf + f_len, f_buf, 6 + 8);
     f_len += 14;
-    save(argv[2], "session-retry", f_buf, f_len);
+    save(fd, "session-retry", f_buf, f_len);
     f_buf[5] = 0x13;
-    save(argv[2], "session-corrupt", f_buf, f_len);
+    save(fd, "session-corrupt", f_buf, f_len);
+
+    /* Within the fuzzers' 2 KiB inputs: 4 KiB rings, a QUERY repeated 300 times (both
+     * rings wrap, pad records, the completion ring fills up); 8 KiB rings, 1 KiB WRITEs
+     * eight times with one doorbell (a batch beyond PCIE_BUF's 4 KiB, records cut by its
+     * end); a completion ring held full by a lying doorbell, a bad version in a header, a
+     * restart with 16 KiB rings. */
+    uint8_t wrap[] = {0x00, Q_RECORD, VD_MSG_QUERY, 16, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                      0, 0, 0, 0, Q_REPEAT, 0xFF, Q_REPEAT, 0x2B, Q_DOORBELL};
+    save(qd, "wrap", wrap, sizeof wrap);
+    size_t n = 0;
+    q_buf[n++] = 0x05;
+    q_buf[n++] = Q_RECORD;
+    q_buf[n++] = VD_MSG_WRITE;
+    q_buf[n++] = 0x00;
+    q_buf[n++] = 0x04; /* 1024 bytes */
+    memset(q_buf + n, 0, 1024);
+    memcpy(q_buf + n, &rw, 16);
+    n += 1024;
+    uint8_t tail[] = {Q_REPEAT, 7, Q_DOORBELL, Q_LIE, 0x81, Q_RECORD, VD_MSG_HELLO, 4, 0,
+                      VD_WIRE_VERSION, 0, 0, 0, Q_MANGLE, 1, 0x02, Q_DOORBELL, Q_RESTART,
+                      0x0A << 3, Q_RECORD, VD_MSG_HELLO, 4, 0, VD_WIRE_VERSION, 0, 0, 0,
+                      Q_REPEAT, 40, Q_DOORBELL};
+    memcpy(q_buf + n, tail, sizeof tail);
+    save(qd, "faults", q_buf, n + sizeof tail);
     return 0;
 }
