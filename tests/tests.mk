@@ -9,6 +9,7 @@
 -include tests/formal/formal.mk
 -include tests/fuzz/fuzz.mk
 -include tests/sim/sim_tests.mk
+-include tests/soak/soak.mk
 
 PYTEST := $(VENV)/bin/python -m pytest
 
