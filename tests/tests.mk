@@ -18,7 +18,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 test:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)MAKE="$(MAKE)" BUILD=$(BUILD) SUITE_JOBS=-j$(JOBS) tools/run-tests.sh regs-check layers lint \
-	  unit install-check rtl-tests formal cosim 'fit&' cosim-host pcie-sim fuzz-smoke
+	  unit install-check rtl-tests formal cosim 'fit&' cosim-host soak-smoke pcie-sim fuzz-smoke
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md

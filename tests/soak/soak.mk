@@ -4,7 +4,8 @@
 #   soak         the soak table: SOAK_OPS (10,000) steps at 1e-3 corruption + 1e-4 drops and
 #                duplicates against the clean line, SOAK_OPS_HEAVY (1,000) at 1e-2, the board
 #                gone (every request type within 1 s), the line frozen 3 s, a board reset
-#   soak-smoke   the same checks, short (part of make test)
+#   soak-smoke   the same checks but the board-gone one (8 x 0.5 s of simulated time), short
+#                (part of make test)
 
 SOAK_BIN       := $(BUILD)/soak/soak
 SOAK_OPS       ?= 10000
@@ -27,8 +28,7 @@ soak: $(SOAK_BIN) $(FW_IMG)
 	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&seed=$(SOAK_SEED)' --ops 200 --scenario reset
 
 soak-smoke: $(SOAK_BIN) $(FW_IMG)
-	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&garbage=1e-4&seed=$(SOAK_SEED)' --ops 300 --checkpoint 50
-	$(Q)$(SOAK_RUN) --dev 'inproc?corrupt=1e-2&seed=$(SOAK_SEED)' --ops 100 --checkpoint 25
-	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&seed=$(SOAK_SEED)' --ops 40 --scenario reset
-	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&seed=$(SOAK_SEED)' --ops 40 --scenario gone
-	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&seed=$(SOAK_SEED)' --ops 60 --scenario freeze
+	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&garbage=1e-4&seed=$(SOAK_SEED)' --ops 120 --checkpoint 40
+	$(Q)$(SOAK_RUN) --dev 'inproc?corrupt=1e-2&seed=$(SOAK_SEED)' --ops 40 --checkpoint 20
+	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&seed=$(SOAK_SEED)' --ops 20 --scenario reset
+	$(Q)$(SOAK_RUN) --dev 'inproc?$(SOAK_MIX)&seed=$(SOAK_SEED)' --ops 20 --scenario freeze --stall-ms 800
