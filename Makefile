@@ -44,7 +44,7 @@ help:
 	@echo "             $(BUILD)/sim-minimal/; VRAM_BYTES=4194304: target sim with 4 MiB of VRAM)"
 	@echo "  targets    the build targets of spec/targets/: blocks, FEATURES word, sizes, board"
 	@echo "  test       regs check, layers, lint, unit, install check, RTL, formal, co-simulation,"
-	@echo "             PCIe root-complex model (pcie-sim), fuzz smoke, UP5K fit"
+	@echo "             soak smoke, PCIe root-complex model (pcie-sim), fuzz smoke, UP5K fit"
 	@echo "  layers     every #include points down a layer (docs/architecture.md)"
 	@echo "  host-lib   libvidalloc, the vidalloc CLI, the demo; install PREFIX=... (install-check)"
 	@echo "  lint       verilator --lint-only -Wall over the SoC, once per build target"
@@ -58,6 +58,8 @@ help:
 	@echo "  formal     BMC + induction + covers: arbiter, memctl, GPU, FIFO, GPU on memctl, PCIe endpoint"
 	@echo "  pcie-size  the PCIe endpoint alone on the UP5K: logic cells (a reference figure)"
 	@echo "  fuzz       libFuzzer + AFL++ campaign on the request decoder, frame path, PCIe records (FUZZ_RUNS=10000000)"
+	@echo "  soak       mixed workload under seeded line faults (inproc): the soak table, board gone,"
+	@echo "             line frozen 3 s, board reset (SOAK_OPS=10000; soak-smoke is in make test)"
 	@echo "  clean      remove $(BUILD)/"
 	@echo "Options: V=1 (show commands), BUILD=dir, TARGET=name, VERILATOR=..., RV_PREFIX=..."
 

@@ -68,10 +68,16 @@ public:
         t_++;
         cycle_++;
         pcie_.post_edge(top_.get(), cycle_);
-        if (cycle_ == kResetCycles) top_->por_i = 0;
+        if (cycle_ == por_until_) top_->por_i = 0;
         top_->uart_rx_i = uart_.tick(top_->uart_tx_o);
         top_->flash_miso_i = flash_.tick(top_->flash_cs_no, top_->flash_sck_o, top_->flash_mosi_o);
         return !top_->trap_o;
+    }
+
+    // Power-on reset again (a fault: the board resets under the host), for kResetCycles.
+    void reset() {
+        top_->por_i = 1;
+        por_until_ = cycle_ + kResetCycles;
     }
 
     void finish() {
@@ -102,5 +108,6 @@ private:
     UartBridge uart_;
     PcieRc pcie_;
     uint64_t cycle_ = 0, t_ = 0;
+    uint64_t por_until_ = kResetCycles;
     bool finished_ = false;
 };

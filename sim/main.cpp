@@ -43,6 +43,13 @@ void usage(FILE *f) {
         "  --pcie-latency N  cycles from a DMA read request to its completions (default %u)\n"
         "  --pcie-mps N      Max Payload Size in bytes, 128..4096 (default %u)\n"
         "  --pcie-mrrs N     Max Read Request Size in bytes, 128..4096 (default %u)\n"
+        "  --faults SPEC     faults on the serial line, seeded and deterministic for a given\n"
+        "                    byte stream: key=value,... of seed, ber (per bit), corrupt, drop,\n"
+        "                    dup, garbage (per byte; a burst of up to garbage_max random bytes,\n"
+        "                    0x00 included), stall_at + stall_cycles (the line frozen, bytes wait),\n"
+        "                    cut_at (nothing crosses from that cycle on), reset_at (a power-on\n"
+        "                    reset at that cycle), reset_at_request (when the host's nth frame has\n"
+        "                    arrived), dirs (1 host->board, 2 board->host, 3 both: the default)\n"
         "  -h, --help        this text\n\n"
         "On exit it prints cycles run and cycles per second and, when PCIe was used, the MMIO\n"
         "read round trip and DMA figures. Exit status: 0 normal, 1 usage or setup error, 2\n"
@@ -66,6 +73,7 @@ int main(int argc, char **argv) {
     std::string pcie_name;
     unsigned long long host_mem = VD_PCIE_SHM_HOST_MEM;
     PcieRcConfig rc_cfg;
+    UartFaultConfig faults;
 
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -81,6 +89,13 @@ int main(int argc, char **argv) {
         else if (a == "--uart") uart_mode = value("--uart");
         else if (a == "--trace") trace_path = value("--trace");
         else if (a == "--expect") expect = value("--expect");
+        else if (a == "--faults") {
+            std::string e;
+            if (!UartBridge::parse_faults(value("--faults"), faults, e)) {
+                std::fprintf(stderr, "vidalloc-sim: --faults: %s\n", e.c_str());
+                return 1;
+            }
+        }
         else if (a == "--baud") {
             if (!parse_u64(value("--baud"), baud) || baud == 0 || VD_CLK_HZ / baud < VD_UART_DIV_MIN) {
                 std::fprintf(stderr, "vidalloc-sim: --baud must be 1..%u\n", VD_CLK_HZ / VD_UART_DIV_MIN);
@@ -136,6 +151,7 @@ int main(int argc, char **argv) {
     }
 
     UartBridge &uart = board.uart();
+    uart.set_faults(faults);
     if (uart_mode == "pty") {
         std::string path, err;
         if (!uart.open_pty(path, err)) {
@@ -174,7 +190,7 @@ int main(int argc, char **argv) {
     SpiFlash &flash = board.flash();
     constexpr unsigned kResetCycles = SimBoard::kResetCycles;
     int status = 0;
-    unsigned long long cycle = 0;
+    unsigned long long cycle = 0, por_until = kResetCycles;
     uint64_t t = 0;
     unsigned service_in = kServiceInterval, pcie_in = kPcieInterval;
     auto start = std::chrono::steady_clock::now();
@@ -192,7 +208,7 @@ int main(int argc, char **argv) {
         cycle++;
         rc.post_edge(top, cycle);
 
-        if (cycle == kResetCycles) top->por_i = 0;
+        if (cycle == por_until) top->por_i = 0;
         top->uart_rx_i = uart.tick(top->uart_tx_o);
         top->flash_miso_i = flash.tick(top->flash_cs_no, top->flash_sck_o, top->flash_mosi_o);
 
@@ -205,6 +221,10 @@ int main(int argc, char **argv) {
         if (--service_in == 0) {
             service_in = kServiceInterval;
             uart.service();
+            if (uart.take_reset()) {  // a fault: the board resets (up to 511 cycles late)
+                top->por_i = 1;
+                por_until = cycle + kResetCycles;
+            }
             if (!expect.empty() && uart.expected_seen()) break;
         }
         // New requests are looked for every kPcieInterval cycles; a finished one or an MSI
@@ -257,6 +277,17 @@ int main(int argc, char **argv) {
                      (unsigned long long)s.mmio_writes, (unsigned long long)s.dma_read_bytes,
                      (unsigned long long)s.dma_read_reqs, (unsigned long long)s.dma_write_bytes,
                      (unsigned long long)s.msi, (unsigned long long)s.ur, (unsigned long long)s.dropped);
+    }
+    if (faults.any()) {
+        const UartFaultStats &f = uart.fault_stats();
+        std::fprintf(stderr,
+                     "vidalloc-sim: faults: %llu bytes corrupted, %llu dropped, %llu duplicated, "
+                     "%llu garbage bursts (%llu bytes), %llu stall cycles, %llu bytes cut, "
+                     "%llu resets\n",
+                     (unsigned long long)f.corrupted, (unsigned long long)f.dropped,
+                     (unsigned long long)f.duplicated, (unsigned long long)f.garbage_bursts,
+                     (unsigned long long)f.garbage_bytes, (unsigned long long)f.stall_cycles,
+                     (unsigned long long)f.cut_bytes, (unsigned long long)f.resets);
     }
     if (uart.framing_errors())
         std::fprintf(stderr, "vidalloc-sim: %llu UART framing errors (baud mismatch?)\n",

@@ -6,6 +6,39 @@
 #include <deque>
 #include <string>
 
+// Faults on the serial line (both directions unless `dirs` says otherwise), seeded and
+// deterministic: the same seed and the same traffic give the same faults. Rates are per
+// byte (corrupt, drop, dup, garbage) or per bit (ber); 0 disables each.
+struct UartFaultConfig {
+    uint64_t seed = 1;
+    double ber = 0;            // each data bit flips with this probability
+    double corrupt = 0;        // a byte gets one random bit flipped
+    double drop = 0;           // a byte is lost
+    double dup = 0;            // a byte arrives twice
+    double garbage = 0;        // a burst of 1..garbage_max random bytes (0x00 included) first
+    unsigned garbage_max = 16;
+    uint64_t stall_at = 0;     // the line freezes at this cycle (bytes wait both ways) ...
+    uint64_t stall_cycles = 0; // ... for this many cycles
+    uint64_t cut_at = 0;       // from this cycle on nothing crosses the line (board gone)
+    uint64_t reset_at_cycle = 0;   // the board is reset (power-on reset) at this cycle
+    uint64_t reset_at_request = 0; // ... or when the host's nth frame has reached it (1-based)
+    unsigned dirs = 3;         // 1 host->board, 2 board->host, 3 both
+    bool any() const {
+        return ber > 0 || corrupt > 0 || drop > 0 || dup > 0 || garbage > 0 || stall_cycles ||
+               cut_at || reset_at_cycle || reset_at_request;
+    }
+};
+
+struct UartFaultStats {
+    uint64_t corrupted = 0;    // bytes changed (bit errors or corruption)
+    uint64_t dropped = 0, duplicated = 0;
+    uint64_t garbage_bursts = 0, garbage_bytes = 0;
+    uint64_t stall_cycles = 0; // cycles the line was frozen
+    uint64_t cut_bytes = 0;    // bytes lost to a cut line
+    uint64_t host_frames = 0;  // frame delimiters that reached the board
+    uint64_t resets = 0;
+};
+
 class UartBridge {
 public:
     UartBridge(unsigned clocks_per_bit) : bit_cycles_(clocks_per_bit) {}
@@ -29,8 +62,25 @@ public:
     bool has_output() const { return !out_.empty(); }
     size_t pending_input() const { return in_.size() + (drv_bits_ ? 1 : 0); }
 
+    // Faults (before traffic starts). A "key=value,..." string's parse error goes to err.
+    void set_faults(const UartFaultConfig &f) {
+        faults_ = f;
+        faulty_ = f.any();
+        rng_ = f.seed ? f.seed : 1;
+    }
+    static bool parse_faults(const std::string &spec, UartFaultConfig &f, std::string &err);
+    const UartFaultConfig &faults() const { return faults_; }
+    const UartFaultStats &fault_stats() const { return fstats_; }
+    // True once when a fault asks for a board reset (the board's owner performs it).
+    bool take_reset() {
+        bool r = reset_due_;
+        reset_due_ = false;
+        return r;
+    }
+
     // One clock cycle: sample the RTL's tx pin, return the level for its rx pin.
     inline bool tick(bool tx_pin) {
+        if (faulty_ && fault_tick()) return true;  // frozen or cut: the rx pin idles
         sample(tx_pin);
         if (drv_bits_) {
             if (--drv_cnt_ == 0) {
@@ -80,7 +130,27 @@ private:
     }
     void start_next();
     void received(uint8_t byte);
+    void deliver(uint8_t byte);
     void flush_out();
+    // Faults: per cycle (true while the line carries nothing), per byte each way.
+    bool fault_tick();
+    uint64_t next_rand() {  // xorshift64*: deterministic from the seed
+        rng_ ^= rng_ >> 12;
+        rng_ ^= rng_ << 25;
+        rng_ ^= rng_ >> 27;
+        return rng_ * 0x2545F4914F6CDD1Dull;
+    }
+    bool chance(double p) { return p > 0 && double(next_rand() >> 11) * 0x1p-53 < p; }
+    uint8_t damage(uint8_t byte);
+    bool host_to_board() const { return faults_.dirs & 1; }
+    bool board_to_host() const { return faults_.dirs & 2; }
+
+    UartFaultConfig faults_;
+    UartFaultStats fstats_;
+    bool faulty_ = false, reset_due_ = false, in_stall_ = false;
+    unsigned in_garbage_count_ = 0;  // garbage bytes queued ahead: not damaged again
+    uint64_t rng_ = 1, cyc_ = 0;
+    std::string held_;          // board->host bytes waiting out a stall
 
     unsigned bit_cycles_;
     // host -> RTL

@@ -37,6 +37,16 @@ extern "C" vd_sim *vd_sim_create(const vd_sim_config *cfg, char *err, size_t err
             return nullptr;
         }
     }
+    if (cfg && cfg->uart_faults && cfg->uart_faults[0]) {
+        UartFaultConfig f;
+        std::string e;
+        if (!UartBridge::parse_faults(cfg->uart_faults, f, e)) {
+            if (err) std::snprintf(err, errlen, "faults: %s", e.c_str());
+            delete sim;
+            return nullptr;
+        }
+        sim->board.uart().set_faults(f);
+    }
     PcieRcConfig rc;
     if (cfg && cfg->pcie_mps) rc.mps = cfg->pcie_mps;
     if (cfg && cfg->pcie_mrrs) rc.mrrs = cfg->pcie_mrrs;
@@ -80,6 +90,7 @@ extern "C" uint64_t vd_sim_run(vd_sim *sim, uint64_t max_cycles, unsigned flags)
             sim->trapped = true;
             break;
         }
+        if (uart.take_reset()) sim->board.reset();
     }
     return n;
 }
@@ -163,4 +174,17 @@ extern "C" void vd_sim_pcie_get_stats(const vd_sim *sim, vd_sim_pcie_stats *out)
     out->ur = s.ur;
     out->msi = s.msi;
     out->dropped = s.dropped;
+}
+
+extern "C" void vd_sim_get_fault_stats(const vd_sim *sim, vd_sim_fault_stats *out) {
+    const UartFaultStats &f = sim->board.uart().fault_stats();
+    out->corrupted = f.corrupted;
+    out->dropped = f.dropped;
+    out->duplicated = f.duplicated;
+    out->garbage_bursts = f.garbage_bursts;
+    out->garbage_bytes = f.garbage_bytes;
+    out->stall_cycles = f.stall_cycles;
+    out->cut_bytes = f.cut_bytes;
+    out->host_frames = f.host_frames;
+    out->resets = f.resets;
 }

@@ -31,6 +31,11 @@ typedef struct vd_sim_config {
     uint32_t    pcie_cpl_latency; /* cycles from a DMA read request to its completions (64) */
     uint32_t    pcie_tx_stall;    /* tests: the root complex stalls the endpoint's tx stream
                                      one cycle in N (0 = never: it takes every beat) */
+    /* Faults on the serial line, seeded and deterministic: "key=value,..." with seed, ber,
+     * corrupt, drop, dup, garbage, garbage_max, stall_at, stall_cycles, cut_at, reset_at,
+     * reset_at_request, dirs (sim/uart_bridge.h UartFaultConfig; docs/host-lib.md "Faults
+     * in the simulator"). NULL or "" = a clean line. */
+    const char *uart_faults;
 } vd_sim_config;
 
 /* Returns NULL on failure with a message in err (errlen bytes). On return the root complex
@@ -87,6 +92,13 @@ uint32_t vd_sim_clk_hz(void);                /* the board clock (VD_CLK_HZ) */
 uint32_t vd_sim_clocks_per_bit(const vd_sim *sim);
 int      vd_sim_trapped(const vd_sim *sim);  /* the CPU trapped (the board halts) */
 uint64_t vd_sim_framing_errors(const vd_sim *sim);
+
+/* What the line's faults have done so far (all 0 on a clean line). */
+typedef struct vd_sim_fault_stats {
+    uint64_t corrupted, dropped, duplicated, garbage_bursts, garbage_bytes, stall_cycles,
+        cut_bytes, host_frames, resets;
+} vd_sim_fault_stats;
+void vd_sim_get_fault_stats(const vd_sim *sim, vd_sim_fault_stats *out);
 
 #ifdef __cplusplus
 }

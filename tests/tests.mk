@@ -9,6 +9,7 @@
 -include tests/formal/formal.mk
 -include tests/fuzz/fuzz.mk
 -include tests/sim/sim_tests.mk
+-include tests/soak/soak.mk
 
 PYTEST := $(VENV)/bin/python -m pytest
 
@@ -17,7 +18,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 test:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)MAKE="$(MAKE)" BUILD=$(BUILD) SUITE_JOBS=-j$(JOBS) tools/run-tests.sh regs-check layers lint \
-	  unit install-check rtl-tests formal cosim 'fit&' cosim-host pcie-sim fuzz-smoke
+	  unit install-check rtl-tests formal cosim 'fit&' cosim-host soak-smoke pcie-sim fuzz-smoke
 
 regs-check: $(GEN)/vd_regs.h
 	$(Q)$(PYTHON) tools/regmap.py --check-md docs/registers.md

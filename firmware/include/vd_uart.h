@@ -15,9 +15,9 @@ extern "C" {
 #endif
 
 /* Bytes. The wire transport needs VD_WIRE_WINDOW maximum frames, each after a resync
- * delimiter (2 x 1043), on top of the hardware FIFO; any size works (no mask). 2088 (was
- * 2112): FW_RAM had no room left for the framer's driver. */
-#define VD_UART_RX_RING_SIZE 2088u
+ * delimiter (2 x 1043), and a SYNC frame: VD_WIRE_RX_BUFFER, the host's budget of unread
+ * bytes (statically checked in vd_link.c); any size works (no mask). */
+#define VD_UART_RX_RING_SIZE 2112u
 
 /* RX interrupt trigger that vd_uart_init() programs (RX_IRQ, docs/uart.md, measured there).
  * While the ring is empty THRESH is 1: the first byte of a request wakes the CPU at once.

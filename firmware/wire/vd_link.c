@@ -9,10 +9,11 @@
 #include "vd_timer.h"
 #include "vd_uart.h"
 
-/* A host keeping to its window never makes the ring overflow (vd_wire.h, Flow control):
- * VD_WIRE_WINDOW whole frames, each possibly preceded by a resync 0x00. */
-_Static_assert(VD_UART_RX_RING_SIZE >= VD_WIRE_WINDOW * (VD_WIRE_MAX_FRAME + 1u),
-               "the UART RX ring must hold VD_WIRE_WINDOW maximum frames");
+/* A host keeping its unsettled bytes within VD_WIRE_RX_BUFFER never makes the ring
+ * overflow (vd_wire.h, Flow control): the window's whole frames, each possibly preceded by
+ * a resync 0x00, and one SYNC. */
+_Static_assert(VD_UART_RX_RING_SIZE >= VD_WIRE_RX_BUFFER,
+               "the UART RX ring must hold VD_WIRE_RX_BUFFER bytes");
 
 /* The framer (rtl/uart/vd_framer.v) repeats the wire limits it checks (spec/regs/framer.toml):
  * they must be the contract's. */

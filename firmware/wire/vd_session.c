@@ -25,6 +25,9 @@ static uint8_t s_active;     /* a HELLO has been seen */
 /* How a response is kept: encoded (vd_frame_encode) or as a body (raw_body), vd_sess_set_raw. */
 static size_t (*s_encode)(uint8_t *out, uint8_t type, uint16_t seq, const void *payload,
                           uint16_t len);
+static uint32_t s_session;   /* the session's token (vd_wire.h, SYNC), 0 = none */
+static uint32_t s_executed;  /* requests executed in this session */
+static uint32_t s_hellos;
 static uint32_t s_rsp[VD_WIRE_MAX_PAYLOAD / 4]; /* response payload, 4-byte aligned */
 static vd_sess_stats s_stats;
 /* The UART: the replay cache's window, no DMA. */
@@ -37,6 +40,8 @@ void vd_sess_init(void)
     s_expected = 0;
     s_active = 0;
     s_encode = vd_frame_encode;
+    s_session = 0;
+    s_executed = 0;
     memset(&s_stats, 0, sizeof s_stats);
 }
 
@@ -57,6 +62,43 @@ void vd_sess_set_raw(int raw)
     s_encode = raw ? raw_body : vd_frame_encode;
 }
 
+/* An answer outside sequencing (SYNC, no session): at most a vd_wire_sync_rsp, kept as the
+ * link sends (encoded, or a body for the framer) in its own small buffer (never replayed;
+ * the firmware's RAM is nearly full). Word-aligned: raw_body writes words. */
+static uint8_t s_scratch[VD_WIRE_HDR_SIZE + sizeof(vd_wire_sync_rsp) + VD_WIRE_CRC_SIZE + 2u]
+    __attribute__((aligned(4)));
+
+static size_t answer_unsequenced(const vd_wire_hdr *hdr, const void *rsp, uint32_t n,
+                                 const uint8_t **out)
+{
+    *out = s_scratch;
+    return s_encode(s_scratch, (uint8_t)(hdr->type | VD_WIRE_RESPONSE), hdr->seq, rsp,
+                    (uint16_t)n);
+}
+
+static size_t on_sync(const vd_wire_hdr *hdr, const uint8_t *payload, const uint8_t **out)
+{
+    vd_wire_sync_req req;
+    vd_wire_sync_rsp rsp;
+    memset(&rsp, 0, sizeof rsp);
+    if (hdr->len != sizeof req || hdr->reserved != 0) {
+        rsp.hr = E_INVALIDARG;
+        return answer_unsequenced(hdr, &rsp, sizeof rsp.hr, out);
+    }
+    memcpy(&req, payload, sizeof req);
+    if (req.reserved != 0) {
+        rsp.hr = E_INVALIDARG;
+        return answer_unsequenced(hdr, &rsp, sizeof rsp.hr, out);
+    }
+    rsp.session = s_active ? s_session : 0u;
+    rsp.hr = s_active && (req.session == 0 || req.session == s_session) ? S_OK
+                                                                        : VD_WIRE_E_NO_SESSION;
+    rsp.expected = s_expected;
+    rsp.executed = s_executed;
+    s_stats.syncs++;
+    return answer_unsequenced(hdr, &rsp, sizeof rsp, out);
+}
+
 size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const uint8_t **out)
 {
     uint8_t type = hdr->type;
@@ -66,9 +108,15 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
 
     if (type & VD_WIRE_RESPONSE)
         goto drop;
+    if (type == VD_MSG_SYNC)
+        return on_sync(hdr, payload, out);
     if (type != VD_MSG_HELLO) {
-        if (!s_active)
-            goto drop;
+        if (!s_active) {
+            /* A board that was reset says so at once (vd_wire.h, Sessions). */
+            int32_t hr = VD_WIRE_E_NO_SESSION;
+            s_stats.no_session++;
+            return answer_unsequenced(hdr, &hr, sizeof hr, out);
+        }
         if (seq != s_expected) {
             for (i = 0; i < VD_WIRE_WINDOW; i++) {
                 slot = &s_cache[i];
@@ -85,6 +133,10 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
         for (i = 0; i < VD_WIRE_WINDOW; i++)
             s_cache[i].len = 0;
         s_active = 1;
+        /* Any non-zero value another session is unlikely to repeat: the cycle count. */
+        s_hellos++;
+        s_session = (vd_timer_now() ^ (s_hellos << 20)) | 1u;
+        s_executed = 0;
     }
 
     if (hdr->reserved != 0) {
@@ -98,6 +150,7 @@ size_t vd_sess_on_frame(const vd_wire_hdr *hdr, const uint8_t *payload, const ui
     }
     s_expected = (uint16_t)(seq + 1u);
     s_stats.executed++;
+    s_executed++;
 
     slot = &s_cache[s_next];
     s_next = (s_next + 1u == VD_WIRE_WINDOW) ? 0u : s_next + 1u;

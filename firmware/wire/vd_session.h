@@ -5,7 +5,10 @@
  *
  * Rules (docs/wire.md):
  *   - HELLO always executes, clears the replay cache and sets expected = seq + 1.
- *   - Before the first HELLO every other request is dropped.
+ *   - SYNC, any seq, in or out of a session: answered with the session token and the
+ *     expected seq; nothing executed, cached or changed.
+ *   - Before the first HELLO every other request is answered VD_WIRE_E_NO_SESSION
+ *     (4 bytes; nothing executed or cached): a host sees at once that the board was reset.
  *   - seq == expected: executed once; its encoded response is kept in the replay cache
  *     (the last VD_WIRE_WINDOW responses) and expected moves on.
  *   - seq (and type) of a cached response: that response again, nothing executed.
@@ -27,7 +30,9 @@ extern "C" {
 typedef struct vd_sess_stats {
     uint32_t executed;
     uint32_t replayed;
-    uint32_t dropped; /* unexpected seq, no session yet, or a response frame */
+    uint32_t dropped; /* unexpected seq or a response frame */
+    uint32_t syncs;      /* SYNCs answered */
+    uint32_t no_session; /* requests answered VD_WIRE_E_NO_SESSION */
     uint32_t exec_cycles;   /* in the dispatcher */
     uint32_t encode_cycles; /* encoding responses */
 } vd_sess_stats;

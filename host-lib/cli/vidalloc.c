@@ -268,7 +268,8 @@ static int cmd_info(int argc, char **argv)
     printf("features     0x%08X:", in.features);
     print_features(in.features);
     printf("hDevice      0x%08X\n", in.hDevice);
-    printf("limits       %u allocations per call, %u bytes per frame, %u-byte data chunks\n",
+    printf("limits       %u allocations per call, %u bytes per frame, %u-byte data chunks "
+           "(960 over the UART, less while frames fail)\n",
            in.max_allocations_per_call, VD_WIRE_MAX_PAYLOAD, VD_WIRE_MAX_CHUNK);
     if (in.max_allocations || in.max_resources || in.max_devices)
         printf("board        %u allocations, %u resources, %u devices at most\n",
@@ -278,6 +279,15 @@ static int cmd_info(int argc, char **argv)
     printf("link         %llu frames sent, %llu received, %llu retransmissions, %llu dropped\n",
            (unsigned long long)in.frames_sent, (unsigned long long)in.frames_received,
            (unsigned long long)in.retransmissions, (unsigned long long)in.frames_dropped);
+    static const char *const states[] = {"up", "lost (the next call resumes)",
+                                         "board reset (reopen)", "closed (the board is gone)"};
+    printf("link state   %s; %llu losses, %llu resumes, %llu timeouts, %llu SYNCs%s\n",
+           in.link_state < 4 ? states[in.link_state] : "?", (unsigned long long)in.link_losses,
+           (unsigned long long)in.resumes, (unsigned long long)in.timeouts,
+           (unsigned long long)in.syncs,
+           in.device_removed ? "; the firmware removed the device (reopen)" : "");
+    if (in.line_faults)
+        printf("line faults  %llu injected by the simulator\n", (unsigned long long)in.line_faults);
     if (in.sim_cycles)
         printf("simulated    %llu cycles\n", (unsigned long long)in.sim_cycles);
     return 0;

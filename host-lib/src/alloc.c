@@ -14,6 +14,19 @@
 
 /* ------------------------------------------------------------------ tracked allocations */
 
+
+/* A call failed: the link's failure keeps its sentence ("link lost: ...", "board reset:
+ * ..."), the firmware's answer is named as the firmware's, so the two recoveries (resume or
+ * reopen) are told apart. */
+static HRESULT call_failed(const char *fn, HRESULT link, HRESULT hr)
+{
+    if (FAILED(link))
+        return vd_fail(hr, "%s: %s", fn, vidalloc_last_error());
+    return vd_fail(hr, "%s: the firmware returned %s%s", fn, vidalloc_hresult_name(hr),
+                   hr == D3DDDIERR_DEVICEREMOVED ? " (the firmware removed the device: "
+                                                   "vidalloc_reopen)" : "");
+}
+
 static vd_halloc *find_alloc(vd_device *d, D3DKMT_HANDLE h)
 {
     for (size_t i = 0; i < d->nallocs; i++)
@@ -262,7 +275,7 @@ static int alloc_done(void *ctx, unsigned i, const uint8_t *rsp, size_t len)
             }
         }
     } else {
-        vd_fail(hr, "pfnAllocateCb: the firmware returned %s", vidalloc_hresult_name(hr));
+        call_failed("pfnAllocateCb", S_OK, hr);
     }
     if (b->results)
         b->results[b->order[i]] = hr;
@@ -354,11 +367,10 @@ HRESULT APIENTRY vidalloc_deallocate_cb(HANDLE hDevice, const D3DDDICB_DEALLOCAT
         memcpy(req + sizeof r, pData->HandleList, (size_t)n * 4u);
     vd_wire_status_rsp rsp;
     size_t rlen;
-    hr = vd_client_call(&d->c, VD_MSG_DEALLOCATE, req, len, &rsp, sizeof rsp, &rlen);
-    if (SUCCEEDED(hr))
-        hr = vd_rsp_hr((const uint8_t *)&rsp, rlen);
+    HRESULT link = vd_client_call(&d->c, VD_MSG_DEALLOCATE, req, len, &rsp, sizeof rsp, &rlen);
+    hr = SUCCEEDED(link) ? vd_rsp_hr((const uint8_t *)&rsp, rlen) : link;
     if (FAILED(hr))
-        return vd_fail(hr, "pfnDeallocateCb: %s", vidalloc_hresult_name(hr));
+        return call_failed("pfnDeallocateCb", link, hr);
     if (pData->hResource) {
         for (size_t i = 0; i < d->nallocs;)
             if (d->allocs[i].hResource == pData->hResource)
@@ -384,6 +396,7 @@ typedef struct rw_batch {
     vd_range *chunks;
     int write;
     HRESULT hr;
+    unsigned ndone;   /* chunks answered, in order */
 } rw_batch;
 
 static size_t rw_build(void *ctx, unsigned i, uint8_t *payload)
@@ -424,35 +437,58 @@ static int rw_done(void *ctx, unsigned i, const uint8_t *rsp, size_t len)
         b->hr = hr;
         return 1;
     }
+    b->ndone++;
     return 0;
 }
 
-/* Move the ranges between the host buffer and the board in READ/WRITE chunks, pipelined. */
+/* Move the ranges between the host buffer and the board in READ/WRITE chunks, pipelined:
+ * rounds of up to 16 chunks of the client's chunk size now, which shrinks while frames keep
+ * failing on a noisy line and grows back when they arrive whole (vd_client_chunk). */
 static HRESULT transfer(vd_device *d, D3DKMT_HANDLE h, uint8_t *buf, const vd_range *ranges,
                         int nranges, int write)
 {
-    size_t nchunks = 0;
-    for (int i = 0; i < nranges; i++)
-        nchunks += (ranges[i].length + VD_WIRE_MAX_CHUNK - 1) / VD_WIRE_MAX_CHUNK;
-    if (!nchunks)
-        return S_OK;
-    vd_range *chunks = malloc(nchunks * sizeof *chunks);
-    if (!chunks)
-        return vd_fail(E_OUTOFMEMORY, "out of memory");
-    size_t k = 0;
-    for (int i = 0; i < nranges; i++) {
-        for (uint32_t off = 0; off < ranges[i].length; off += VD_WIRE_MAX_CHUNK) {
-            uint32_t left = ranges[i].length - off;
-            chunks[k].offset = ranges[i].offset + off;
-            chunks[k].length = left < VD_WIRE_MAX_CHUNK ? left : VD_WIRE_MAX_CHUNK;
+    enum { ROUND = 16 };
+    vd_range chunks[ROUND];
+    int at_r[ROUND];
+    uint32_t at_off[ROUND];
+    int r = 0;
+    uint32_t off = 0;
+    while (r < nranges) {
+        uint32_t size = vd_client_chunk(&d->c);
+        unsigned k = 0;
+        while (k < ROUND && r < nranges) {
+            uint32_t left = ranges[r].length - off;
+            if (!left) {
+                r++;
+                off = 0;
+                continue;
+            }
+            at_r[k] = r;
+            at_off[k] = off;
+            chunks[k].offset = ranges[r].offset + off;
+            chunks[k].length = left < size ? left : size;
+            off += chunks[k].length;
             k++;
         }
+        if (!k)
+            break;
+        rw_batch b = {d, h, buf, chunks, write, S_OK, 0};
+        d->c.resizable = 1;
+        HRESULT hr = vd_client_run(&d->c, write ? VD_MSG_WRITE : VD_MSG_READ, k, rw_build,
+                                   rw_done, &b);
+        d->c.resizable = 0;
+        if (hr == VD_CLIENT_RESIZE && b.ndone < k) {
+            /* The line cut the chunk: again from the first one not answered. */
+            r = at_r[b.ndone];
+            off = at_off[b.ndone];
+            continue;
+        }
+        if (FAILED(hr))
+            return hr;
+        if (FAILED(b.hr))
+            return b.hr;
     }
-    rw_batch b = {d, h, buf, chunks, write, S_OK};
-    HRESULT hr = vd_client_run(&d->c, write ? VD_MSG_WRITE : VD_MSG_READ, (unsigned)nchunks,
-                               rw_build, rw_done, &b);
-    free(chunks);
-    return FAILED(hr) ? hr : b.hr;
+    return S_OK;
 }
 
 /* ---- the same over a link with device DMA (pcie): DMA_READ / DMA_WRITE through the
@@ -592,11 +628,10 @@ HRESULT APIENTRY vidalloc_lock_cb(HANDLE hDevice, D3DDDICB_LOCK *pData)
         .hDevice = d->hdev, .hAllocation = pData->hAllocation, .Flags = pData->Flags.Value};
     vd_wire_lock_rsp rsp;
     size_t len;
-    hr = vd_client_call(&d->c, VD_MSG_LOCK, &req, sizeof req, &rsp, sizeof rsp, &len);
-    if (SUCCEEDED(hr))
-        hr = vd_rsp_hr((const uint8_t *)&rsp, len);
+    HRESULT link = vd_client_call(&d->c, VD_MSG_LOCK, &req, sizeof req, &rsp, sizeof rsp, &len);
+    hr = SUCCEEDED(link) ? vd_rsp_hr((const uint8_t *)&rsp, len) : link;
     if (FAILED(hr))
-        return vd_fail(hr, "pfnLockCb: the firmware returned %s", vidalloc_hresult_name(hr));
+        return call_failed("pfnLockCb", link, hr);
     if (len < sizeof rsp) {
         send_unlock(d, pData->hAllocation);
         return vd_fail(E_FAIL, "pfnLockCb: short LOCK response");
@@ -644,8 +679,8 @@ HRESULT APIENTRY vidalloc_lock_cb(HANDLE hDevice, D3DDDICB_LOCK *pData)
             free(buf);
             free(ranges);
             send_unlock(d, pData->hAllocation);
-            return vd_fail(hr, "pfnLockCb: reading the contents failed: %s",
-                           vidalloc_hresult_name(hr));
+            return vd_fail(hr, "pfnLockCb: reading the contents failed: %s (%s)",
+                           vidalloc_hresult_name(hr), vidalloc_last_error());
         }
     }
     a->locked = 1;

@@ -69,7 +69,12 @@ static HRESULT open_firmware_device(vd_device *d, const char *what, uint32_t *hd
 static HRESULT close_device(vd_device *d)
 {
     HRESULT hr = S_OK;
-    if (d->hdev && !d->c.dead) {
+    /* A lost link is tried once (resume); a board that lost the session or is gone has
+     * nothing of this device left to close. */
+    int reach = d->hdev && !d->c.dead && d->c.link != VIDALLOC_LINK_BOARD_RESET &&
+                !(vd_transport_is_msg(&d->t) == 0 && d->c.link == VIDALLOC_LINK_LOST &&
+                  FAILED(vd_client_resume(&d->c)));
+    if (reach) {
         vd_wire_device_req req = {.hDevice = d->hdev};
         vd_wire_status_rsp rsp;
         size_t len;
@@ -86,6 +91,33 @@ static HRESULT close_device(vd_device *d)
     d->fenced = 0;
     d->last_fence = 0;
     return hr;
+}
+
+/* HELLO (a new session: the firmware's kernel restarts), then over the byte stream a SYNC
+ * for the session's token, which a resume shows back. S_OK, or E_FAIL after vd_fail. */
+static HRESULT hello(vd_device *d, const char *uri)
+{
+    vd_wire_hello_req hreq = {.wire_version = VD_WIRE_VERSION};
+    vd_wire_hello_rsp hrsp;
+    size_t len;
+    HRESULT hr = vd_client_call(&d->c, VD_MSG_HELLO, &hreq, sizeof hreq, &hrsp, sizeof hrsp, &len);
+    if (FAILED(hr))
+        return vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, vidalloc_last_error());
+    if (len >= 8 && hrsp.wire_version == VD_WIRE_VERSION && len < VD_WIRE_HELLO_RSP_V1_SIZE)
+        return vd_fail(E_FAIL, "%s: a HELLO answer of %zu bytes (wire version %u has at least %u)",
+                       uri, len, VD_WIRE_VERSION, VD_WIRE_HELLO_RSP_V1_SIZE);
+    if (len < VD_WIRE_HELLO_RSP_V1_SIZE || hrsp.wire_version != VD_WIRE_VERSION ||
+        FAILED(hrsp.hr))
+        return vd_fail(E_FAIL, "%s: the firmware speaks wire version %u, host-lib %u", uri,
+                       len >= 8 ? hrsp.wire_version : 0, VD_WIRE_VERSION);
+    take_hello(&d->info, &hrsp, len);
+    d->info.baud = d->t.baud;
+    if (hrsp.window >= 1 && hrsp.window < d->c.window)
+        d->c.window = hrsp.window;
+    vd_client_set_gpu_wait(&d->c, d->info.clk_hz, d->info.vram_size, 0);
+    if (!vd_transport_is_msg(&d->t) && vd_client_sync_session(&d->c))
+        return vd_fail(E_FAIL, "%s: %s", uri, vidalloc_last_error());
+    return S_OK;
 }
 
 HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char *uri,
@@ -143,32 +175,9 @@ HRESULT vd_device_open(const vd_transport_ops *ops, const vd_uri *u, const char 
         }
     }
 
-    vd_wire_hello_req hreq = {.wire_version = VD_WIRE_VERSION};
-    vd_wire_hello_rsp hrsp;
-    size_t len;
-    hr = vd_client_call(&d->c, VD_MSG_HELLO, &hreq, sizeof hreq, &hrsp, sizeof hrsp, &len);
-    if (FAILED(hr)) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", vidalloc_last_error());
-        hr = vd_fail(E_FAIL, "%s: no answer to HELLO: %s", uri, why);
+    hr = hello(d, uri);
+    if (FAILED(hr))
         goto fail;
-    }
-    if (len >= 8 && hrsp.wire_version == VD_WIRE_VERSION && len < VD_WIRE_HELLO_RSP_V1_SIZE) {
-        hr = vd_fail(E_FAIL, "%s: a HELLO answer of %zu bytes (wire version %u has at least %u)",
-                     uri, len, VD_WIRE_VERSION, VD_WIRE_HELLO_RSP_V1_SIZE);
-        goto fail;
-    }
-    if (len < VD_WIRE_HELLO_RSP_V1_SIZE || hrsp.wire_version != VD_WIRE_VERSION ||
-        FAILED(hrsp.hr)) {
-        hr = vd_fail(E_FAIL, "%s: the firmware speaks wire version %u, host-lib %u", uri,
-                     len >= 8 ? hrsp.wire_version : 0, VD_WIRE_VERSION);
-        goto fail;
-    }
-    take_hello(&d->info, &hrsp, len);
-    d->info.baud = d->t.baud;
-    if (hrsp.window >= 1 && hrsp.window < d->c.window)
-        d->c.window = hrsp.window;
-    vd_client_set_gpu_wait(&d->c, d->info.clk_hz, d->info.vram_size, 0);
 
     hr = open_firmware_device(d, uri, &d->hdev);
     if (FAILED(hr))
@@ -266,8 +275,25 @@ HRESULT vidalloc_reopen(HANDLE hDevice)
     if (!d)
         return E_INVALIDARG;
     if (d->c.dead)
-        return vd_fail(D3DDDIERR_DEVICEREMOVED, "vidalloc_reopen: the link to the board is lost");
+        return vd_fail(D3DDDIERR_DEVICEREMOVED, "vidalloc_reopen: link closed: the board is gone");
+    if (d->c.link == VIDALLOC_LINK_LOST && FAILED(vd_client_resume(&d->c)) &&
+        d->c.link != VIDALLOC_LINK_BOARD_RESET)
+        return vd_last_hr();
+    if (d->c.link == VIDALLOC_LINK_BOARD_RESET) {
+        /* The board was reset: nothing of this session exists on it. Start a new one. */
+        d->hdev = 0; /* no CLOSE_DEVICE for a device the board forgot */
+        (void)close_device(d);
+        vd_client_restart(&d->c);
+        static const uint8_t zero = 0;
+        if (d->t.ops->send(&d->t, &zero, 1) < 0)
+            return vd_fail(D3DDDIERR_DEVICEREMOVED, "vidalloc_reopen: link closed");
+        d->c.tx_total += 1;
+        HRESULT hr = hello(d, "vidalloc_reopen");
+        if (FAILED(hr))
+            return hr;
+    }
     (void)close_device(d); /* the old device is gone either way; the new one is what counts */
+    d->c.fw_removed = 0;
     uint32_t hdev = 0;
     HRESULT hr = open_firmware_device(d, "vidalloc_reopen", &hdev);
     if (FAILED(hr))
@@ -293,6 +319,25 @@ HRESULT vidalloc_get_info(HANDLE hDevice, vidalloc_info *info)
     info->bytes_received = d->c.bytes_received;
     info->frames_dropped = d->c.dec.dropped;
     info->sim_cycles = d->t.cycles ? d->t.cycles(&d->t) : 0;
+    info->link_losses = d->c.link_losses;
+    info->resumes = d->c.resumes;
+    info->timeouts = d->c.timeouts;
+    info->line_faults = d->t.line_faults ? d->t.line_faults(&d->t) : 0;
+    info->syncs = d->c.syncs_sent;
+    info->link_state = d->c.dead ? VIDALLOC_LINK_CLOSED : (uint32_t)d->c.link;
+    info->device_removed = (uint32_t)d->c.fw_removed;
+    return S_OK;
+}
+
+HRESULT vidalloc_get_link_state(HANDLE hDevice, UINT *state)
+{
+    vd_clear_error();
+    vd_device *d = vd_handles_device(hDevice, __func__);
+    if (!d)
+        return E_INVALIDARG;
+    if (!state)
+        return vd_fail(E_INVALIDARG, "vidalloc_get_link_state: state is NULL");
+    *state = d->c.dead ? VIDALLOC_LINK_CLOSED : (UINT)d->c.link;
     return S_OK;
 }
 

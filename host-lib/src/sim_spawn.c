@@ -80,6 +80,10 @@ int vd_sim_spawn(vd_sim_proc *p, const char *sim, const char *fw, uint32_t baud,
             argv[a++] = "--pcie";
             argv[a++] = pcie;
         }
+        if (p->faults && p->faults[0]) {
+            argv[a++] = "--faults";
+            argv[a++] = p->faults;
+        }
         argv[a] = NULL;
         execv(sim, (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", sim, strerror(errno));

@@ -19,6 +19,7 @@
 #pragma weak vd_sim_cycles
 #pragma weak vd_sim_clk_hz
 #pragma weak vd_sim_trapped
+#pragma weak vd_sim_get_fault_stats
 
 typedef struct inproc_priv {
     vd_sim *sim;
@@ -37,11 +38,22 @@ static uint64_t inproc_now_us(vd_transport *t)
     return vd_sim_cycles(p->sim) * 1000000u / p->clk_hz;
 }
 
+static uint64_t inproc_line_faults(vd_transport *t)
+{
+    inproc_priv *p = t->priv;
+    vd_sim_fault_stats f;
+    vd_sim_get_fault_stats(p->sim, &f);
+    return f.corrupted + f.dropped + f.duplicated + f.garbage_bursts + (f.stall_cycles ? 1 : 0) +
+           (f.cut_bytes ? 1 : 0) + f.resets;
+}
+
 static int inproc_open(vd_transport *t, const vd_uri *u)
 {
     static const char *const keys[] = {"fw", "baud", "trace", "link", NULL};
     uint32_t baud;
-    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
+    char faults[1024];
+    if (vd_uri_check_keys_faults(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud) ||
+        vd_uri_faults(u, faults, sizeof faults))
         return -1;
     if (!vd_sim_create) {
         vd_fail(E_FAIL, "inproc: this program was linked without the simulator library "
@@ -56,7 +68,8 @@ static int inproc_open(vd_transport *t, const vd_uri *u)
     }
     t->priv = p;
     char err[256];
-    vd_sim_config cfg = {.firmware = fw, .baud = baud, .trace = vd_uri_get(u, "trace")};
+    vd_sim_config cfg = {.firmware = fw, .baud = baud, .trace = vd_uri_get(u, "trace"),
+                         .uart_faults = faults};
     p->sim = vd_sim_create(&cfg, err, sizeof err);
     if (!p->sim) {
         vd_fail(E_FAIL, "inproc: %s", err);
@@ -67,6 +80,7 @@ static int inproc_open(vd_transport *t, const vd_uri *u)
     t->slowdown = 1;
     t->boots = 1;
     t->cycles = inproc_cycles;
+    t->line_faults = inproc_line_faults;
     return 0;
 }
 

@@ -156,7 +156,9 @@ static int sim_open(vd_transport *t, const vd_uri *u)
 {
     static const char *const keys[] = {"fw", "sim", "baud", "trace", "link", NULL};
     uint32_t baud;
-    if (vd_uri_check_keys(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud))
+    static _Thread_local char faults[1024];
+    if (vd_uri_check_keys_faults(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud) ||
+        vd_uri_faults(u, faults, sizeof faults))
         return -1;
     const char *sim = vd_uri_get_or_env(u, "sim", "VIDALLOC_SIM", VD_DEFAULT_SIM_BIN);
     const char *fw = vd_uri_get_or_env(u, "fw", "VIDALLOC_FW_IMG", VD_DEFAULT_FW_IMG);
@@ -180,6 +182,7 @@ static int sim_open(vd_transport *t, const vd_uri *u)
     t->priv = p;
     t->slowdown = VD_SIM_SLOWDOWN;
     t->boots = 1;
+    p->sim.faults = faults; /* read by the child's exec only */
     if (vd_sim_spawn(&p->sim, sim, fw, baud, trace, NULL))
         return -1;
     /* Its first line names the pty. */

@@ -1,5 +1,6 @@
 /* Device URIs: scheme[:path][?key=value&...]. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,60 @@ int vd_uri_check_keys(const vd_uri *u, const char *const *known)
         if (!*k) {
             vd_fail(E_INVALIDARG, "device URI: unknown parameter '%s' for %s:", u->params[i].key,
                     u->scheme);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The simulator's line faults as URI keys (vd_sim.h uart_faults; sim/uart_bridge.h). */
+static const char *const g_fault_keys[] = {
+    "seed", "ber", "corrupt", "drop", "dup", "garbage", "garbage_max", "stall_at",
+    "stall_cycles", "cut_at", "reset_at", "reset_at_request", "fault_dirs", NULL,
+};
+
+int vd_uri_is_fault_key(const char *key)
+{
+    for (const char *const *k = g_fault_keys; *k; k++)
+        if (!strcmp(*k, key))
+            return 1;
+    return 0;
+}
+
+int vd_uri_faults(const vd_uri *u, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (unsigned i = 0; i < u->nparams; i++) {
+        if (!vd_uri_is_fault_key(u->params[i].key))
+            continue;
+        const char *k = strcmp(u->params[i].key, "fault_dirs") ? u->params[i].key : "dirs";
+        int w = snprintf(out + n, cap - n, "%s%s=%s", n ? "," : "", k, u->params[i].value);
+        if (w < 0 || (size_t)w >= cap - n) {
+            vd_fail(E_INVALIDARG, "device URI: too many fault parameters");
+            return -1;
+        }
+        n += (size_t)w;
+    }
+    /* VIDALLOC_FAULTS (the same key=value,... list) applies when the URI names none. */
+    const char *env = getenv("VIDALLOC_FAULTS");
+    if (!n && env && env[0])
+        snprintf(out, cap, "%s", env);
+    return 0;
+}
+
+int vd_uri_check_keys_faults(const vd_uri *u, const char *const *known)
+{
+    for (unsigned i = 0; i < u->nparams; i++) {
+        if (vd_uri_is_fault_key(u->params[i].key))
+            continue;
+        const char *const *k = known;
+        while (*k && strcmp(*k, u->params[i].key))
+            k++;
+        if (!*k) {
+            vd_fail(E_INVALIDARG, "device URI: unknown parameter '%s' for %s: (line faults: "
+                    "seed, ber, corrupt, drop, dup, garbage, garbage_max, stall_at, stall_cycles, "
+                    "cut_at, reset_at, reset_at_request, fault_dirs)", u->params[i].key, u->scheme);
             return -1;
         }
     }

@@ -12,11 +12,15 @@ HRESULT vd_last_hr(void) { return g_last_hr; }
 
 HRESULT vd_fail(HRESULT hr, const char *fmt, ...)
 {
+    /* Formatted aside, then copied: an argument may be vidalloc_last_error() itself (a
+     * message that wraps the previous one), and vsnprintf into its own source garbles it. */
+    char text[sizeof g_last_error];
     va_list ap;
-    g_last_hr = hr;
     va_start(ap, fmt);
-    vsnprintf(g_last_error, sizeof g_last_error, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    memcpy(g_last_error, text, sizeof g_last_error);
+    g_last_hr = hr;
     return hr;
 }
 

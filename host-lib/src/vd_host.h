@@ -35,6 +35,9 @@
 #define VD_DEFAULT_FW_IMG "build/firmware/vidalloc-fw.img"
 #endif
 #define VD_DEFAULT_BAUD VD_UART_BOOT_BAUD
+/* The byte stream's link is lost after this long (the board's time: transport µs divided
+ * by the transport's slowdown) without one valid frame from the board. */
+#define VD_LINK_TIMEOUT_MS 500u
 
 /* ---- errors (vidalloc_last_error) ---- */
 #if defined(__GNUC__)
@@ -49,7 +52,7 @@ void vd_clear_error(void);
 HRESULT vd_last_hr(void);
 
 /* ---- URIs: scheme[:path][?key=value&key=value] ---- */
-#define VD_URI_MAX_PARAMS 8
+#define VD_URI_MAX_PARAMS 24
 typedef struct vd_uri {
     char scheme[16];
     char path[256];
@@ -70,6 +73,12 @@ const char *vd_uri_get_or_env(const vd_uri *u, const char *key, const char *env,
 int vd_uri_get_u32(const vd_uri *u, const char *key, uint32_t def, uint32_t *out);
 /* -1 when the URI has a key that is not in the NULL-terminated list `known`. */
 int vd_uri_check_keys(const vd_uri *u, const char *const *known);
+/* The same, also accepting the simulator's line-fault keys (sim, inproc). */
+int vd_uri_check_keys_faults(const vd_uri *u, const char *const *known);
+int vd_uri_is_fault_key(const char *key);
+/* The fault keys as the simulator's "key=value,..." (fault_dirs as dirs) into out, or
+ * VIDALLOC_FAULTS when the URI has none; "" for a clean line. 0, or -1 (vd_fail). */
+int vd_uri_faults(const vd_uri *u, char *out, size_t cap);
 
 /* ---- transports ----
  * Two kinds. Byte streams (uart, sim, inproc: the UART) carry frames (vd_frame.h) and may
@@ -109,6 +118,7 @@ struct vd_transport {
     uint32_t slowdown;      /* transport time per real time of the board (sim pty > 1) */
     int boots;              /* the board boots on open: wait for its banner's 0x00 */
     uint64_t (*cycles)(vd_transport *t); /* inproc: simulated cycles; else NULL */
+    uint64_t (*line_faults)(vd_transport *t); /* inproc: faults the line injected; else NULL */
     uint32_t window;        /* message transports: requests the link carries at once */
     /* Links with device DMA (pcie): the bounce area, host memory the device reaches at bus
      * address dma_bus (alloc.c moves lock contents through it); NULL elsewhere. */
@@ -134,6 +144,7 @@ const vd_transport_ops *vd_transport_for(const vd_uri *u);
 
 /* ---- the simulator as a child process (sim_spawn.c): sim and sim?link=pcie ---- */
 typedef struct vd_sim_proc {
+    const char *faults;     /* --faults SPEC, or NULL: set before vd_sim_spawn */
     int pid;                /* 0: none (or already reaped) */
     int out, err;           /* its stdout and stderr (pipes), -1 when closed */
 } vd_sim_proc;
@@ -161,6 +172,11 @@ typedef struct vd_slot {
     uint16_t seq;
     uint8_t  type;
     uint8_t  done;
+    uint8_t  sent;                     /* the byte stream: put on the line at least once */
+    uint8_t  resent;                   /* ... more than once (no RTT sample: Karn) */
+    uint64_t first_mark;               /* tx_total at the end of its first copy */
+    uint64_t sent_us;                  /* when its first copy went out */
+    uint32_t rsp_est;                  /* the response's expected size on the line */
     size_t   frame_len;
     uint8_t  frame[VD_WIRE_MAX_FRAME]; /* the encoded frame; the bare payload on a message
                                           transport (frame_len = its length) */
@@ -182,7 +198,36 @@ typedef struct vd_client {
                                         firmware: the link is not declared lost sooner */
     unsigned max_retries;
     int verbose;
-    int dead;                        /* link lost: every call fails */
+    int dead;                        /* the message transport failed: every call fails */
+    /* The byte stream's link (docs/host-lib.md "A link that only dies when the board is
+     * gone"): lost only after link_timeout_us without a valid frame; then every call first
+     * tries to resume the session (SYNC); a board without the session is BOARD_RESET. */
+    int link;                        /* enum vidalloc_link_state */
+    uint64_t link_timeout_us;        /* transport µs without a valid frame = link lost */
+    uint64_t last_rx_us;             /* when the last CRC-good frame arrived */
+    uint32_t session;                /* the firmware's session token (SYNC), 0 = unknown */
+    int gpu_busy;                    /* a RENDER's submission may still run (its wait counts) */
+    int fw_removed;                  /* the firmware answered D3DDDIERR_DEVICEREMOVED */
+    unsigned backoff;                /* retransmission timeout doublings in a row */
+    uint64_t srtt_us, rttvar_us;     /* the firmware's time per request beyond the wire
+                                        (smoothed, Jacobson/Karels), 0 = no sample yet */
+    uint32_t chunk;                  /* READ/WRITE chunk bytes now (shrinks while frames fail) */
+    unsigned clean_run;              /* responses in a row without a retransmission */
+    int resizable;                   /* this run's requests may be abandoned and sent again in
+                                        smaller pieces (READ/WRITE: repeating them is harmless) */
+    uint64_t rx_at_tx;               /* bytes_received when the last frame went out */
+    uint64_t resizes;                /* runs abandoned to shrink their frames */
+    unsigned timeouts_run;           /* timeouts since the last response in this run */
+    uint64_t fast_retransmits;       /* retransmissions on a damaged frame, before the RTO */
+    /* flow control: bytes put on the line, and how many of them the firmware has read */
+    uint64_t tx_total, settled;
+    uint16_t probe_nonce;            /* SYNC's seq (SYNC stands outside sequencing) */
+    uint64_t probe_mark[8];          /* tx_total after probe nonce % 8 */
+    uint16_t probe_seq[8];
+    uint64_t last_tx_us;
+    int sync_got;                    /* a SYNC answer arrived since sync_got was cleared */
+    vd_wire_sync_rsp sync_rsp;
+    uint64_t link_losses, resumes, syncs_sent, timeouts;
     /* fault injection */
     int fault;
     uint64_t fault_at_tx, fault_at_rx;
@@ -226,6 +271,33 @@ int vd_type_waits_for_gpu(uint8_t type);
 uint64_t vd_client_msg_patience(const vd_client *c, uint8_t type);
 /* Retransmission timeout (transport µs) for `bytes` in flight. */
 uint64_t vd_client_rto(const vd_client *c, size_t bytes);
+/* The byte stream: after HELLO, learn the session's token (SYNC). 0, or -1 (vd_fail). */
+int vd_client_sync_session(vd_client *c);
+/* The byte stream: a lost link back (SYNC with the token). S_OK (the session goes on where
+ * the firmware is), or D3DDDIERR_DEVICEREMOVED after vd_fail: still lost, or the board
+ * has another session or none (c->link says which). */
+HRESULT vd_client_resume(vd_client *c);
+/* Of the contract's VD_WIRE_RX_BUFFER the host keeps room for this many SYNCs beyond its
+ * requests: a SYNC's answer settles what lost frames left unsettled (client.c). */
+#define VD_CLIENT_PROBE_RESERVE (4u * VD_WIRE_SYNC_FRAME)
+/* The largest READ/WRITE chunk over the byte stream: two such WRITEs in flight (16 + 960
+ * bytes of payload, 993 on the line) fit the buffer beside the SYNC reserve, so the window
+ * stays full on a clean line. */
+#define VD_CLIENT_MAX_CHUNK 960u
+_Static_assert(2u * (VD_WIRE_HDR_SIZE + 16u + VD_CLIENT_MAX_CHUNK + VD_WIRE_CRC_SIZE +
+                     (VD_WIRE_HDR_SIZE + 16u + VD_CLIENT_MAX_CHUNK + VD_WIRE_CRC_SIZE) / 254u + 2u) +
+                   VD_CLIENT_PROBE_RESERVE <= VD_WIRE_RX_BUFFER,
+               "two maximum READ/WRITE chunks and the SYNC reserve fit the firmware's buffer");
+/* vd_client_run's answer when c->resizable and its frames were too long for the line: the
+ * requests not yet answered were abandoned (the firmware has read past them: a SYNC said
+ * where it is); send them again, in chunks of vd_client_chunk(). */
+#define VD_CLIENT_RESIZE ((HRESULT)0x8000000AL) /* E_PENDING */
+/* The byte stream's frame budget for READ/WRITE data now (VD_WIRE_MAX_CHUNK while frames
+ * arrive whole, down to 64 bytes while they keep failing). */
+uint32_t vd_client_chunk(const vd_client *c);
+/* Send a fresh 0x00 and HELLO-less state: forget outstanding requests and the decoder's
+ * partial frame (a new session follows). */
+void vd_client_restart(vd_client *c);
 /* The client's patience for requests that wait for the GPU (gpu_wait_us), from the board's
  * clock, VRAM size and TdrDelay (cycles; 0 = the default): docs/host-lib.md "Waiting for the
  * GPU". */

@@ -154,16 +154,82 @@ static uint16_t build_alloc(uint8_t *buf, uint32_t dev)
 static void test_nothing_before_hello(void **state)
 {
     (void)state;
-    assert_int_equal(send(VD_MSG_OPEN_DEVICE, 0, NULL, 0), 0);
-    assert_int_equal(send(VD_MSG_OPEN_DEVICE, 1, NULL, 0), 0);
+    /* Outside a session (a reset board) a request is answered VD_WIRE_E_NO_SESSION, seq and
+     * type echoed, and nothing is executed. */
+    assert_int_equal(send(VD_MSG_OPEN_DEVICE, 0, NULL, 0), 1);
+    assert_int_equal(last_hdr.type, VD_MSG_OPEN_DEVICE | VD_WIRE_RESPONSE);
+    assert_int_equal(last_hdr.seq, 0);
+    assert_int_equal(last_hdr.len, 4);
+    assert_int_equal(hr(), VD_WIRE_E_NO_SESSION);
+    assert_int_equal(send(VD_MSG_OPEN_DEVICE, 1, NULL, 0), 1);
+    assert_int_equal(hr(), VD_WIRE_E_NO_SESSION);
     hello(1000);
     assert_int_equal(send(VD_MSG_OPEN_DEVICE, 1001, NULL, 0), 1);
     assert_int_equal(last_hdr.type, VD_MSG_OPEN_DEVICE | VD_WIRE_RESPONSE);
     assert_int_equal(hr(), S_OK);
     vd_sess_stats s;
     vd_sess_get_stats(&s);
-    assert_int_equal(s.dropped, 2);
+    assert_int_equal(s.no_session, 2);
+    assert_int_equal(s.dropped, 0);
     assert_int_equal(s.executed, 2);
+}
+
+/* SYNC: outside sequencing, in or out of a session; the token and the expected seq. */
+static void test_sync(void **state)
+{
+    (void)state;
+    vd_wire_sync_req q = {0, 0};
+    vd_wire_sync_rsp r;
+    assert_int_equal(send(VD_MSG_SYNC, 77, &q, sizeof q), 1);
+    assert_int_equal(last_hdr.type, VD_MSG_SYNC | VD_WIRE_RESPONSE);
+    assert_int_equal(last_hdr.seq, 77);
+    assert_int_equal(last_hdr.len, sizeof r);
+    memcpy(&r, last_rsp, sizeof r);
+    assert_int_equal(r.hr, VD_WIRE_E_NO_SESSION);
+    assert_int_equal(r.session, 0);
+
+    hello(500);
+    assert_int_equal(send(VD_MSG_SYNC, 9, &q, sizeof q), 1);
+    memcpy(&r, last_rsp, sizeof r);
+    assert_int_equal(r.hr, S_OK);
+    assert_int_not_equal(r.session, 0);
+    assert_int_equal(r.expected, 501);
+    assert_int_equal(r.executed, 1);
+    uint32_t token = r.session;
+
+    /* The session goes on: SYNC changed nothing (seq 501 is still the next one). */
+    assert_int_equal(send(VD_MSG_OPEN_DEVICE, 501, NULL, 0), 1);
+    assert_int_equal(hr(), S_OK);
+    q.session = token;
+    assert_int_equal(send(VD_MSG_SYNC, 10, &q, sizeof q), 1);
+    memcpy(&r, last_rsp, sizeof r);
+    assert_int_equal(r.hr, S_OK);
+    assert_int_equal(r.session, token);
+    assert_int_equal(r.expected, 502);
+    /* A replay of 501 still works: the cache was not touched by SYNC. */
+    assert_int_equal(send(VD_MSG_OPEN_DEVICE, 501, NULL, 0), 1);
+    assert_int_equal(hr(), S_OK);
+
+    /* Another token: not this session. Bad shapes: E_INVALIDARG. */
+    q.session = token ^ 0x100u;
+    assert_int_equal(send(VD_MSG_SYNC, 11, &q, sizeof q), 1);
+    memcpy(&r, last_rsp, sizeof r);
+    assert_int_equal(r.hr, VD_WIRE_E_NO_SESSION);
+    assert_int_equal(r.session, token);
+    assert_int_equal(send(VD_MSG_SYNC, 12, &q, 4), 1);
+    assert_int_equal(hr(), E_INVALIDARG);
+    q.reserved = 1;
+    assert_int_equal(send(VD_MSG_SYNC, 13, &q, sizeof q), 1);
+    assert_int_equal(hr(), E_INVALIDARG);
+
+    /* A new HELLO: a new token. */
+    hello(2000);
+    q.session = 0;
+    q.reserved = 0;
+    assert_int_equal(send(VD_MSG_SYNC, 14, &q, sizeof q), 1);
+    memcpy(&r, last_rsp, sizeof r);
+    assert_int_not_equal(r.session, token);
+    assert_int_equal(r.expected, 2001);
 }
 
 static void test_repeated_allocate_replays_and_allocates_once(void **state)
@@ -303,6 +369,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_nothing_before_hello, setup),
+        cmocka_unit_test_setup(test_sync, setup),
         cmocka_unit_test_setup(test_repeated_allocate_replays_and_allocates_once, setup),
         cmocka_unit_test_setup(test_out_of_order_dropped, setup),
         cmocka_unit_test_setup(test_hello_restarts, setup),

@@ -495,7 +495,8 @@ static void test_gpu_wait_patience(void **state)
     board.hold_us = 3000000;
     write_fills(&cc, &r, 1);
     assert_int_equal(vidalloc_render_cb(g_h, &r), D3DDDIERR_DEVICEREMOVED);
-    assert_int_equal(g_dev->c.dead, 1);
+    assert_int_equal(g_dev->c.link, VIDALLOC_LINK_LOST); /* lost, not gone: resumable */
+    assert_non_null(strstr(vidalloc_last_error(), "link lost"));
     /* Requests that do not wait for the GPU keep the quick detection (nothing answers). */
     assert_int_equal(vidalloc_wait_fence(g_h, 1, 0), D3DDDIERR_DEVICEREMOVED);
 }

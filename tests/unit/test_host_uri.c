@@ -52,7 +52,8 @@ static void test_malformed(void **state)
     vd_uri u;
     static const char *const bad[] = {"", ":x", "uart:", "Sim", "sim?", "sim?baud", "sim?=3",
                                       "sim?a=1&", "sim?a=1&a=2", "si m",
-                                      "sim?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9"};
+                                      "sim?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=1&k=1&l=1&m=1&"
+                                      "n=1&o=1&p=1&q=1&r=1&s=1&t=1&u=1&v=1&w=1&x=1&y=1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(vd_uri_parse(bad[i], &u), -1);
         assert_int_equal(vd_last_hr(), E_INVALIDARG);

@@ -206,7 +206,32 @@ typedef struct vidalloc_info {
     uint64_t frames_sent, frames_received, retransmissions, bytes_sent, bytes_received;
     uint64_t frames_dropped;      /* received frames that failed CRC/length checks */
     uint64_t sim_cycles;          /* inproc: simulated cycles so far; else 0 */
+    /* the link's health (added at the end; vidalloc_get_link_state says the same) */
+    uint64_t link_losses;         /* times the link was declared lost */
+    uint64_t resumes;             /* times the session was resumed after a loss */
+    uint64_t timeouts;            /* retransmission timeouts (each may resend several frames) */
+    uint64_t line_faults;         /* inproc: faults the simulated line injected (bytes
+                                     corrupted, dropped, duplicated, garbage bursts, a stall,
+                                     a cut, resets); else 0 */
+    uint64_t syncs;               /* SYNCs sent (flow-control probes and resumes) */
+    uint32_t link_state;          /* enum vidalloc_link_state */
+    uint32_t device_removed;      /* the firmware answered D3DDDIERR_DEVICEREMOVED (a timeout
+                                     recovery or a removed adapter), not the link */
 } vidalloc_info;
+
+/* Why calls fail with D3DDDIERR_DEVICEREMOVED, since the recoveries differ. */
+enum vidalloc_link_state {
+    VIDALLOC_LINK_UP = 0,         /* the link works (the firmware may still have removed the
+                                     device: vidalloc_info.device_removed; reopen) */
+    VIDALLOC_LINK_LOST = 1,       /* no valid frame for the link timeout: the next call tries
+                                     to resume the session (devices and allocations intact) */
+    VIDALLOC_LINK_BOARD_RESET = 2, /* the board answered outside a session: it was reset;
+                                     everything on it is gone; vidalloc_reopen starts over */
+    VIDALLOC_LINK_CLOSED = 3,     /* the transport failed (the simulator exited, the tty went
+                                     away): the board is gone; close the device */
+};
+/* The link's state now (enum vidalloc_link_state) into *state; S_OK. */
+HRESULT vidalloc_get_link_state(HANDLE hDevice, UINT *state);
 
 HRESULT vidalloc_get_info(HANDLE hDevice, vidalloc_info *info);
 

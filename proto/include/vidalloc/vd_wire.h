@@ -23,7 +23,20 @@
  * Flow control
  *   The window bounds the bytes in flight: VD_WIRE_WINDOW frames of at most
  *   VD_WIRE_MAX_FRAME encoded bytes always fit the firmware's receive buffering, so
- *   no byte is lost however fast the line runs.
+ *   no byte is lost however fast the line runs. Retransmissions count: a host keeps the
+ *   bytes it has sent that the firmware may not have read yet ("unsettled") within
+ *   VD_WIRE_RX_BUFFER. Bytes settle when a response proves the firmware read past them
+ *   (it reads in order: a response to seq S settles everything up to the end of S's
+ *   first copy; a SYNC answer everything up to the end of that SYNC).
+ *
+ * Sessions, SYNC and resume (added compatibly in version 1)
+ *   HELLO starts a session: the firmware picks a non-zero session token. SYNC stands
+ *   outside sequencing (any seq, echoed; nothing executed, cached or changed) and answers
+ *   the token and the expected seq, so a host that lost the line resumes where the
+ *   firmware is (next seq = expected) with every device and allocation intact, and a host
+ *   that sees another token (or none) knows the board was reset. Outside a session (after
+ *   a reset, before any HELLO) every request but HELLO and SYNC is answered
+ *   VD_WIRE_E_NO_SESSION (4 bytes, seq and type echoed, nothing executed or cached).
  *
  * Payloads
  *   Fixed-width little-endian structs, no implicit padding (sizes checked below).
@@ -83,6 +96,7 @@ enum vd_wire_type {
     VD_MSG_HELLO        = 0x01, /* vd_wire_hello_req -> vd_wire_hello_rsp */
     VD_MSG_OPEN_DEVICE  = 0x02, /* (no payload) -> vd_wire_open_device_rsp */
     VD_MSG_CLOSE_DEVICE = 0x03, /* vd_wire_device_req -> vd_wire_status_rsp */
+    VD_MSG_SYNC         = 0x04, /* vd_wire_sync_req -> vd_wire_sync_rsp (outside sequencing) */
     VD_MSG_ALLOCATE     = 0x10, /* vd_wire_allocate_req + parts -> vd_wire_allocate_rsp + handles */
     VD_MSG_DEALLOCATE   = 0x11, /* vd_wire_deallocate_req + handles -> vd_wire_status_rsp */
     VD_MSG_LOCK         = 0x12, /* vd_wire_lock_req -> vd_wire_lock_rsp */
@@ -144,6 +158,31 @@ typedef struct vd_wire_hello_rsp {
 } vd_wire_hello_rsp;
 
 #define VD_WIRE_HELLO_RSP_V1_SIZE 64u /* the HELLO response before features and limits */
+
+/* ---- SYNC: where the session is (see "Sessions, SYNC and resume") ---- */
+typedef struct vd_wire_sync_req {
+    uint32_t session;        /* the token the host holds, 0 = none (ask) */
+    uint32_t reserved;       /* 0 */
+} vd_wire_sync_req;
+
+typedef struct vd_wire_sync_rsp {
+    int32_t  hr;             /* S_OK: a session runs and its token is session (req.session
+                                0 or equal); VD_WIRE_E_NO_SESSION: none runs, or another */
+    uint32_t session;        /* the running session's token, 0 = none */
+    uint16_t expected;       /* the seq the firmware executes next */
+    uint16_t reserved;
+    uint32_t executed;       /* requests executed in this session (HELLO included) */
+} vd_wire_sync_rsp;
+
+/* The answer to a request outside a session: the board was reset (or never greeted).
+ * DXGI_ERROR_DEVICE_RESET's value; host-lib turns it into D3DDDIERR_DEVICEREMOVED. */
+#define VD_WIRE_E_NO_SESSION ((int32_t)0x887A0007)
+
+/* The largest SYNC frame on the line (body 8 + 8 + 4, COBS + 1, delimiter). */
+#define VD_WIRE_SYNC_FRAME  (VD_WIRE_HDR_SIZE + sizeof(vd_wire_sync_req) + VD_WIRE_CRC_SIZE + 2u)
+/* The bytes a host may have unsettled on the line (Flow control): the window's frames,
+ * each after a resync 0x00, plus one SYNC. The firmware's receive ring holds at least this. */
+#define VD_WIRE_RX_BUFFER   (VD_WIRE_WINDOW * (VD_WIRE_MAX_FRAME + 1u) + VD_WIRE_SYNC_FRAME)
 
 /* ---- devices ---- */
 typedef struct vd_wire_open_device_rsp {
@@ -462,6 +501,8 @@ VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_hello_rsp) == 88, "hello rsp");
 VD_WIRE_STATIC_ASSERT(offsetof(vd_wire_hello_rsp, features) == VD_WIRE_HELLO_RSP_V1_SIZE,
                       "hello rsp: the version-1 fields come first");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_open_device_rsp) == 8, "open rsp");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_sync_req) == 8, "sync req");
+VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_sync_rsp) == 16, "sync rsp");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocate_req) == 24, "allocate req");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocinfo) == 24, "allocinfo");
 VD_WIRE_STATIC_ASSERT(sizeof(vd_wire_allocate_rsp) == 16, "allocate rsp");
