@@ -90,6 +90,11 @@ board-sim-smoke: $(BSIM_BIN) $(FW_IMG) $(HL_CLI)
 	$(Q)BSIM=$(BSIM_BIN) FW_IMG=$(FW_IMG) CLI=$(HL_CLI) BOOT_MAX=$(BSIM_BOOT_MAX) \
 	  RANDOM_ARGS="$(BSIM_RANDOM)" tests/sim/board_sim_smoke.sh
 
+# `make demo DEV=board-sim` (host-lib.mk's demo-alloc) needs the netlist simulator too.
+ifeq ($(DEV),board-sim)
+demo-alloc: $(BSIM_BIN)
+endif
+
 board-sim-demo: $(BSIM_BIN) $(FW_IMG) $(HL_DEMO)
 	$(Q)VIDALLOC_BOARD_SIM=$(BSIM_BIN) VIDALLOC_FW_IMG=$(FW_IMG) $(HL_DEMO) --dev board-sim
 
