@@ -37,7 +37,9 @@ CXX_NATIVE ?= c++
 HL_CFLAGS  := -std=c11 -O2 -g -fPIC -pthread $(HL_WARN) -D_POSIX_C_SOURCE=200809L \
               $(HL_INCLUDES) -Ihost-lib/src -Isim \
               -DVD_DEFAULT_SIM_BIN='"$(abspath $(SIM_BIN))"' \
-              -DVD_DEFAULT_FW_IMG='"$(abspath $(FW_IMG))"'
+              -DVD_DEFAULT_BOARD_SIM_BIN='"$(abspath $(BSIM_BIN))"' \
+              -DVD_DEFAULT_FW_IMG='"$(abspath $(FW_IMG))"' \
+              -DVD_DEFAULT_BOARD_FW_IMG='"$(abspath $(call fw_img,$(BOARD)))"'
 # Programs that offer the inproc transport link the simulator library; --undefined pulls it
 # in (host-lib refers to it weakly, so programs without it still link).
 HL_INPROC_LIBS := -Wl,--undefined=vd_sim_create $(SIM_LIB) $(SIM_LIB_LIBS)

@@ -15,9 +15,11 @@ from pathlib import Path
 
 SOURCES = ("firmware", "host-lib", "proto", "sim")
 SUFFIXES = {".c", ".h", ".S", ".cpp"}
-GENERATED = {"vd_regs.h", "vd_regs_ld.h", "vd_fw_version.h", "vidalloc/vd_soc.h"}
+GENERATED = {"vd_regs.h", "vd_regs_ld.h", "vd_fw_version.h", "vidalloc/vd_soc.h",
+             "vd_board_pins.h"}  # the last from spec/boards/ (tools/board.py)
 # Headers of tools the builds bring (Verilator), not of this repository.
-EXTERNAL = {"verilated.h", "verilated_fst_c.h", "Vvd_soc.h"}
+EXTERNAL = {"verilated.h", "verilated_fst_c.h", "Vvd_soc.h",
+            "Vboard.h"}  # the board top's netlist model (sim/board_sim.mk)
 
 # area -> areas whose headers it may include (itself always).
 ALLOWED = {

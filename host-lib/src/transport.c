@@ -28,12 +28,21 @@ const vd_transport_ops *vd_transport_for(const vd_uri *u)
         vd_fail(E_INVALIDARG, "device URI: %s: link=%s (uart or pcie)", u->scheme, link);
         return NULL;
     }
+    if (!strcmp(u->scheme, "board-sim")) {
+        /* The board's netlist on the simulated board: a UART only, as the board has. */
+        if (u->path[0] || vd_uri_get(u, "link")) {
+            vd_fail(E_INVALIDARG, "device URI: board-sim takes no path and no link= (the board "
+                    "has only its UART)");
+            return NULL;
+        }
+        return &vd_transport_board_sim;
+    }
     if (!strcmp(u->scheme, "pcie")) {
         vd_fail(E_INVALIDARG, "device URI: pcie:%s is not supported yet (no board with a PCIe "
                 "hard block); use sim?link=pcie or inproc?link=pcie", u->path);
         return NULL;
     }
-    vd_fail(E_INVALIDARG, "device URI: unknown scheme '%s' (uart:PATH, sim, inproc; "
+    vd_fail(E_INVALIDARG, "device URI: unknown scheme '%s' (uart:PATH, sim, inproc, board-sim; "
             "?link=pcie for the PCIe link)", u->scheme);
     return NULL;
 }

@@ -1,6 +1,7 @@
 /*
- * Serial transports: `uart:PATH?baud=N` (a real tty: raw 8N1) and `sim` (spawn
- * vidalloc-sim with its UART on a pty, sim_spawn.c, then the same as uart).
+ * Serial transports: `uart:PATH?baud=N` (a real tty: raw 8N1), `sim` (spawn
+ * vidalloc-sim with its UART on a pty, sim_spawn.c, then the same as uart) and `board-sim`
+ * (the same with vidalloc-board-sim, the board's synthesized netlist).
  */
 #define _GNU_SOURCE /* cfmakeraw, B3000000 */
 #include <errno.h>
@@ -17,6 +18,8 @@
 
 /* The simulator runs the 12 MHz board at a few M cycles/s and shares the CPU with us. */
 #define VD_SIM_SLOWDOWN 20u
+/* The netlist simulator runs it at a few hundred k cycles/s (docs/board.md's figures). */
+#define VD_BOARD_SIM_SLOWDOWN 400u
 
 typedef struct uart_priv {
     int fd;
@@ -150,9 +153,28 @@ static void uart_close(vd_transport *t)
     t->priv = NULL;
 }
 
-/* ---- sim: spawn vidalloc-sim --uart pty ---- */
+/* ---- sim and board-sim: spawn a simulator with --uart pty ---- */
 
-static int sim_open(vd_transport *t, const vd_uri *u)
+/* What differs between the two simulators: the program, how to override it, what it
+ * announces, and how much slower than the board it runs (a factor on every timeout). */
+typedef struct spawn_kind {
+    const char *name;     /* URI scheme, for messages */
+    const char *env;      /* environment variable naming the program */
+    const char *def_bin;  /* this build's program */
+    const char *announce; /* the line naming the pty (scanf format) */
+    const char *build;    /* how to build it */
+    const char *def_fw;   /* the firmware build its CPU runs */
+    unsigned slowdown;
+} spawn_kind;
+
+static const spawn_kind g_sim = {"sim", "VIDALLOC_SIM", VD_DEFAULT_SIM_BIN,
+                                 "vidalloc-sim: uart pty %255s", "make sim", VD_DEFAULT_FW_IMG,
+                                 VD_SIM_SLOWDOWN};
+static const spawn_kind g_board_sim = {"board-sim", "VIDALLOC_BOARD_SIM", VD_DEFAULT_BOARD_SIM_BIN,
+                                       "vidalloc-board-sim: uart pty %255s", "make board-sim-build",
+                                       VD_DEFAULT_BOARD_FW_IMG, VD_BOARD_SIM_SLOWDOWN};
+
+static int spawn_open(vd_transport *t, const vd_uri *u, const spawn_kind *k)
 {
     static const char *const keys[] = {"fw", "sim", "baud", "trace", "link", NULL};
     uint32_t baud;
@@ -160,17 +182,17 @@ static int sim_open(vd_transport *t, const vd_uri *u)
     if (vd_uri_check_keys_faults(u, keys) || vd_uri_get_u32(u, "baud", VD_DEFAULT_BAUD, &baud) ||
         vd_uri_faults(u, faults, sizeof faults))
         return -1;
-    const char *sim = vd_uri_get_or_env(u, "sim", "VIDALLOC_SIM", VD_DEFAULT_SIM_BIN);
-    const char *fw = vd_uri_get_or_env(u, "fw", "VIDALLOC_FW_IMG", VD_DEFAULT_FW_IMG);
+    const char *sim = vd_uri_get_or_env(u, "sim", k->env, k->def_bin);
+    const char *fw = vd_uri_get_or_env(u, "fw", "VIDALLOC_FW_IMG", k->def_fw);
     const char *trace = vd_uri_get(u, "trace");
     if (access(sim, X_OK) != 0) {
-        vd_fail(E_FAIL, "sim: cannot run the simulator %s (%s); build it with `make sim` or set "
-                "VIDALLOC_SIM", sim, strerror(errno));
+        vd_fail(E_FAIL, "%s: cannot run the simulator %s (%s); build it with `%s` or set %s",
+                k->name, sim, strerror(errno), k->build, k->env);
         return -1;
     }
     if (access(fw, R_OK) != 0) {
-        vd_fail(E_FAIL, "sim: cannot read the firmware image %s (%s); build it with `make sim` "
-                "or set VIDALLOC_FW_IMG", fw, strerror(errno));
+        vd_fail(E_FAIL, "%s: cannot read the firmware image %s (%s); build it with `make sim` "
+                "or set VIDALLOC_FW_IMG", k->name, fw, strerror(errno));
         return -1;
     }
     uart_priv *p = calloc(1, sizeof *p);
@@ -180,17 +202,18 @@ static int sim_open(vd_transport *t, const vd_uri *u)
     }
     p->fd = p->sim.out = p->sim.err = -1;
     t->priv = p;
-    t->slowdown = VD_SIM_SLOWDOWN;
+    t->slowdown = k->slowdown;
     t->boots = 1;
     p->sim.faults = faults; /* read by the child's exec only */
     if (vd_sim_spawn(&p->sim, sim, fw, baud, trace, NULL))
         return -1;
     /* Its first line names the pty. */
     char path[256];
-    if (vd_sim_wait_line(&p->sim, "vidalloc-sim: uart pty %255s", path, 30000000u)) {
+    if (vd_sim_wait_line(&p->sim, k->announce, path, 30000000u)) {
         char tail[512];
         vd_sim_stderr_tail(&p->sim, tail, sizeof tail);
-        vd_fail(E_FAIL, "sim: %s did not announce its pty%s%s", sim, tail[0] ? ": " : "", tail);
+        vd_fail(E_FAIL, "%s: %s did not announce its pty%s%s", k->name, sim, tail[0] ? ": " : "",
+                tail);
         return -1;
     }
     /* The pty has no line rate: the simulator paces the bits at --baud itself. */
@@ -199,6 +222,9 @@ static int sim_open(vd_transport *t, const vd_uri *u)
     t->baud = baud;
     return 0;
 }
+
+static int sim_open(vd_transport *t, const vd_uri *u) { return spawn_open(t, u, &g_sim); }
+static int board_sim_open(vd_transport *t, const vd_uri *u) { return spawn_open(t, u, &g_board_sim); }
 
 const vd_transport_ops vd_transport_uart = {
     .name = "uart",
@@ -212,6 +238,15 @@ const vd_transport_ops vd_transport_uart = {
 const vd_transport_ops vd_transport_sim = {
     .name = "sim",
     .open = sim_open,
+    .send = uart_send,
+    .recv = uart_recv,
+    .now_us = wall_us,
+    .close = uart_close,
+};
+
+const vd_transport_ops vd_transport_board_sim = {
+    .name = "board-sim",
+    .open = board_sim_open,
     .send = uart_send,
     .recv = uart_recv,
     .now_us = wall_us,

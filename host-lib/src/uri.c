@@ -36,7 +36,9 @@ int vd_uri_parse(const char *s, vd_uri *u)
     if (copy_part(u->scheme, sizeof u->scheme, s, (size_t)(scheme_end - s), "scheme", s))
         return -1;
     for (const char *c = u->scheme; *c; c++) {
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))) {
+        /* '-' inside a name (board-sim), as RFC 3986 allows. */
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              (*c == '-' && c != u->scheme))) {
             vd_fail(E_INVALIDARG, "device URI '%s': bad scheme", s);
             return -1;
         }

@@ -31,6 +31,12 @@
 #ifndef VD_DEFAULT_SIM_BIN
 #define VD_DEFAULT_SIM_BIN "build/sim/vidalloc-sim"
 #endif
+#ifndef VD_DEFAULT_BOARD_SIM_BIN /* board-sim: the board's netlist simulator (docs/board.md) */
+#define VD_DEFAULT_BOARD_SIM_BIN "build/board-sim/vidalloc-board-sim"
+#endif
+#ifndef VD_DEFAULT_BOARD_FW_IMG /* board-sim: the board's firmware build (its target's CPU) */
+#define VD_DEFAULT_BOARD_FW_IMG "build/firmware-picorv32/vidalloc-fw.img"
+#endif
 #ifndef VD_DEFAULT_FW_IMG
 #define VD_DEFAULT_FW_IMG "build/firmware/vidalloc-fw.img"
 #endif
@@ -135,6 +141,7 @@ static inline int vd_transport_is_msg(const vd_transport *t) { return t->ops->se
 
 extern const vd_transport_ops vd_transport_uart;
 extern const vd_transport_ops vd_transport_sim;
+extern const vd_transport_ops vd_transport_board_sim; /* board-sim (transport_uart.c) */
 extern const vd_transport_ops vd_transport_inproc;
 extern const vd_transport_ops vd_transport_sim_pcie;    /* sim?link=pcie (transport_pcie.c) */
 extern const vd_transport_ops vd_transport_inproc_pcie; /* inproc?link=pcie */

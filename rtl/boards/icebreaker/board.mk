@@ -68,12 +68,12 @@ $(FPGA_DIR)/vidalloc.bin: $(FPGA_DIR)/vidalloc.asc
 	@echo "  ICEPACK $@"
 	$(Q)$(ICEPACK) $< $@
 
-# Flash the bitstream at 0 and the firmware image at its offset (iceprog, else openFPGALoader).
+# Flash the bitstream and the firmware image where spec/ puts them (spec/boards/icebreaker.toml,
+# spec/soc.toml [flash]): print the plan, then tools/prog.sh finds a programmer and a board.
 prog: $(FPGA_DIR)/vidalloc.bin $(call fw_img,$(FPGA_TARGET))
-	$(Q)if command -v $(ICEPROG) >/dev/null; then \
-	  $(ICEPROG) $(FPGA_DIR)/vidalloc.bin && \
-	  $(ICEPROG) -o $$(printf '%d' $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h)) $(call fw_img,$(FPGA_TARGET)); \
-	else \
-	  openFPGALoader -b ice40_generic -f $(FPGA_DIR)/vidalloc.bin && \
-	  openFPGALoader -b ice40_generic -f -o $$(sed -n 's/#define VD_FLASH_FW_OFFSET \(0x[0-9A-F]*\)u.*/\1/p' $(GEN)/vd_regs.h) $(call fw_img,$(FPGA_TARGET)); \
-	fi
+	$(Q)$(PYTHON) tools/board.py prog-plan $(BOARD) --bitstream $(FPGA_DIR)/vidalloc.bin --firmware $(call fw_img,$(FPGA_TARGET))
+	$(Q)ICEPROG=$(ICEPROG) tools/prog.sh $(FPGA_DIR)/vidalloc.bin $$($(PYTHON) tools/board.py get $(BOARD) bitstream_offset) \
+	  $(call fw_img,$(FPGA_TARGET)) $$($(PYTHON) tools/board.py get $(BOARD) fw_offset)
+
+# The netlist simulator and the pin check (docs/board.md).
+include sim/board_sim.mk
