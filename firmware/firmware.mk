@@ -31,7 +31,7 @@ BOOT_LDS      := $(FW_BUILD)/bootrom.ld
 BOOTROM_HEX   := $(FW_BUILD)/bootrom.hex
 # The stack: tools/stack_usage.py computes the worst case from GCC's call graphs
 # (-fcallgraph-info=su, the .ci files beside the objects) at every link, and fails it
-# unless half the stack stays free (880 bytes today: the deepest path is a RENDER whose
+# unless half the stack stays free (912 bytes today: the deepest path is a RENDER whose
 # wait recovers the GPU, plus an interrupt).
 FW_STACK_SIZE := 2048
 

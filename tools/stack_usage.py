@@ -3,8 +3,8 @@
 
 Each object's .ci file gives every function's frame (bytes, static or dynamic) and its
 direct calls. The firmware's few indirect calls are resolved by name below (the
-session's dispatcher callback, the main loop's link services, the DMA hook and the stats
-getters); a new indirect call site fails the check until it is listed here. The deepest
+session's dispatcher callback and response encoder, the main loop's link services, the DMA
+hook and the stats getters); a new indirect call site fails the check until it is listed here. The deepest
 path from main, plus the interrupt entry's frame and the deepest path of the IRQ
 dispatcher, is the worst case: it must leave at least half of FW_STACK_SIZE free.
 
@@ -19,8 +19,10 @@ import sys
 # Interrupt entry (firmware/start/start.S): 16 caller-saved registers, 4 bytes each.
 IRQ_ENTRY_BYTES = 16 * 4
 # Indirect call sites and what they may reach.
+ENCODERS = ["vd_frame_encode", "firmware/wire/vd_session.c:raw_body"]  # the session's s_encode
 INDIRECT = {
-    "vd_sess_on_frame": lambda fns: ["vd_disp_execute"],
+    "vd_sess_on_frame": lambda fns: ["vd_disp_execute"] + ENCODERS,
+    "answer_unsequenced": lambda fns: ENCODERS,
     "vd_serve": lambda fns: ["vd_link_service", "vd_qlink_service"],
     "do_dma": lambda fns: [f for f in fns if f.startswith("vd_pcie_")],
     "do_query": lambda fns: [f for f in fns if f.endswith("_stats")],
@@ -45,7 +47,8 @@ def load(root):
 
 
 def short(fn):
-    return fn.rsplit(":", 1)[-1]
+    """The function's name: no file prefix, no GCC clone suffix (.isra.0, .constprop.1)."""
+    return re.sub(r"\.(isra|constprop|part|cold)\.\d+$", "", fn.rsplit(":", 1)[-1])
 
 
 def main():
