@@ -331,7 +331,7 @@ int main(void)
 {
     vd_uart_init(VD_UART_BOOT_BAUD);
     measure_overhead();
-    printf("bench-alloc: PicoRV32 RV32I, cycles from TIMER.MTIME minus %" PRIu32
+    printf("bench-alloc: " BENCH_CPU ", cycles from TIMER.MTIME minus %" PRIu32
            " (timer read), %u samples, seed fixed, 16 MiB segment\n",
            s_overhead, BENCH_SAMPLES);
     if (VD_BENCH_STAGES)

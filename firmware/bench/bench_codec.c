@@ -226,7 +226,7 @@ int main(void)
     vd_uart_init(VD_UART_BOOT_BAUD);
     measure_overhead();
     (void)vd_crc32c(0, "", 0); /* a lazily built CRC table is built here, untimed */
-    printf("bench-codec: PicoRV32 RV32I, cycles per byte on the wire (TIMER.MTIME minus %" PRIu32
+    printf("bench-codec: " BENCH_CPU ", cycles per byte on the wire (TIMER.MTIME minus %" PRIu32
            "); line budget at 3 Mbaud: 40\n", s_overhead);
     printf("| %-14s | %4s | %4s | %5s | %5s | %5s | %5s |\n", "frame", "len", "wire", "d/byt",
            "d/spn", "d/s16", "enc");

@@ -212,7 +212,7 @@ int main(void)
         return 1;
     }
 
-    printf("bench-qlink: PicoRV32 RV32I, ALLOCATE over the queue link (TIMER.MTIME minus %" PRIu32
+    printf("bench-qlink: " BENCH_CPU ", ALLOCATE over the queue link (TIMER.MTIME minus %" PRIu32
            "; the link's register accesses through a shim of ~%" PRIu32 " cycles each, taken off)\n",
            s_overhead, shim);
     printf("| batch | fetch/batch | build/req | send/batch | link/req | exec/req | kernel/req "

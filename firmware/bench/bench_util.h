@@ -8,6 +8,13 @@
 
 #include "vd_timer.h"
 
+/* The core the bench image runs on (its firmware build: docs/cpu.md). */
+#if defined(VD_CPU_VEXRISCV)
+#define BENCH_CPU "VexRiscv (the sim target's core)"
+#else
+#define BENCH_CPU "PicoRV32"
+#endif
+
 /* A volatile load straight from the register: the cheapest possible timestamp. */
 #define NOW() vd_timer_now()
 
