@@ -517,35 +517,47 @@ static void q_line(const char *what, const vd_wire_fw_stats *a, const vd_wire_fw
            fetch + build + send, idle, wall - exec - fetch - build - send - idle);
 }
 
-/* DMA_READ (pfnLockCb) and DMA_WRITE (pfnUnlockCb) of one allocation of `bytes`: the
- * firmware's execute cycles for the request (q_exec, the dispatcher's checks included) and
- * the host's round trip. 0, -1 when it does not fit VRAM, -2 when the lock failed. */
-static int dma_one(uint32_t bytes, double *rd_exec, double *wr_exec, uint64_t *rd_rt,
-                   uint64_t *wr_rt)
+/* One buffer allocation of bytes, on pSystemMem mem (NULL: video memory); 0 or -1. */
+static int alloc_one(uint32_t bytes, void *mem, D3DKMT_HANDLE *h)
 {
     static vd_surface_desc desc;
     D3DDDI_ALLOCATIONINFO ai;
     D3DDDICB_ALLOCATE cb;
     vidalloc_buffer_desc(&desc, bytes, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
     memset(&ai, 0, sizeof ai);
+    ai.pSystemMem = mem;
     ai.pPrivateDriverData = &desc;
     ai.PrivateDriverDataSize = sizeof desc;
     memset(&cb, 0, sizeof cb);
     cb.NumAllocations = 1;
     cb.pAllocationInfo = &ai;
+    *h = 0;
     if (FAILED(g_cb.pfnAllocateCb(g_dev, &cb)))
+        return -1;
+    *h = ai.hAllocation;
+    return 0;
+}
+
+/* DMA_READ (pfnLockCb) and DMA_WRITE (pfnUnlockCb) of one allocation of `bytes`: the
+ * firmware's execute cycles for the request (q_exec, the dispatcher's checks included) and
+ * the host's round trip. 0, -1 when it does not fit VRAM, -2 when the lock failed. */
+static int dma_one(uint32_t bytes, double *rd_exec, double *wr_exec, uint64_t *rd_rt,
+                   uint64_t *wr_rt)
+{
+    D3DKMT_HANDLE h;
+    if (alloc_one(bytes, NULL, &h))
         return -1;
     vd_wire_fw_stats a, b, c;
     D3DDDICB_LOCK lk;
     memset(&lk, 0, sizeof lk);
-    lk.hAllocation = ai.hAllocation;
+    lk.hAllocation = h;
     lk.Flags.LockEntire = 1; /* read (DMA_READ) now, written back (DMA_WRITE) at unlock */
     vidalloc_query_fw_stats(g_dev, &a);
     uint64_t c0 = cycles_now();
     HRESULT hr = g_cb.pfnLockCb(g_dev, &lk);
     uint64_t c1 = cycles_now();
     vidalloc_query_fw_stats(g_dev, &b);
-    D3DDDICB_UNLOCK ul = {1, &ai.hAllocation};
+    D3DDDICB_UNLOCK ul = {1, &h};
     uint64_t c2 = cycles_now();
     if (SUCCEEDED(hr))
         hr = g_cb.pfnUnlockCb(g_dev, &ul);
@@ -554,7 +566,7 @@ static int dma_one(uint32_t bytes, double *rd_exec, double *wr_exec, uint64_t *r
     D3DDDICB_DEALLOCATE d;
     memset(&d, 0, sizeof d);
     d.NumAllocations = 1;
-    d.HandleList = &ai.hAllocation;
+    d.HandleList = &h;
     g_cb.pfnDeallocateCb(g_dev, &d);
     if (FAILED(hr)) {
         fprintf(stderr, "demo: DMA of %u bytes: %s\n", bytes, vidalloc_last_error());
@@ -634,27 +646,6 @@ static void pcie_figures(const vidalloc_info *in, const alloc_figs *p, const all
                rc > 0 ? rb / rc : 0.0, (unsigned long long)rr, wc, wc > 0 ? rb / wc : 0.0,
                (unsigned long long)wr);
     }
-}
-
-/* One buffer allocation of bytes, on pSystemMem mem (NULL: video memory); 0 or -1. */
-static int alloc_one(uint32_t bytes, void *mem, D3DKMT_HANDLE *h)
-{
-    static vd_surface_desc desc;
-    D3DDDI_ALLOCATIONINFO ai;
-    D3DDDICB_ALLOCATE cb;
-    vidalloc_buffer_desc(&desc, bytes, VD_SURFACE_USAGE_CPU_READ | VD_SURFACE_USAGE_CPU_WRITE);
-    memset(&ai, 0, sizeof ai);
-    ai.pSystemMem = mem;
-    ai.pPrivateDriverData = &desc;
-    ai.PrivateDriverDataSize = sizeof desc;
-    memset(&cb, 0, sizeof cb);
-    cb.NumAllocations = 1;
-    cb.pAllocationInfo = &ai;
-    *h = 0;
-    if (FAILED(g_cb.pfnAllocateCb(g_dev, &cb)))
-        return -1;
-    *h = ai.hAllocation;
-    return 0;
 }
 
 /* Cycles from pfnRenderCb of one COPY (dst <- src, bytes) to its fence seen complete. */

@@ -29,12 +29,14 @@ static D3DDDICB_CREATECONTEXT ctx;
 
 /* ------------------------------------------------------------------ helpers */
 
-static HRESULT alloc_buffer(uint32_t bytes, uint32_t usage, D3DKMT_HANDLE *h)
+/* A buffer allocation of bytes, on pSystemMem mem (NULL: video memory). */
+static HRESULT alloc_buffer_on(uint32_t bytes, uint32_t usage, void *mem, D3DKMT_HANDLE *h)
 {
     vd_surface_desc desc;
     vidalloc_buffer_desc(&desc, bytes, usage);
     D3DDDI_ALLOCATIONINFO info;
     memset(&info, 0, sizeof info);
+    info.pSystemMem = mem;
     info.pPrivateDriverData = &desc;
     info.PrivateDriverDataSize = sizeof desc;
     D3DDDICB_ALLOCATE c;
@@ -44,6 +46,11 @@ static HRESULT alloc_buffer(uint32_t bytes, uint32_t usage, D3DKMT_HANDLE *h)
     HRESULT hr = cb.pfnAllocateCb(dev, &c);
     *h = info.hAllocation;
     return hr;
+}
+
+static HRESULT alloc_buffer(uint32_t bytes, uint32_t usage, D3DKMT_HANDLE *h)
+{
+    return alloc_buffer_on(bytes, usage, NULL, h);
 }
 
 static HRESULT free1(D3DKMT_HANDLE h)
@@ -237,25 +244,6 @@ static void check_removed(D3DKMT_HANDLE h, UINT fence)
     CHECK_HR(vidalloc_query_segment_stats(dev, &s), S_OK, "QUERY still works");
 }
 
-/* An allocation on pSystemMem (a vd_surface_desc buffer of bytes). */
-static HRESULT alloc_sysmem(void *mem, uint32_t bytes, D3DKMT_HANDLE *h)
-{
-    vd_surface_desc desc;
-    vidalloc_buffer_desc(&desc, bytes, CPU_RW);
-    D3DDDI_ALLOCATIONINFO info;
-    memset(&info, 0, sizeof info);
-    info.pSystemMem = mem;
-    info.pPrivateDriverData = &desc;
-    info.PrivateDriverDataSize = sizeof desc;
-    D3DDDICB_ALLOCATE c;
-    memset(&c, 0, sizeof c);
-    c.NumAllocations = 1;
-    c.pAllocationInfo = &info;
-    HRESULT hr = cb.pfnAllocateCb(dev, &c);
-    *h = info.hAllocation;
-    return hr;
-}
-
 /* ------------------------------------------------------------------ system memory */
 
 /* The GPU and system memory: over PCIe, FILL and COPY between VRAM and an allocation on
@@ -277,11 +265,11 @@ static void group_sysmem(void)
              "freeing a pointer inside a block");
 
     D3DKMT_HANDLE s1, s2, v, o;
-    CHECK_HR(alloc_sysmem(m1, 8192, &s1), S_OK, "allocate on it (8 KiB)");
-    CHECK_HR(alloc_sysmem(m2, 4096, &s2), S_OK, "allocate on the second (4 KiB, read by the GPU)");
+    CHECK_HR(alloc_buffer_on(8192, CPU_RW, m1, &s1), S_OK, "allocate on it (8 KiB)");
+    CHECK_HR(alloc_buffer_on(4096, CPU_RW, m2, &s2), S_OK, "allocate on the second (4 KiB, read by the GPU)");
     CHECK_HR(alloc_buffer(8192, CPU_RW, &v), S_OK, "a VRAM buffer (8 KiB)");
     other = malloc(4096);
-    CHECK_HR(alloc_sysmem(other, 4096, &o), S_OK, "allocate on ordinary memory (host only)");
+    CHECK_HR(alloc_buffer_on(4096, CPU_RW, other, &o), S_OK, "allocate on ordinary memory (host only)");
     memset(other, 0x77, 4096);
     UINT f = 0;
     CHECK_HR(gpu_fill(o, 0, 64, 1, 0, &f), E_INVALIDARG, "RENDER listing ordinary memory: E_INVALIDARG");
