@@ -18,8 +18,11 @@
 BSIM_DIR   := $(BUILD)/board-sim$(if $(filter-out icebreaker,$(FPGA_TARGET)),-$(FPGA_TARGET))
 BSIM_BIN   := $(BSIM_DIR)/vidalloc-board-sim
 BSIM_SPEC  := spec/boards/$(BOARD).toml
-# The firmware build of the board's target (its CPU's: PicoRV32 on the iCEBreaker).
+# The firmware build of the board's target (its CPU's: PicoRV32 on the iCEBreaker), and its
+# clock: the PLL model passes the oscillator's edges through, so one simulated cycle is one
+# cycle at the target's clock (24 MHz: the UART bridge times bits in those).
 BSIM_FW_IMG = $(call fw_img,$(FPGA_TARGET))
+BSIM_CLK_HZ = $(shell $(PYTHON) tools/target.py clock $(FPGA_TARGET))000000
 YOSYS_DAT  := $(shell $(YOSYS)-config --datdir 2>/dev/null || echo /usr/share/yosys)
 ICE40_CELLS := $(YOSYS_DAT)/ice40/cells_sim.v
 # Cells yosys ships only as empty blackboxes (the PLLs), modelled in sim/board/*_sim.v;
@@ -72,7 +75,7 @@ $(BSIM_BIN): $(BSIM_DIR)/netlist.v $(BSIM_DIR)/ice40_cells.v $(BSIM_MODELS) $(BS
 	$(Q)$(VERILATOR_BUILD) --cc --exe --build -j $(JOBS) -O3 --x-assign fast --x-initial unique \
 	  --no-timing --trace-fst --timescale 1ps/1ps -DNO_ICE40_DEFAULT_ASSIGNMENTS \
 	  --top-module $(BOARD_TOP) --prefix Vboard --output-split 20000 \
-	  -CFLAGS "-O1 -std=c++17 -I$(abspath $(GEN)) -I$(abspath sim) -I$(abspath sim/board) -I$(abspath $(BSIM_DIR))" \
+	  -CFLAGS "-O1 -std=c++17 -DBOARD_CLK_HZ=$(BSIM_CLK_HZ)u -I$(abspath $(GEN)) -I$(abspath sim) -I$(abspath sim/board) -I$(abspath $(BSIM_DIR))" \
 	  --Mdir $(BSIM_DIR)/obj -o vidalloc-board-sim \
 	  $(abspath sim/board/board_sim.vlt) $(abspath $(BSIM_DIR)/ice40_cells.v) $(abspath $(BSIM_MODELS)) \
 	  $(abspath $(BSIM_DIR)/netlist.v) $(abspath $(BSIM_SRCS)) > $(BSIM_DIR)/build.log 2>&1 \

@@ -14,6 +14,12 @@
 #include "netlist_board.h"
 #include "vd_regs.h"
 
+// The board target's clock (spec/targets: clk_hz; board_sim.mk passes it): what one cycle
+// of the netlist stands for.
+#ifndef BOARD_CLK_HZ
+#define BOARD_CLK_HZ VD_CLK_HZ
+#endif
+
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -73,9 +79,9 @@ int main(int argc, char **argv) {
         else if (a == "--expect") expect = value("--expect");
         else if (a == "--banner") banner = value("--banner");
         else if (a == "--baud") {
-            if (!parse_u64(value("--baud"), baud) || baud == 0 || VD_CLK_HZ / baud < VD_UART_DIV_MIN) {
+            if (!parse_u64(value("--baud"), baud) || baud == 0 || BOARD_CLK_HZ / baud < VD_UART_DIV_MIN) {
                 std::fprintf(stderr, "vidalloc-board-sim: --baud must be 1..%u\n",
-                             VD_CLK_HZ / VD_UART_DIV_MIN);
+                             BOARD_CLK_HZ / VD_UART_DIV_MIN);
                 return 1;
             }
         } else if (a == "--max-cycles") {
@@ -99,8 +105,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     // One step() is one cycle of the SoC clock: the board top's clock pin, through the PLL
-    // model (a pass-through) when the top has one, so the bit time is the SoC's VD_CLK_HZ.
-    NetlistBoard board(unsigned((VD_CLK_HZ + baud / 2) / baud), argc, argv);
+    // model (a pass-through) when the top has one, so a step stands for a cycle at the
+    // target's clock (the PLL's output: 24 MHz on the iCEBreaker), and the bit time is
+    // BOARD_CLK_HZ / baud cycles, as the SoC's UART divider has it.
+    NetlistBoard board(unsigned((BOARD_CLK_HZ + baud / 2) / baud), argc, argv);
     if (!bitstream.empty()) {
         std::string err = board.load(bitstream, 0);
         if (!err.empty()) { std::fprintf(stderr, "vidalloc-board-sim: %s\n", err.c_str()); return 1; }
@@ -183,7 +191,7 @@ int main(int argc, char **argv) {
     board.finish();
     std::fprintf(stderr,
                  "vidalloc-board-sim: %llu cycles (%.3f ms at %.0f MHz) in %.3f s: %.3f M cycles/s\n",
-                 (unsigned long long)board.cycles(), board.cycles() * 1e3 / VD_CLK_HZ, VD_CLK_HZ / 1e6,
+                 (unsigned long long)board.cycles(), board.cycles() * 1e3 / BOARD_CLK_HZ, BOARD_CLK_HZ / 1e6,
                  secs, secs > 0 ? board.cycles() / secs / 1e6 : 0.0);
     if (uart.framing_errors())
         std::fprintf(stderr, "vidalloc-board-sim: %llu UART framing errors\n",
